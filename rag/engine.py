@@ -1,0 +1,48 @@
+"""Wiring: one settings object → client, store, embedder, retriever (built lazily, once)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from qdrant_client import QdrantClient
+
+from rag.answer import answer_question
+from rag.config import Settings
+from rag.domain import Answer, Passage
+from rag.embeddings import Embedder, make_embedder
+from rag.retrieval import Retriever
+from rag.store import UnitStore, open_client
+
+
+class Engine:
+    """Everything a process needs to answer questions; share one per process."""
+
+    def __init__(self, settings: Settings, create: bool = False):
+        self.settings = settings
+        self._create = create
+
+    @cached_property
+    def client(self) -> QdrantClient:
+        return open_client(self.settings, create=self._create)
+
+    @cached_property
+    def store(self) -> UnitStore:
+        return UnitStore(self.client, self.settings.collection)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        return make_embedder(self.settings)
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        return Retriever(self.store, self.embedder, self.settings)
+
+    def search(self, question: str, top_k: int | None = None) -> list[Passage]:
+        return self.retriever.search(question, top_k)
+
+    def ask(self, question: str) -> Answer:
+        return answer_question(self.retriever, self.settings, question)
+
+    def close(self) -> None:
+        if "client" in self.__dict__:
+            self.client.close()

@@ -1,0 +1,268 @@
+"""Qdrant adapter: the only module that speaks qdrant-client.
+
+Embedded (``QdrantClient(path=...)``) by default, a server by URL with the same code path.
+Two collections: ``<name>`` holds one point per unit (dense + BM25 sparse vectors, payload
+with the unit and its document); ``<name>_documents`` holds one record per document, written
+*after* all its units, so a document is complete exactly when its record exists.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import numpy as np
+from qdrant_client import QdrantClient, models
+
+from rag.config import Settings
+from rag.domain import LegalDocument, LegalUnit, Passage
+from rag.errors import IndexLocked, IndexMissing, IndexUnavailable
+from rag.sparse import SparseVector
+
+log = logging.getLogger(__name__)
+
+DENSE = "dense"
+SPARSE = "bm25"
+_ID_NAMESPACE = uuid.UUID("9a1c8f0e-7b7d-4c55-9a64-5d3f1f6f2b10")
+_META_ID = str(uuid.uuid5(_ID_NAMESPACE, "__meta__"))
+_DOC_FIELDS = {f for f in LegalDocument.__dataclass_fields__}
+_UNIT_FIELDS = {f for f in LegalUnit.__dataclass_fields__} - {"document"}
+INDEXED_FIELDS = {
+    "doc_key": models.PayloadSchemaType.KEYWORD,
+    "doc_number": models.PayloadSchemaType.KEYWORD,
+    "doc_type": models.PayloadSchemaType.KEYWORD,
+    "issuer": models.PayloadSchemaType.KEYWORD,
+    "status": models.PayloadSchemaType.KEYWORD,
+    "article": models.PayloadSchemaType.KEYWORD,
+    "access": models.PayloadSchemaType.KEYWORD,
+}
+
+
+def unit_id(unit: LegalUnit) -> str:
+    """Deterministic point id from the unit's address in its document."""
+    address = f"{unit.document.key}|{unit.article}|{unit.clause}|{unit.point}|{unit.chunk}"
+    return str(uuid.uuid5(_ID_NAMESPACE, address))
+
+
+def document_id(key: str) -> str:
+    return str(uuid.uuid5(_ID_NAMESPACE, f"doc|{key}"))
+
+
+def open_client(settings: Settings, create: bool = False) -> QdrantClient:
+    """A client for the configured index; clear errors for a missing or locked index."""
+    if settings.qdrant_url:
+        return QdrantClient(url=settings.qdrant_url, api_key=settings.qdrant_api_key)
+    path = Path(settings.index_dir)
+    if not create and not (path / "collection").is_dir():
+        raise IndexMissing(str(path))
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        return QdrantClient(path=str(path))
+    except RuntimeError as exc:
+        if "already accessed" in str(exc):
+            raise IndexLocked(str(path)) from exc
+        raise
+
+
+def _unit_payload(unit: LegalUnit) -> dict[str, Any]:
+    payload = {k: v for k, v in asdict(unit).items() if k != "document"}
+    doc = asdict(unit.document)
+    doc["access"] = list(doc["access"])
+    payload.update({f"doc_{k}" if k in ("key", "source") else k: v for k, v in doc.items()})
+    return payload
+
+
+def _document_from_payload(p: dict[str, Any]) -> LegalDocument:
+    values = {k: p.get(k) for k in _DOC_FIELDS if k in p}
+    values["key"] = p.get("doc_key", p.get("key", ""))
+    values["source"] = p.get("doc_source", p.get("source", ""))
+    values["access"] = tuple(p.get("access") or ())
+    return LegalDocument(**{k: v for k, v in values.items() if v is not None or k in ("issued_date", "effective_date")})
+
+
+def unit_from_payload(p: dict[str, Any]) -> LegalUnit:
+    values = {k: p.get(k) for k in _UNIT_FIELDS if k in p}
+    values["article_title"] = values.get("article_title") or ""
+    return LegalUnit(document=_document_from_payload(p), **values)
+
+
+class UnitStore:
+    """Units and document records in Qdrant."""
+
+    def __init__(self, client: QdrantClient, collection: str = "tthc_units"):
+        self.client = client
+        self.units = collection
+        self.documents = f"{collection}_documents"
+
+    # -- collections -------------------------------------------------------------------
+    def exists(self) -> bool:
+        return self.client.collection_exists(self.units)
+
+    def ensure(self, dim: int, embedder_name: str) -> None:
+        """Create the collections if needed; refuse an index built with another embedder."""
+        if not self.client.collection_exists(self.units):
+            self.client.create_collection(
+                self.units,
+                vectors_config={DENSE: models.VectorParams(size=dim, distance=models.Distance.COSINE)},
+                sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
+            )
+            if not _is_local(self.client):  # local mode ignores payload indexes (and warns)
+                for name, schema in INDEXED_FIELDS.items():
+                    self.client.create_payload_index(self.units, name, schema)
+        if not self.client.collection_exists(self.documents):
+            self.client.create_collection(self.documents, vectors_config={})
+            self.client.upsert(
+                self.documents,
+                [models.PointStruct(id=_META_ID, vector={}, payload={"meta": True, "embedder": embedder_name, "dim": dim})],
+            )
+        meta = self.meta()
+        if meta and meta.get("embedder") != embedder_name:
+            raise IndexUnavailable(
+                f"Chỉ mục được tạo bằng mô hình nhúng '{meta.get('embedder')}', khác với cấu hình hiện tại "
+                f"'{embedder_name}': hãy dùng thư mục chỉ mục khác hoặc nạp lại. / Index was built with "
+                "another embedding model."
+            )
+
+    def meta(self) -> dict[str, Any] | None:
+        if not self.client.collection_exists(self.documents):
+            return None
+        found = self.client.retrieve(self.documents, [_META_ID], with_payload=True)
+        return dict(found[0].payload or {}) if found else None
+
+    # -- writes ------------------------------------------------------------------------
+    def upsert_units(
+        self,
+        units: Sequence[LegalUnit],
+        dense: np.ndarray,
+        sparse: Sequence[SparseVector],
+    ) -> None:
+        points = [
+            models.PointStruct(
+                id=unit_id(u),
+                vector={
+                    DENSE: d.tolist(),
+                    SPARSE: models.SparseVector(indices=s.indices, values=s.values),
+                },
+                payload=_unit_payload(u),
+            )
+            for u, d, s in zip(units, dense, sparse)
+        ]
+        for start in range(0, len(points), 256):
+            self.client.upsert(self.units, points[start : start + 256], wait=True)
+
+    def delete_units_of(self, doc_key: str) -> None:
+        self.client.delete(
+            self.units,
+            models.FilterSelector(filter=_match("doc_key", doc_key)),
+            wait=True,
+        )
+
+    def put_document(self, doc: LegalDocument, unit_count: int, extra: dict[str, Any] | None = None) -> None:
+        payload = asdict(doc)
+        payload["access"] = list(doc.access)
+        payload["unit_count"] = unit_count
+        payload.update(extra or {})
+        self.client.upsert(
+            self.documents,
+            [models.PointStruct(id=document_id(doc.key), vector={}, payload=payload)],
+            wait=True,
+        )
+
+    def delete_document(self, doc_key: str) -> None:
+        """Remove the record first (document becomes absent), then its units."""
+        self.client.delete(self.documents, models.PointIdsList(points=[document_id(doc_key)]), wait=True)
+        self.delete_units_of(doc_key)
+
+    # -- reads -------------------------------------------------------------------------
+    def document_record(self, doc_key: str) -> dict[str, Any] | None:
+        found = self.client.retrieve(self.documents, [document_id(doc_key)], with_payload=True)
+        return dict(found[0].payload or {}) if found else None
+
+    def document_records(self) -> list[dict[str, Any]]:
+        if not self.client.collection_exists(self.documents):
+            return []
+        out = []
+        for record in self._scroll(self.documents):
+            if not (record.payload or {}).get("meta"):
+                out.append(dict(record.payload or {}))
+        return out
+
+    def unit_count(self) -> int:
+        if not self.exists():
+            return 0
+        return self.client.count(self.units, exact=True).count
+
+    def units_of(self, doc_key: str, article: str | None = None) -> list[LegalUnit]:
+        flt = _match("doc_key", doc_key)
+        if article is not None:
+            flt.must.append(models.FieldCondition(key="article", match=models.MatchValue(value=article)))
+        return [unit_from_payload(r.payload or {}) for r in self._scroll(self.units, flt)]
+
+    def hybrid_query(
+        self,
+        dense: np.ndarray,
+        sparse: SparseVector,
+        limit: int,
+        prefetch_limit: int,
+        query_filter: models.Filter | None = None,
+    ) -> list[Passage]:
+        """Dense + BM25 prefetch fused by RRF in one ``query_points`` call."""
+        prefetch = [
+            models.Prefetch(query=dense.tolist(), using=DENSE, limit=prefetch_limit, filter=query_filter),
+        ]
+        if sparse.indices:
+            prefetch.append(
+                models.Prefetch(
+                    query=models.SparseVector(indices=sparse.indices, values=sparse.values),
+                    using=SPARSE,
+                    limit=prefetch_limit,
+                    filter=query_filter,
+                )
+            )
+        response = self.client.query_points(
+            self.units,
+            prefetch=prefetch,
+            query=models.FusionQuery(fusion=models.Fusion.RRF),
+            limit=limit,
+            with_payload=True,
+            with_vectors=[DENSE],
+        )
+        passages = []
+        for point in response.points:
+            vec = point.vector.get(DENSE) if isinstance(point.vector, dict) else None
+            similarity = float(np.dot(np.asarray(vec, dtype=np.float32), dense)) if vec is not None else None
+            passages.append(
+                Passage(
+                    unit=unit_from_payload(point.payload or {}),
+                    score=float(point.score),
+                    similarity=similarity,
+                    unit_id=str(point.id),
+                )
+            )
+        return passages
+
+    def _scroll(self, collection: str, flt: models.Filter | None = None) -> Iterator[models.Record]:
+        offset = None
+        while True:
+            records, offset = self.client.scroll(
+                collection, scroll_filter=flt, limit=512, offset=offset, with_payload=True, with_vectors=False
+            )
+            yield from records
+            if offset is None:
+                return
+
+
+def _is_local(client: QdrantClient) -> bool:
+    return type(getattr(client, "_client", None)).__name__ == "QdrantLocal"
+
+
+def _match(key: str, value: str) -> models.Filter:
+    return models.Filter(must=[models.FieldCondition(key=key, match=models.MatchValue(value=value))])
+
+
+def iter_batches(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

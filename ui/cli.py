@@ -1,0 +1,240 @@
+"""The `tthc` command line. Thin: parses arguments, calls rag/ingest, prints results.
+
+Every command takes ``--index DIR`` (or ``TTHC_INDEX_DIR``), exits non-zero with a one-line
+reason on misuse, and never prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from rag.config import Settings, load_settings
+from rag.domain import Answer, Passage
+from rag.engine import Engine
+from rag.errors import TthcError
+
+log = logging.getLogger("tthc")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, no usage dump
+        sys.stderr.write(f"tthc: lỗi tham số / usage error: {message}\n")
+        raise SystemExit(2)
+
+
+def passage_json(rank: int, p: Passage) -> dict[str, Any]:
+    u = p.unit
+    return {
+        "rank": rank,
+        "doc": u.document.doc_number or u.document.key,
+        "article": f"Điều {u.article}",
+        "clause": u.clause,
+        "point": u.point,
+        "title": u.article_title,
+        "doc_title": u.document.label,
+        "score": round(p.score, 6),
+        "similarity": None if p.similarity is None else round(p.similarity, 4),
+        "text": u.text,
+        "source": u.document.source,
+        "page": u.page_start,
+    }
+
+
+def answer_json(a: Answer) -> dict[str, Any]:
+    return {
+        "answer": a.text,
+        "abstained": a.abstained,
+        "citations": [
+            {
+                "n": c.n,
+                "doc": c.unit.document.doc_number or c.unit.document.key,
+                "article": f"Điều {c.unit.article}",
+                "clause": c.unit.clause,
+                "point": c.unit.point,
+                "citation": c.unit.citation,
+                "text": c.unit.text,
+                "source": c.unit.document.source,
+                "page": c.unit.page_start,
+                "status": c.unit.document.status,
+            }
+            for c in a.citations
+        ],
+        "related": [passage_json(i + 1, p) for i, p in enumerate(a.related)],
+        "warnings": list(a.warnings),
+    }
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _progress(total: int, desc: str):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="tệp", file=sys.stderr, disable=not sys.stderr.isatty())
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.pipeline import Ingestor, discover
+
+    paths = [Path(p) for p in args.paths]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise TthcError(f"Không tìm thấy: {', '.join(missing)} / path not found")
+    engine = Engine(settings, create=True)
+    try:
+        ingestor = Ingestor(settings, engine.store, engine.embedder)
+        files = discover(paths)
+        with _progress(len(files), "Nạp văn bản") as bar:
+            def step(path: Path) -> None:
+                bar.set_postfix_str(path.name[:40])
+                bar.update(1)
+
+            report = ingestor.ingest(paths, on_file=step)
+    finally:
+        engine.close()
+    if args.json:
+        _print_json(report.as_dict())
+    else:
+        for r in report.results:
+            mark = {"added": "+", "updated": "~", "unchanged": "=", "failed": "!"}[r.status]
+            detail = r.reason if r.status == "failed" else f"{r.doc_number or r.doc_key} ({r.units} đoạn)"
+            print(f"{mark} {r.status:<9} {Path(r.path).name}: {detail}")
+        d = report.as_dict()
+        print(
+            f"Thêm mới / added: {d['added']}, cập nhật / updated: {d['updated']}, "
+            f"không đổi / unchanged: {d['unchanged']}, lỗi / failed: {d['failed']}"
+        )
+    return 1 if args.strict and report.failed else 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    engine = Engine(settings)
+    passages = engine.search(args.question, top_k=args.top_k)
+    if args.json:
+        _print_json([passage_json(i + 1, p) for i, p in enumerate(passages)])
+    else:
+        for i, p in enumerate(passages, start=1):
+            snippet = p.unit.text.replace("\n", " ")[:160]
+            print(f"{i}. [{p.score:.4f}] {p.unit.citation}\n   {snippet}")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    engine = Engine(settings)
+    answer = engine.ask(args.question)
+    if args.json:
+        _print_json(answer_json(answer))
+        return 0
+    print(answer.text)
+    if answer.citations:
+        print("\nTrích dẫn / citations:")
+        for c in answer.citations:
+            page = f", trang {c.unit.page_start}" if c.unit.page_start else ""
+            print(f"[{c.n}] {c.unit.citation}{page} — {c.unit.document.source}")
+    if answer.related:
+        print("\nCó thể liên quan / possibly related:")
+        for p in answer.related:
+            print(f"- {p.unit.citation}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.evaluation import load_questions, run_eval
+
+    questions = load_questions(Path(args.questions))
+    engine = Engine(settings)
+
+    def rank(question: str) -> list[tuple[str, str]]:
+        return [
+            (p.unit.document.doc_number or p.unit.document.key, f"Điều {p.unit.article}")
+            for p in engine.retriever.search_articles(question, top_k=max(args.top_k, 10))
+        ]
+
+    bar = _progress(len(questions), "Đánh giá")
+    runs, metrics = run_eval(questions, rank, on_question=lambda q: bar.update(1))
+    bar.close()
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as out:
+            for q in questions:
+                row = {"id": q.id, "retrieved": [{"doc": d, "article": a} for d, a in runs[q.id]]}
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    m = metrics.as_dict()
+    if args.json:
+        _print_json(m)
+    else:
+        print(
+            f"n={m['n']}  Recall@1={m['recall@1']:.3f}  Recall@5={m['recall@5']:.3f}  "
+            f"Recall@10={m['recall@10']:.3f}  MRR@10={m['mrr@10']:.3f}"
+        )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="tthc", description="Trợ lý thủ tục hành chính có trích dẫn / TTHC assistant")
+    parser.add_argument("--index", help="thư mục chỉ mục / index folder (TTHC_INDEX_DIR)")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--index", dest="sub_index", help=argparse.SUPPRESS)
+        return p
+
+    p = add("ingest", "nạp văn bản / ingest files or folders")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--strict", action="store_true", help="exit 1 if any file failed")
+    p.set_defaults(func=cmd_ingest)
+
+    p = add("search", "tìm đoạn văn bản / search passages")
+    p.add_argument("question")
+    p.add_argument("--top-k", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = add("ask", "hỏi đáp có trích dẫn / answer with citations")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ask)
+
+    p = add("eval", "đánh giá truy hồi / retrieval evaluation")
+    p.add_argument("questions")
+    p.add_argument("--top-k", type=int, default=10)
+    p.add_argument("--output")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if getattr(args, "top_k", 1) is not None and getattr(args, "top_k", 1) < 1:
+        parser.error("--top-k phải ≥ 1 / must be >= 1")
+    try:
+        settings = load_settings(index_dir=args.sub_index or args.index)
+        return args.func(args, settings)
+    except TthcError as exc:
+        sys.stderr.write(f"tthc: {exc}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("tthc: đã dừng / interrupted\n")
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
