@@ -178,6 +178,24 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _read_text_arg(value: str) -> str:
+    """A text argument, or standard input when it is ``-``."""
+    if value == "-":
+        return sys.stdin.read()
+    return value
+
+
+def cmd_redact(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.privacy import redact
+
+    result = redact(_read_text_arg(args.text))
+    if args.json:
+        _print_json({"text": result.text, "spans": [s.as_dict() for s in result.spans]})
+    else:
+        sys.stdout.write(result.text.rstrip("\n") + "\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tthc", description="Trợ lý thủ tục hành chính có trích dẫn / TTHC assistant")
     parser.add_argument("--index", help="thư mục chỉ mục / index folder (TTHC_INDEX_DIR)")
@@ -212,6 +230,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)
+
+    p = add("redact", "ẩn dữ liệu cá nhân / redact personal data (TEXT or - for stdin)")
+    p.add_argument("text")
+    p.add_argument("--json", action="store_true", help="the spans found, with their types")
+    p.set_defaults(func=cmd_redact)
     return parser
 
 
