@@ -9,7 +9,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "data"
+# ../shared/data beside the checkout (a git worktree one level deeper finds it one level up).
+SHARED = next(
+    (p for p in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data") if p.is_dir()),
+    ROOT.parent / "shared" / "data",
+)
 CORPUS = SHARED / "corpus"
 # A slice of the real corpus: Luật Hộ tịch and Nghị định 23/2015 (chứng thực).
 SLICE = [CORPUS / "60-2014-QH13.md", CORPUS / "23-2015-ND-CP.md"]

@@ -1,0 +1,1 @@
+"""Legal knowledge over text: references (Điều/Khoản/Điểm + document), validity, citation checking."""
