@@ -46,6 +46,16 @@ class Settings(BaseSettings):
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
     bm25_avgdl: float = 120.0
+    # Hybrid ranking (issue 4): candidates per encoder, then weighted reciprocal-rank fusion of
+    # each article's best dense and best BM25 unit: weight / (rrf_k + rank).
+    candidate_pool: int = 100
+    dense_weight: float = 1.0
+    sparse_weight: float = 1.0
+    rrf_k: float = 60.0
+    # Query understanding: restore diacritics of questions typed without them; glossary of
+    # abbreviations / colloquial words (None = the shipped rag/data/glossary.tsv).
+    restore_diacritics: bool = True
+    glossary_file: Path | None = None
 
     # Answering
     answer_mode: Literal["extractive", "llm"] = "extractive"

@@ -10,6 +10,7 @@ from rag.answer import answer_question
 from rag.config import Settings
 from rag.domain import Answer, Passage
 from rag.embeddings import Embedder, make_embedder
+from rag.filters import SearchFilters
 from rag.retrieval import Retriever
 from rag.store import UnitStore, open_client
 
@@ -37,8 +38,8 @@ class Engine:
     def retriever(self) -> Retriever:
         return Retriever(self.store, self.embedder, self.settings)
 
-    def search(self, question: str, top_k: int | None = None) -> list[Passage]:
-        return self.retriever.search(question, top_k)
+    def search(self, question: str, top_k: int | None = None, filters: SearchFilters | None = None) -> list[Passage]:
+        return self.retriever.search(question, top_k, filters=filters)
 
     def ask(self, question: str) -> Answer:
         return answer_question(self.retriever, self.settings, question)

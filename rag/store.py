@@ -20,6 +20,7 @@ from qdrant_client import QdrantClient, models
 from rag.config import Settings
 from rag.domain import LegalDocument, LegalUnit, Passage
 from rag.errors import IndexLocked, IndexMissing, IndexUnavailable
+from rag.filters import SearchFilters
 from rag.sparse import SparseVector
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ INDEXED_FIELDS = {
     "status": models.PayloadSchemaType.KEYWORD,
     "article": models.PayloadSchemaType.KEYWORD,
     "access": models.PayloadSchemaType.KEYWORD,
+    "issued_date": models.PayloadSchemaType.DATETIME,
 }
 
 
@@ -244,6 +246,80 @@ class UnitStore:
             )
         return passages
 
+    def iter_units(self) -> Iterator[LegalUnit]:
+        """Every unit in the index (payload only), in storage order."""
+        for record in self._scroll(self.units):
+            yield unit_from_payload(record.payload or {})
+
+    def search_units(
+        self,
+        dense: np.ndarray | None,
+        sparse: SparseVector | None,
+        dense_limit: int,
+        sparse_limit: int,
+        filters: SearchFilters | None = None,
+    ) -> tuple[list[Passage], list[Passage]]:
+        """Dense and BM25 candidates in one batched request: (dense hits, sparse hits).
+
+        Dense hits carry the cosine similarity; sparse hits carry the BM25 score and no
+        similarity (see ``similarities``).
+        """
+        flt = payload_filter(filters)
+        requests, kinds = [], []
+        if dense is not None and dense_limit > 0:
+            requests.append(
+                models.QueryRequest(query=dense.tolist(), using=DENSE, limit=dense_limit, filter=flt, with_payload=True)
+            )
+            kinds.append("dense")
+        if sparse is not None and sparse.indices and sparse_limit > 0:
+            requests.append(
+                models.QueryRequest(
+                    query=models.SparseVector(indices=sparse.indices, values=sparse.values),
+                    using=SPARSE,
+                    limit=sparse_limit,
+                    filter=flt,
+                    with_payload=True,
+                )
+            )
+            kinds.append("sparse")
+        found: dict[str, list[Passage]] = {"dense": [], "sparse": []}
+        if requests:
+            for kind, response in zip(kinds, self.client.query_batch_points(self.units, requests)):
+                found[kind] = [
+                    Passage(
+                        unit=unit_from_payload(p.payload or {}),
+                        score=float(p.score),
+                        similarity=float(p.score) if kind == "dense" else None,
+                        unit_id=str(p.id),
+                    )
+                    for p in response.points
+                ]
+        return found["dense"], found["sparse"]
+
+    def similarities(self, dense: np.ndarray, unit_ids: Sequence[str]) -> dict[str, float]:
+        """Cosine similarity of the query vector to the stored vectors of the given units."""
+        if not unit_ids:
+            return {}
+        records = self.client.retrieve(self.units, list(unit_ids), with_payload=False, with_vectors=[DENSE])
+        out = {}
+        for r in records:
+            vec = r.vector.get(DENSE) if isinstance(r.vector, dict) else None
+            if vec is not None:
+                out[str(r.id)] = float(np.dot(np.asarray(vec, dtype=np.float32), dense))
+        return out
+
+    def units_at(self, doc_key: str, article: str, clause: str | None = None) -> list[Passage]:
+        """The units of one article (or one clause of it), as passages with an id."""
+        flt = _match("doc_key", doc_key)
+        flt.must.append(models.FieldCondition(key="article", match=models.MatchValue(value=article)))
+        out = []
+        for r in self._scroll(self.units, flt):
+            unit = unit_from_payload(r.payload or {})
+            if clause is None or unit.clause == clause:
+                out.append(Passage(unit=unit, score=0.0, unit_id=str(r.id)))
+        out.sort(key=lambda p: (_natural(p.unit.clause), _natural(p.unit.point), p.unit.chunk))
+        return out
+
     def _scroll(self, collection: str, flt: models.Filter | None = None) -> Iterator[models.Record]:
         offset = None
         while True:
@@ -257,6 +333,38 @@ class UnitStore:
 
 def _is_local(client: QdrantClient) -> bool:
     return type(getattr(client, "_client", None)).__name__ == "QdrantLocal"
+
+
+def _natural(value: str | None) -> tuple[int, str]:
+    """Sort key for clause/point labels: None first, then "2" < "10", then "a" < "b"."""
+    if value is None:
+        return (-1, "")
+    digits = "".join(c for c in value if c.isdigit())
+    return (int(digits) if digits else 10**6, value)
+
+
+def payload_filter(filters: SearchFilters | None) -> models.Filter | None:
+    """Qdrant payload filter for ``SearchFilters`` (None when nothing is filtered)."""
+    if not filters:
+        return None
+    must: list[models.Condition] = []
+    for key, values in (
+        ("doc_type", filters.doc_types),
+        ("issuer", filters.issuers),
+        ("doc_number", filters.doc_numbers),
+        ("status", filters.statuses),
+        ("doc_key", filters.doc_keys),
+    ):
+        if values:
+            must.append(models.FieldCondition(key=key, match=models.MatchAny(any=list(values))))
+    if filters.issued_from or filters.issued_to:
+        must.append(
+            models.FieldCondition(
+                key="issued_date",
+                range=models.DatetimeRange(gte=filters.issued_from, lte=filters.issued_to),
+            )
+        )
+    return models.Filter(must=must)
 
 
 def _match(key: str, value: str) -> models.Filter:

@@ -117,11 +117,15 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.filters import parse_filters
+
     engine = Engine(settings)
-    passages = engine.search(args.question, top_k=args.top_k)
+    passages = engine.search(args.question, top_k=args.top_k, filters=parse_filters(args.filter))
     if args.json:
         _print_json([passage_json(i + 1, p) for i, p in enumerate(passages)])
     else:
+        if not passages:
+            print("Không tìm thấy đoạn văn bản nào phù hợp / no matching passages")
         for i, p in enumerate(passages, start=1):
             snippet = p.unit.text.replace("\n", " ")[:160]
             print(f"{i}. [{p.score:.4f}] {p.unit.citation}\n   {snippet}")
@@ -148,33 +152,36 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from rag.evaluation import load_questions, run_eval
+    from rag.evaluation import format_table, load_questions, run_eval, systems, without_diacritics
+    from rag.filters import parse_filters
 
     questions = load_questions(Path(args.questions))
+    if args.no_diacritics:
+        questions = without_diacritics(questions)
     engine = Engine(settings)
-
-    def rank(question: str) -> list[tuple[str, str]]:
-        return [
-            (p.unit.document.doc_number or p.unit.document.key, f"Điều {p.unit.article}")
-            for p in engine.retriever.search_articles(question, top_k=max(args.top_k, 10))
-        ]
-
-    bar = _progress(len(questions), "Đánh giá")
-    runs, metrics = run_eval(questions, rank, on_question=lambda q: bar.update(1))
-    bar.close()
+    results = []
+    for name, rank in systems(engine.retriever, args.baselines, max(args.top_k, 10), parse_filters(args.filter)).items():
+        bar = _progress(len(questions), f"Đánh giá {name}")
+        results.append(run_eval(questions, rank, on_question=lambda q: bar.update(1), name=name))
+        bar.close()
     if args.output:
+        main_runs = results[0].runs
         with open(args.output, "w", encoding="utf-8") as out:
             for q in questions:
-                row = {"id": q.id, "retrieved": [{"doc": d, "article": a} for d, a in runs[q.id]]}
+                row = {"id": q.id, "retrieved": [{"doc": d, "article": a} for d, a in main_runs[q.id]]}
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    m = metrics.as_dict()
     if args.json:
-        _print_json(m)
+        data = results[0].as_dict()
+        if len(results) > 1:
+            data["baselines"] = [r.as_dict() for r in results[1:]]
+        _print_json(data)
     else:
+        m = results[0].overall
         print(
-            f"n={m['n']}  Recall@1={m['recall@1']:.3f}  Recall@5={m['recall@5']:.3f}  "
-            f"Recall@10={m['recall@10']:.3f}  MRR@10={m['mrr@10']:.3f}"
+            f"n={m.n}  Recall@1={m.r1:.3f}  Recall@5={m.r5:.3f}  "
+            f"Recall@10={m.r10:.3f}  MRR@10={m.mrr10:.3f}  nDCG@10={m.ndcg10:.3f}"
         )
+        print(format_table(results))
     return 0
 
 
@@ -213,9 +220,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="exit 1 if any file failed")
     p.set_defaults(func=cmd_ingest)
 
+    filter_help = (
+        "lọc văn bản / filter, KHÓA=GIÁ_TRỊ[|GIÁ_TRỊ…], lặp lại được: loai, co_quan, so_hieu, "
+        "tinh_trang, tu_ngay, den_ngay (vd. loai='Luật|Nghị định' tu_ngay=2015)"
+    )
     p = add("search", "tìm đoạn văn bản / search passages")
     p.add_argument("question")
     p.add_argument("--top-k", type=int, default=5)
+    p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE", help=filter_help)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 
@@ -228,6 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("questions")
     p.add_argument("--top-k", type=int, default=10)
     p.add_argument("--output")
+    p.add_argument("--baselines", action="store_true", help="so với BM25 (bm25s) và chỉ dense / compare with baselines")
+    p.add_argument("--no-diacritics", action="store_true", help="bỏ dấu câu hỏi trước khi tìm / strip diacritics first")
+    p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE", help=filter_help)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)
 

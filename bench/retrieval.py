@@ -1,0 +1,162 @@
+"""Retrieval benchmark (issue 4): the hybrid retriever beside dense-only and plain BM25.
+
+Question sets: the real dev questions, the same questions typed without diacritics (built
+here), and our paraphrased clerk-style questions (bench/data/paraphrased.jsonl). The held-out
+set is read only with ``--heldout`` (report it once; never tune on it).
+
+    python bench/retrieval.py --index /path/to/corpus-index [--heldout] [--write docs/benchmarks.md]
+
+Writes the "## Retrieval (issue 4)" section of docs/benchmarks.md (replacing an older one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rag.config import load_settings  # noqa: E402
+from rag.engine import Engine  # noqa: E402
+from rag.evaluation import (  # noqa: E402
+    SystemResult,
+    article_texts,
+    BM25Baseline,
+    format_table,
+    load_questions,
+    retriever_ranker,
+    run_eval,
+    without_diacritics,
+)
+
+SHARED = ROOT.parent / "shared" / "data"
+SECTION = "## Retrieval (issue 4)"
+
+
+def machine() -> str:
+    cores = os.cpu_count() or 0
+    try:
+        mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError):
+        mem = 0
+    return f"{cores} cores / {mem:.0f} GiB / no GPU, Python {platform.python_version()}"
+
+
+def markdown(sets: dict[str, list[SystemResult]], command: str, notes: list[str]) -> str:
+    lines = [
+        SECTION,
+        "",
+        f"Command: `{command}`  ",
+        f"Machine: {machine()}; date {date.today().isoformat()}; index: 248-document shared corpus, "
+        "clause-level units (e5-small dense + BM25 syllable/bigram sparse).  ",
+        "Metrics at article level (gold = số hiệu + Điều); latency = one `search` call in process "
+        "(query understanding + embedding + Qdrant), after warm-up.",
+        "",
+    ]
+    for name, results in sets.items():
+        lines += [
+            f"### {name}",
+            "",
+            "| system | n | R@1 | R@5 | R@10 | MRR@10 | nDCG@10 | p50 ms | p95 ms |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r in results:
+            m = r.overall
+            lines.append(
+                f"| {r.name} | {m.n} | {m.r1:.3f} | {m.r5:.3f} | {m.r10:.3f} | {m.mrr10:.3f} | {m.ndcg10:.3f} "
+                f"| {r.percentile(50):.0f} | {r.percentile(95):.0f} |"
+            )
+        hybrid = results[0]
+        if len(hybrid.by_source) > 1:
+            lines += ["", f"Per source ({hybrid.name}):", "", "| source | n | R@1 | R@5 | R@10 | MRR@10 | nDCG@10 |", "|---|---|---|---|---|---|---|"]
+            for group, m in hybrid.by_source.items():
+                lines.append(
+                    f"| {group} | {m.n} | {m.r1:.3f} | {m.r5:.3f} | {m.r10:.3f} | {m.mrr10:.3f} | {m.ndcg10:.3f} |"
+                )
+        lines.append("")
+    lines += notes
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_section(path: Path, section: str) -> None:
+    text = path.read_text(encoding="utf-8") if path.is_file() else "# Benchmarks\n"
+    if SECTION in text:
+        start = text.index(SECTION)
+        nxt = text.find("\n## ", start + len(SECTION))
+        text = text[:start] + section + (text[nxt + 1 :] if nxt >= 0 else "")
+    else:
+        text = text.rstrip() + "\n\n" + section
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--index", help="index folder (default: TTHC_INDEX_DIR or data/index)")
+    parser.add_argument("--dev", default=str(SHARED / "eval" / "dev.jsonl"))
+    parser.add_argument("--paraphrased", default=str(ROOT / "bench" / "data" / "paraphrased.jsonl"))
+    parser.add_argument("--heldout", action="store_true", help="also report heldout.jsonl (once, at the end)")
+    parser.add_argument("--write", default=str(ROOT / "docs" / "benchmarks.md"), help="markdown file to update ('' = none)")
+    parser.add_argument("--json", help="also dump all metrics to this JSON file")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N questions of each set (smoke runs)")
+    args = parser.parse_args(argv)
+
+    settings = load_settings(index_dir=args.index)
+    engine = Engine(settings)
+    retriever = engine.retriever
+    t0 = time.perf_counter()
+    articles = article_texts(retriever.store.iter_units())
+    baselines = [BM25Baseline(articles, bigrams=False), BM25Baseline(articles, bigrams=True)]
+    print(f"baselines indexed {len(articles)} articles in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    retriever.search("khởi động / warm-up", top_k=10)
+    retriever.restorer()  # build or load the diacritics model before timing
+
+    def take(qs):
+        return qs[: args.limit] if args.limit else qs
+
+    dev = take(load_questions(Path(args.dev)))
+    sets = {
+        "dev (ALQAC + Zalo, real questions)": dev,
+        "dev without diacritics (same questions, diacritics stripped)": without_diacritics(dev),
+        "paraphrased clerk-style questions (bench/data/paraphrased.jsonl)": take(load_questions(Path(args.paraphrased))),
+    }
+    if args.heldout:
+        sets["heldout (reported once, never tuned on)"] = take(load_questions(SHARED / "eval" / "heldout.jsonl"))
+
+    results: dict[str, list[SystemResult]] = {}
+    for name, questions in sets.items():
+        systems = {"hybrid (ours)": retriever_ranker(retriever, "hybrid"), "dense only (e5-small)": retriever_ranker(retriever, "dense")}
+        for b in baselines:
+            systems[f"BM25 {b.name.removeprefix('bm25s ')} (bm25s, whole article)"] = b
+        results[name] = []
+        for system, rank in systems.items():
+            r = run_eval(questions, rank, name=system)
+            results[name].append(r)
+            print(f"{name[:40]:<40} {system:<45} R@5={r.overall.r5:.3f} MRR={r.overall.mrr10:.3f}", file=sys.stderr)
+        print(f"\n### {name}\n{format_table(results[name])}\n")
+
+    command = "python bench/retrieval.py --index INDEX" + (" --heldout" if args.heldout else "")
+    notes = [
+        "Targets (issue 4): dev Recall@5 ≥ 0.97 and MRR@10 ≥ 0.90; paraphrased Recall@5 ≥ 0.90 and "
+        "MRR@10 ≥ 0.75; no-diacritics within 5 points of dev; search p50 ≤ 150 ms, p95 ≤ 400 ms.",
+    ]
+    if args.write and not args.limit:
+        write_section(Path(args.write), markdown(results, command, notes))
+        print(f"wrote {args.write}", file=sys.stderr)
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps({k: [r.as_dict() for r in v] for k, v in results.items()}, ensure_ascii=False, indent=2),
+            encoding="utf-8",
+        )
+    engine.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
