@@ -18,13 +18,14 @@ import numpy as np
 
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadedFile, load_file
 from ingest.metadata import document_from
+from ingest.procedures import PROCEDURE_SUFFIXES, ProcedureIngestor, sniff_procedures
 from ingest.structure import build_units, parse_articles
 from rag.config import Settings
 from rag.domain import LegalDocument, LegalUnit
 from rag.embeddings import Embedder
 from rag.errors import IngestError
 from rag.sparse import BM25Encoder
-from rag.store import UnitStore, unit_id
+from rag.store import ProcedureStore, UnitStore, unit_id
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ class FileResult:
     doc_key: str = ""
     units: int = 0
     reason: str = ""
+    kind: str = "document"  # "document" (legal text) or "procedures" (procedure cards)
 
 
 @dataclass
@@ -70,7 +72,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
                 for p in sorted(path.rglob("*"))
                 if p.is_file()
                 and not any(part.startswith((".", "_")) for part in p.relative_to(path).parts)
-                and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and p.suffix.lower() in SUPPORTED_SUFFIXES | PROCEDURE_SUFFIXES
             )
         else:
             found.append(path)
@@ -139,6 +141,7 @@ class Ingestor:
             docstore_strategy=DocstoreStrategy.DUPLICATES_ONLY,
         )
         store.ensure(embedder.dim, embedder.name)
+        self.procedures = ProcedureIngestor(settings, ProcedureStore(store.client, settings.collection), embedder)
 
     def ingest(
         self,
@@ -154,12 +157,28 @@ class Ingestor:
 
     def ingest_file(self, path: Path) -> FileResult:
         try:
+            procedures = self._procedure_file(path)
+            if procedures is not None:
+                return procedures
             loaded = load_file(path, max_bytes=int(self.settings.max_file_mb * 1e6))
             document, units = parse_file(loaded, self.settings)
             return self._write(path, document, units)
         except IngestError as exc:
             log.warning("ingest failed: %s", exc)
             return FileResult(str(path), "failed", reason=str(exc))
+
+    def _procedure_file(self, path: Path) -> FileResult | None:
+        """Index a procedure source (JSONL records, a "QUY TRÌNH" document); None for other files."""
+        if path.suffix.lower() not in PROCEDURE_SUFFIXES or not path.is_file():
+            return None
+        if path.stat().st_size > self.settings.max_file_mb * 1e6:
+            return None  # the loader reports the size
+        found = sniff_procedures(path, path.read_bytes())
+        if found is None:
+            return None
+        status, count = self.procedures.write(found)
+        reason = "; ".join(found.errors[:3]) + (f" (+{len(found.errors) - 3})" if len(found.errors) > 3 else "")
+        return FileResult(str(path), status, "", "", count, reason, kind="procedures")
 
     def _resolve_key(self, path: Path, document: LegalDocument) -> LegalDocument:
         """Two different files with the same số hiệu become two documents (key@stem)."""

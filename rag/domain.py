@@ -113,6 +113,118 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class DossierItem:
+    """One paper in a procedure's dossier (thành phần hồ sơ)."""
+
+    name: str
+    kind: str = ""  # "nộp" (to submit) | "xuất trình" (to show) | ""
+    copy_type: str = ""  # as written: "bản chính", "bản sao có chứng thực", "bản chính hoặc bản sao", ...
+    originals: int | None = None  # số bản chính, when the source gives a count
+    copies: int | None = None  # số bản sao, when the source gives a count
+    form: str = ""  # form code (mẫu), e.g. "CT01", "TK01", "Mẫu số 01a"
+    group: str = ""  # the case heading the item belongs to, e.g. "Đăng ký thường trú tại chỗ ở hợp pháp ..."
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the procedure (trình tự thực hiện)."""
+
+    n: int
+    text: str
+    actor: str = ""  # who does it (trách nhiệm)
+    time: str = ""  # time budget for the step as written
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A time span read from text: 3 "ngày làm việc" (working days) is not 3 "ngày"."""
+
+    value: float | None  # None for "ngay trong ngày"
+    unit: str  # "ngày làm việc" | "ngày" | "giờ" | "tháng" | "trong ngày"
+    text: str  # the phrase it was read from
+
+
+@dataclass(frozen=True)
+class ProcessingTime:
+    text: str  # as written
+    durations: tuple[Duration, ...] = ()  # first = the normal deadline; later ones = extended cases
+
+    @property
+    def main(self) -> Duration | None:
+        return self.durations[0] if self.durations else None
+
+
+@dataclass(frozen=True)
+class FeeAmount:
+    amount: int  # VND; 0 means free of charge
+    text: str  # the sentence or line it was read from
+
+
+@dataclass(frozen=True)
+class Fees:
+    text: str  # as written
+    amounts: tuple[FeeAmount, ...] = ()
+    exemptions: tuple[str, ...] = ()  # sentences granting miễn / giảm
+    free: bool = False  # the source says there is no fee
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    """A legal basis reference as written, with what could be read from it."""
+
+    text: str
+    doc_number: str = ""  # "123/2015/NĐ-CP" when written
+    doc_type: str = ""  # Luật, Nghị định, Thông tư, Nghị quyết, Quyết định
+    title: str = ""  # "Hộ tịch" for "Luật Hộ tịch năm 2014"
+    year: str = ""
+    article: str | None = None
+    clause: str | None = None
+    point: str | None = None
+    inline: bool = False  # mentioned in the text, not in a "căn cứ pháp lý" list
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """A thủ tục hành chính card (fields filled wherever the source has them; never invented).
+
+    Raw text fields keep the source wording; the parsed fields beside them hold what could be
+    read reliably (empty when it could not).
+    """
+
+    code: str  # mã thủ tục / mã hiệu quy trình as written
+    name: str
+    field: str = ""  # lĩnh vực
+    agency: str = ""  # cơ quan thực hiện, as written
+    dossier: tuple[DossierItem, ...] = ()
+    steps: tuple[Step, ...] = ()
+    processing_time: str = ""  # as written (parsed: ``processing``)
+    fees: str = ""  # as written (parsed: ``fee_info``)
+    legal_basis: tuple[LegalBasis, ...] = ()
+    source: str = ""
+    key: str = ""  # unique identity (codes repeat across fields and sources)
+    level: str = ""  # cấp thực hiện: "cấp xã", "cấp huyện", "cấp tỉnh", "cấp trung ương"
+    issuer: str = ""  # who issued the procedure document, e.g. "Sở Tư pháp"
+    requesters: str = ""  # đối tượng thực hiện
+    channels: tuple[str, ...] = ()  # "trực tiếp", "bưu chính", "trực tuyến"
+    dossier_text: str = ""  # thành phần hồ sơ as written
+    dossier_sets: str = ""  # số lượng hồ sơ, e.g. "01 bộ"
+    processing: ProcessingTime | None = None
+    fee_info: Fees | None = None
+    result: str = ""  # kết quả thực hiện
+    conditions: str = ""  # yêu cầu, điều kiện
+    forms: str = ""  # mẫu đơn, mẫu tờ khai as written
+    notes: str = ""  # lưu ý
+    issued_date: str | None = None  # ISO yyyy-mm-dd
+    secondary: bool = False  # a secondary summary, not the published procedure text
+    source_note: str = ""
+    source_file: str = ""  # the file it was read from
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.code})" if self.code else self.name
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     text: str
@@ -120,19 +232,4 @@ class Answer:
     abstained: bool = False
     warnings: tuple[str, ...] = ()
     related: tuple[Passage, ...] = field(default=())  # shown as "có thể liên quan" on abstention
-
-
-@dataclass(frozen=True)
-class Procedure:
-    """A thủ tục hành chính card (fields filled wherever the source has them)."""
-
-    code: str
-    name: str
-    field: str = ""
-    agency: str = ""
-    dossier: tuple[str, ...] = ()
-    steps: tuple[str, ...] = ()
-    processing_time: str = ""
-    fees: str = ""
-    legal_basis: tuple[str, ...] = ()
-    source: str = ""
+    procedure: Procedure | None = None  # the matching procedure card, shown above the answer

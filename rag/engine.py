@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cached_property
 
 from qdrant_client import QdrantClient
@@ -12,7 +13,8 @@ from rag.domain import Answer, Passage
 from rag.embeddings import Embedder, make_embedder
 from rag.filters import SearchFilters
 from rag.retrieval import Retriever
-from rag.store import UnitStore, open_client
+from rag.procedures.search import ProcedureSearch
+from rag.store import ProcedureStore, UnitStore, open_client
 
 
 class Engine:
@@ -38,11 +40,17 @@ class Engine:
     def retriever(self) -> Retriever:
         return Retriever(self.store, self.embedder, self.settings)
 
+    @cached_property
+    def procedures(self) -> ProcedureSearch:
+        return ProcedureSearch(ProcedureStore(self.client, self.settings.collection), self.embedder, self.settings)
+
     def search(self, question: str, top_k: int | None = None, filters: SearchFilters | None = None) -> list[Passage]:
         return self.retriever.search(question, top_k, filters=filters)
 
     def ask(self, question: str) -> Answer:
-        return answer_question(self.retriever, self.settings, question)
+        answer = answer_question(self.retriever, self.settings, question)
+        hit = self.procedures.best_match(answer.question)  # the card goes on top of the answer
+        return replace(answer, procedure=hit.procedure) if hit else answer
 
     def close(self) -> None:
         if "client" in self.__dict__:

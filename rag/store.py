@@ -18,7 +18,19 @@ import numpy as np
 from qdrant_client import QdrantClient, models
 
 from rag.config import Settings
-from rag.domain import LegalDocument, LegalUnit, Passage
+from rag.domain import (
+    DossierItem,
+    Duration,
+    FeeAmount,
+    Fees,
+    LegalBasis,
+    LegalDocument,
+    LegalUnit,
+    Passage,
+    Procedure,
+    ProcessingTime,
+    Step,
+)
 from rag.errors import IndexLocked, IndexMissing, IndexUnavailable
 from rag.filters import SearchFilters
 from rag.sparse import SparseVector
@@ -374,3 +386,166 @@ def _match(key: str, value: str) -> models.Filter:
 def iter_batches(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+# -- procedure cards -------------------------------------------------------------------------
+
+PROCEDURE_INDEXED_FIELDS = {
+    "field": models.PayloadSchemaType.KEYWORD,
+    "level": models.PayloadSchemaType.KEYWORD,
+    "code": models.PayloadSchemaType.KEYWORD,
+    "source_file": models.PayloadSchemaType.KEYWORD,
+}
+
+
+def procedure_id(key: str) -> str:
+    return str(uuid.uuid5(_ID_NAMESPACE, f"procedure|{key}"))
+
+
+def procedure_payload(procedure: Procedure) -> dict[str, Any]:
+    """A procedure as a JSON-safe payload (tuples become lists)."""
+    return asdict(procedure)
+
+
+def procedure_from_payload(p: dict[str, Any]) -> Procedure:
+    """Rebuild the nested dataclasses from a payload written by ``procedure_payload``."""
+    values = {k: v for k, v in p.items() if k in _PROCEDURE_FIELDS}
+    values["dossier"] = tuple(DossierItem(**d) for d in values.get("dossier") or ())
+    values["steps"] = tuple(Step(**s) for s in values.get("steps") or ())
+    values["legal_basis"] = tuple(LegalBasis(**b) for b in values.get("legal_basis") or ())
+    values["channels"] = tuple(values.get("channels") or ())
+    if values.get("processing"):
+        pt = values["processing"]
+        values["processing"] = ProcessingTime(pt["text"], tuple(Duration(**d) for d in pt.get("durations") or ()))
+    if values.get("fee_info"):
+        fi = values["fee_info"]
+        values["fee_info"] = Fees(
+            text=fi["text"],
+            amounts=tuple(FeeAmount(**a) for a in fi.get("amounts") or ()),
+            exemptions=tuple(fi.get("exemptions") or ()),
+            free=bool(fi.get("free")),
+        )
+    return Procedure(**values)
+
+
+_PROCEDURE_FIELDS = set(Procedure.__dataclass_fields__)
+
+
+class ProcedureStore:
+    """Procedure cards in ``<name>_procedures`` (dense + BM25 vectors, the card as payload) and
+    one record per source file in ``<name>_procedure_sources`` (written after its cards)."""
+
+    def __init__(self, client: QdrantClient, collection: str = "tthc_units"):
+        self.client = client
+        self.cards = f"{collection}_procedures"
+        self.sources = f"{collection}_procedure_sources"
+
+    def exists(self) -> bool:
+        return self.client.collection_exists(self.cards)
+
+    def ensure(self, dim: int) -> None:
+        if not self.client.collection_exists(self.cards):
+            self.client.create_collection(
+                self.cards,
+                vectors_config={DENSE: models.VectorParams(size=dim, distance=models.Distance.COSINE)},
+                sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
+            )
+            if not _is_local(self.client):
+                for name, schema in PROCEDURE_INDEXED_FIELDS.items():
+                    self.client.create_payload_index(self.cards, name, schema)
+        if not self.client.collection_exists(self.sources):
+            self.client.create_collection(self.sources, vectors_config={})
+
+    # -- writes ------------------------------------------------------------------------
+    def upsert(self, procedures: Sequence[Procedure], dense: np.ndarray, sparse: Sequence[SparseVector]) -> None:
+        points = [
+            models.PointStruct(
+                id=procedure_id(p.key),
+                vector={DENSE: d.tolist(), SPARSE: models.SparseVector(indices=s.indices, values=s.values)},
+                payload=procedure_payload(p),
+            )
+            for p, d, s in zip(procedures, dense, sparse)
+        ]
+        for start in range(0, len(points), 128):
+            self.client.upsert(self.cards, points[start : start + 128], wait=True)
+
+    def delete_source(self, path: str) -> None:
+        """Forget a source file: its record first, then its cards."""
+        if self.client.collection_exists(self.sources):
+            self.client.delete(self.sources, models.PointIdsList(points=[_source_id(path)]), wait=True)
+        if self.exists():
+            self.client.delete(self.cards, models.FilterSelector(filter=_match("source_file", path)), wait=True)
+
+    def put_source(self, path: str, content_hash: str, count: int) -> None:
+        payload = {"path": path, "content_hash": content_hash, "count": count}
+        self.client.upsert(self.sources, [models.PointStruct(id=_source_id(path), vector={}, payload=payload)], wait=True)
+
+    # -- reads -------------------------------------------------------------------------
+    def source_record(self, path: str) -> dict[str, Any] | None:
+        if not self.client.collection_exists(self.sources):
+            return None
+        found = self.client.retrieve(self.sources, [_source_id(path)], with_payload=True)
+        return dict(found[0].payload or {}) if found else None
+
+    def count(self) -> int:
+        return self.client.count(self.cards, exact=True).count if self.exists() else 0
+
+    def all(self) -> list[Procedure]:
+        if not self.exists():
+            return []
+        out: list[Procedure] = []
+        offset = None
+        while True:
+            records, offset = self.client.scroll(self.cards, limit=256, offset=offset, with_payload=True)
+            out.extend(procedure_from_payload(r.payload or {}) for r in records)
+            if offset is None:
+                return out
+
+    def get(self, key: str) -> Procedure | None:
+        if not self.exists():
+            return None
+        found = self.client.retrieve(self.cards, [procedure_id(key)], with_payload=True)
+        return procedure_from_payload(found[0].payload or {}) if found else None
+
+    def hybrid_query(
+        self,
+        dense: np.ndarray,
+        sparse: SparseVector,
+        limit: int,
+        prefetch_limit: int,
+        conditions: dict[str, str] | None = None,
+    ) -> list[tuple[Procedure, float, float | None]]:
+        """(card, fused RRF score, dense similarity), best first; ``conditions`` filter by payload."""
+        flt = None
+        if conditions:
+            flt = models.Filter(
+                must=[models.FieldCondition(key=k, match=models.MatchValue(value=v)) for k, v in conditions.items()]
+            )
+        prefetch = [models.Prefetch(query=dense.tolist(), using=DENSE, limit=prefetch_limit, filter=flt)]
+        if sparse.indices:
+            prefetch.append(
+                models.Prefetch(
+                    query=models.SparseVector(indices=sparse.indices, values=sparse.values),
+                    using=SPARSE,
+                    limit=prefetch_limit,
+                    filter=flt,
+                )
+            )
+        response = self.client.query_points(
+            self.cards,
+            prefetch=prefetch,
+            query=models.FusionQuery(fusion=models.Fusion.RRF),
+            limit=limit,
+            with_payload=True,
+            with_vectors=[DENSE],
+        )
+        out = []
+        for point in response.points:
+            vec = point.vector.get(DENSE) if isinstance(point.vector, dict) else None
+            similarity = float(np.dot(np.asarray(vec, dtype=np.float32), dense)) if vec is not None else None
+            out.append((procedure_from_payload(point.payload or {}), float(point.score), similarity))
+        return out
+
+
+def _source_id(path: str) -> str:
+    return str(uuid.uuid5(_ID_NAMESPACE, f"procedure-source|{path}"))

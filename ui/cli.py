@@ -16,7 +16,7 @@ from typing import Any, Sequence
 from rag.config import Settings, load_settings
 from rag.domain import Answer, Passage
 from rag.engine import Engine
-from rag.errors import TthcError
+from rag.errors import InputError, TthcError
 
 log = logging.getLogger("tthc")
 
@@ -46,7 +46,10 @@ def passage_json(rank: int, p: Passage) -> dict[str, Any]:
 
 
 def answer_json(a: Answer) -> dict[str, Any]:
+    from rag.procedures.render import card_json
+
     return {
+        "procedure": card_json(a.procedure) if a.procedure else None,
         "answer": a.text,
         "abstained": a.abstained,
         "citations": [
@@ -107,6 +110,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         for r in report.results:
             mark = {"added": "+", "updated": "~", "unchanged": "=", "failed": "!"}[r.status]
             detail = r.reason if r.status == "failed" else f"{r.doc_number or r.doc_key} ({r.units} đoạn)"
+            if r.kind == "procedures" and r.status != "failed":
+                detail = f"{r.units} thủ tục / procedures" + (f"; bỏ qua / skipped: {r.reason}" if r.reason else "")
             print(f"{mark} {r.status:<9} {Path(r.path).name}: {detail}")
         d = report.as_dict()
         print(
@@ -138,6 +143,12 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         _print_json(answer_json(answer))
         return 0
+    if answer.procedure:
+        from rag.procedures.render import card_text
+
+        print("Thủ tục liên quan / matching procedure card:")
+        print(card_text(answer.procedure))
+        print()
     print(answer.text)
     if answer.citations:
         print("\nTrích dẫn / citations:")
@@ -203,6 +214,54 @@ def cmd_redact(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_procedures(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.procedures.render import card_json, duration_label
+
+    engine = Engine(settings)
+    try:
+        hits = engine.procedures.search(args.query, top_k=args.top_k, field=args.field, level=args.level)
+    finally:
+        engine.close()
+    if args.json:
+        _print_json([{"rank": i + 1, **card_json(h.procedure, score=h.score)} for i, h in enumerate(hits)])
+        return 0
+    if not hits:
+        print("Không có thủ tục nào trong chỉ mục khớp câu hỏi. / No matching procedure (ingest procedure files first).")
+        return 0
+    for i, h in enumerate(hits, start=1):
+        p = h.procedure
+        flag = " [tóm tắt thứ cấp]" if p.secondary else ""
+        print(f"{i}. {p.name}{flag}\n   mã {p.code or '—'} · {p.field or '—'} · {p.level or '—'} · "
+              f"thời hạn: {duration_label(p) or '—'} · khóa / key: {p.key}")
+    return 0
+
+
+def cmd_procedure(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.procedures.legal_basis import resolve_basis
+    from rag.procedures.render import card_json, card_text
+
+    engine = Engine(settings)
+    try:
+        found = engine.procedures.lookup(args.code)
+        if len(found) > 1:
+            options = "; ".join(f"{p.key} ({p.field}: {p.name[:50]})" for p in found[:8])
+            raise InputError(
+                f"Mã {args.code} ứng với {len(found)} thủ tục, hãy dùng khóa: {options} / "
+                "ambiguous code, use one of these keys"
+            )
+        if not found:
+            raise InputError(f"Không có thủ tục mã {args.code} trong chỉ mục. / No procedure with code {args.code}.")
+        card = found[0]
+        resolved = resolve_basis(card.legal_basis, engine.store)
+    finally:
+        engine.close()
+    if args.json:
+        _print_json(card_json(card, resolved))
+    else:
+        print(card_text(card, resolved))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tthc", description="Trợ lý thủ tục hành chính có trích dẫn / TTHC assistant")
     parser.add_argument("--index", help="thư mục chỉ mục / index folder (TTHC_INDEX_DIR)")
@@ -250,6 +309,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text")
     p.add_argument("--json", action="store_true", help="the spans found, with their types")
     p.set_defaults(func=cmd_redact)
+
+    p = add("procedures", "tìm thủ tục hành chính / search procedure cards")
+    p.add_argument("query")
+    p.add_argument("--top-k", type=int, default=5)
+    p.add_argument("--field", help="lĩnh vực, ví dụ 'Hộ tịch' / field filter")
+    p.add_argument("--level", help="cấp thực hiện, ví dụ 'cấp xã' / agency level filter")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_procedures)
+
+    p = add("procedure", "xem một thủ tục theo mã / show one procedure card")
+    p.add_argument("code", help="mã thủ tục, mã hiệu quy trình hoặc khóa / code or key")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_procedure)
     return parser
 
 

@@ -1,0 +1,1 @@
+"""Procedure cards: search, legal-basis resolution, rendering and citizen checklists."""

@@ -1,0 +1,103 @@
+"""Link a card's legal basis to documents and articles in the index, with their validity.
+
+Uses the shared reference parser/resolver (``rag.legal.references``) when it is installed;
+otherwise matches by số hiệu, or by law title and year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from rag.domain import LegalBasis, LegalUnit
+from rag.store import UnitStore
+from rag.vietnamese import nfc, strip_diacritics
+
+
+@dataclass(frozen=True)
+class ResolvedBasis:
+    basis: LegalBasis
+    doc_key: str = ""  # the index document, when found
+    doc_label: str = ""
+    doc_number: str = ""
+    status: str = ""  # tình trạng hiệu lực as recorded in the index
+    units: tuple[LegalUnit, ...] = ()  # the cited article's units, when an article is named
+
+    @property
+    def found(self) -> bool:
+        return bool(self.doc_key)
+
+
+def _fold(text: str) -> str:
+    return " ".join(strip_diacritics(nfc(text or "")).lower().replace("đ", "d").split())
+
+
+def _title_key(title: str) -> str:
+    t = _fold(title)
+    for prefix in ("bo luat ", "luat "):
+        if t.startswith(prefix):
+            t = t[len(prefix) :]
+    return t
+
+
+def _fallback_match(basis: LegalBasis, records: list[dict[str, Any]]) -> dict[str, Any] | None:
+    if basis.doc_number:
+        for r in records:
+            if _fold(r.get("doc_number", "")) == _fold(basis.doc_number):
+                return r
+        return None
+    if basis.title:
+        want = _title_key(basis.title)
+        candidates = [
+            r for r in records
+            if _title_key(str(r.get("title") or "")) == want
+            and (not basis.doc_type or _fold(basis.doc_type) in _fold(str(r.get("doc_type") or "")))
+        ]
+        if basis.year:
+            dated = [r for r in candidates if basis.year in str(r.get("doc_number") or "") + str(r.get("issued_date") or "")]
+            candidates = dated or candidates
+        return candidates[0] if candidates else None
+    return None
+
+
+def _shared_match(basis: LegalBasis, resolver: Any, find_references: Any) -> dict[str, Any] | None:
+    refs = [r for r in find_references(basis.text, known_names=resolver.titles) if r.has_document]
+    if not refs:
+        return None
+    resolution = resolver.resolve(refs[0])
+    return resolution.record if resolution.found else None
+
+
+def resolve_basis(items: Iterable[LegalBasis], store: UnitStore | None) -> list[ResolvedBasis]:
+    """Each basis with the index document (and article units) it points to, when present."""
+    items = list(items)
+    if store is None or not store.exists():
+        return [ResolvedBasis(b) for b in items]
+    records = store.document_records()
+    try:  # the shared resolver, when available
+        from rag.legal.references import DocumentResolver, find_references
+
+        resolver = DocumentResolver(records)
+
+        def match(b: LegalBasis) -> dict[str, Any] | None:
+            return _shared_match(b, resolver, find_references) or _fallback_match(b, records)
+    except ImportError:
+
+        def match(b: LegalBasis) -> dict[str, Any] | None:
+            return _fallback_match(b, records)
+
+    out = []
+    for basis in items:
+        record = match(basis)
+        if not record:
+            out.append(ResolvedBasis(basis))
+            continue
+        units: tuple[LegalUnit, ...] = ()
+        if basis.article:
+            units = tuple(store.units_of(record["key"], basis.article))
+            if basis.clause:
+                units = tuple(u for u in units if u.clause == basis.clause) or units
+        number = str(record.get("doc_number") or "")
+        label = " ".join(x for x in (str(record.get("doc_type") or ""), str(record.get("title") or ""), number) if x)
+        out.append(ResolvedBasis(basis, str(record["key"]), label, number, str(record.get("status") or ""), units))
+    return out
