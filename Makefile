@@ -32,6 +32,12 @@ system-deps:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
 		else echo "Cài Chromium: sudo apt-get install chromium chromium-driver"; exit 1; fi; \
 	fi
+	@# Procedure cards: antiword (.doc procedures), DejaVu fonts (Vietnamese PDF checklists),
+	@# poppler-utils (pdftoppm renders the checklist in tests).
+	@if [ ! -x /usr/bin/antiword ] || [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || [ ! -x /usr/bin/pdftoppm ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq antiword fonts-dejavu-core poppler-utils >/dev/null; \
+		else echo "Cài: sudo apt-get install antiword fonts-dejavu-core poppler-utils"; exit 1; fi; \
+	fi
 
 ingest: install
 	@mkdir -p $(DOCS)

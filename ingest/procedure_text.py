@@ -99,7 +99,7 @@ def parse_fees(text: str) -> Fees | None:
         for m in _AMOUNT.finditer(sentence):
             value = int(re.sub(r"[.,]", "", m.group(1)))
             amounts.append(FeeAmount(value, sentence))
-        if re.search(r"\b(miễn|giảm)\b", sentence, re.I) and not re.fullmatch(r"(?i)miễn phí\.?", sentence):
+        if re.search(r"\b(miễn|giảm)\b", sentence, re.I):
             exemptions.append(sentence)
     flat = one_line(raw)
     free = bool(re.fullmatch(r"(?i)(không|không có|không thu|miễn phí)\.?", flat)) or (
@@ -233,7 +233,8 @@ def parse_dossier(text: str) -> tuple[tuple[DossierItem, ...], str, str]:
         raw = raw[: note.start()]
     items: list[DossierItem] = []
     kind = ""
-    group = ""
+    heading_group = ""  # from "* Trường hợp …:" lines
+    sub_group = ""  # from "- … gồm:" items, for the "+" items under them
     for item in _bullets(raw):
         body = item.lstrip("-+•–").strip()
         heading = re.match(r"^\*\s*(.+?):?\s*$", item)
@@ -245,18 +246,22 @@ def parse_dossier(text: str) -> tuple[tuple[DossierItem, ...], str, str]:
             elif "nộp" in low:
                 kind = "nộp"
             if heading:
-                group = label
+                heading_group = "" if low in ("giấy tờ phải nộp", "giấy tờ phải xuất trình") else label
+            sub_group = ""
             continue
-        if body.endswith(":") and len(body) < 160:
-            group = body.rstrip(":")
+        if body.endswith(":") and len(body) < 200:
+            sub_group = body.rstrip(":")
             continue
+        plus = item.startswith("+")
+        if not plus:
+            sub_group = ""
         items.append(
             DossierItem(
                 name=body,
                 kind=kind,
                 copy_type=copy_type(body),
                 form=form_code(body),
-                group=group if group.lower() not in ("giấy tờ phải nộp", "giấy tờ phải xuất trình") else "",
+                group=(sub_group if plus and sub_group else heading_group),
             )
         )
     return tuple(items), sets, notes
@@ -281,6 +286,12 @@ def parse_step_table(text: str) -> tuple[Step, ...]:
     rows = [_cells(line) for line in clean(text).splitlines() if line.strip().startswith("|")]
     rows = [r for r in rows if len(r) >= 3]
     if not rows:
+        return ()
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    keep = [i for i in range(width) if i == 0 or any(r[i] for r in rows)]  # drop empty columns
+    rows = [[r[i] for i in keep] for r in rows]
+    if len(rows[0]) < 3:
         return ()
     # Skip the header block: rows until the first one with content that is not a header.
     start = 0

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     abstain_similarity: float = 0.84
     max_question_chars: int = 2000
 
+    # Procedure checklists: a TTF with Vietnamese glyphs for the PDF export
+    pdf_font: Path = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
     # Ingestion limits
     max_file_mb: float = 50.0
     max_chunk_chars: int = 1800

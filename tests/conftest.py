@@ -55,3 +55,20 @@ def slice_index(tmp_path_factory) -> Path:
 def index_env(slice_index, monkeypatch) -> Path:
     monkeypatch.setenv("TTHC_INDEX_DIR", str(slice_index))
     return slice_index
+
+
+# Procedure sources: the three shared JSONL files and the original Word procedure.
+PROCEDURE_SOURCES = [SHARED / "procedures", SHARED / "pdf" / "quy-trinh_QT01-CX-HCTP_dang-ky-khai-sinh.doc"]
+
+
+@pytest.fixture(scope="session")
+def procedure_index(slice_index, tmp_path_factory) -> Path:
+    """The corpus slice plus every shared procedure source, ingested through the real CLI."""
+    import shutil
+
+    from ui.cli import main
+
+    index = tmp_path_factory.mktemp("procedures") / "index"
+    shutil.copytree(slice_index, index)
+    assert main(["--index", str(index), "ingest", *map(str, PROCEDURE_SOURCES)]) == 0
+    return index

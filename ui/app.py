@@ -16,6 +16,7 @@ st.set_page_config(page_title="Trợ lý thủ tục hành chính", page_icon="�
 
 PAGES = [
     st.Page("pages/ask.py", title="Hỏi đáp", icon="💬", url_path="hoi-dap", default=True),
+    st.Page("pages/procedures.py", title="Thủ tục", icon="📋", url_path="thu-tuc"),
 ]
 
 st.navigation(PAGES).run()

@@ -45,11 +45,11 @@ def passage_json(rank: int, p: Passage) -> dict[str, Any]:
     }
 
 
-def answer_json(a: Answer) -> dict[str, Any]:
+def answer_json(a: Answer, resolved: list[Any] | None = None) -> dict[str, Any]:
     from rag.procedures.render import card_json
 
     return {
-        "procedure": card_json(a.procedure) if a.procedure else None,
+        "procedure": card_json(a.procedure, resolved) if a.procedure else None,
         "answer": a.text,
         "abstained": a.abstained,
         "citations": [
@@ -138,16 +138,19 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.procedures.legal_basis import resolve_basis
+
     engine = Engine(settings)
     answer = engine.ask(args.question)
+    resolved = resolve_basis(answer.procedure.legal_basis, engine.store) if answer.procedure else None
     if args.json:
-        _print_json(answer_json(answer))
+        _print_json(answer_json(answer, resolved))
         return 0
     if answer.procedure:
         from rag.procedures.render import card_text
 
         print("Thủ tục liên quan / matching procedure card:")
-        print(card_text(answer.procedure))
+        print(card_text(answer.procedure, resolved))
         print()
     print(answer.text)
     if answer.citations:

@@ -16,6 +16,16 @@ st.caption(
 
 
 def render_answer(answer: Answer) -> None:
+    if answer.procedure:
+        from ui.procedure_card import render_summary
+
+        with st.container(border=True):
+            st.markdown(f"📋 **Thủ tục liên quan: {_escape(answer.procedure.name)}**")
+            render_summary(answer.procedure)
+            items = answer.procedure.dossier[:8]
+            if items:
+                st.markdown("Hồ sơ: " + "; ".join(_escape(d.name[:90]) for d in items))
+            st.caption(f"Nguồn: {answer.procedure.source} · xem đầy đủ ở trang Thủ tục")
     if answer.abstained:
         st.warning(answer.text)
     else:
