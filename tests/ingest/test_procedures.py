@@ -317,3 +317,25 @@ def test_unnumbered_step_table_splits_on_new_responsibility():
         ("- Trả kết quả", "Cán bộ tiếp nhận"),
     ]
     assert layout_sections("no layout here") == {}
+
+
+def test_generated_pdf_procedure_is_recognised(tmp_path):
+    from fpdf import FPDF
+
+    from rag.procedures.checklist import DEFAULT_FONT
+
+    pdf = FPDF()
+    pdf.add_font("Body", "", str(DEFAULT_FONT))
+    pdf.set_font("Body", size=10)
+    pdf.add_page()
+    for line in OWN.splitlines():
+        if not line.startswith("|"):
+            pdf.multi_cell(0, 5, line or " ", new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "quy-trinh-chung-thuc.pdf"
+    pdf.output(str(path))
+    found = sniff_procedures(path, path.read_bytes())
+    assert found is not None
+    (p,) = found.procedures
+    assert [d.kind for d in p.dossier] == ["xuất trình", "nộp"]
+    assert p.processing.durations[0].unit == "ngày làm việc" and p.requesters == "Cá nhân"
+    assert p.legal_basis[0].doc_number == "23/2015/NĐ-CP"
