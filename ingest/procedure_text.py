@@ -197,7 +197,11 @@ def copy_type(text: str) -> str:
     low = text.lower()
     kinds = []
     for phrase in ("bản chính", "bản sao có chứng thực", "bản sao được chứng thực", "bản sao", "bản chụp", "bản điện tử"):
-        if phrase in low and not any(phrase in k for k in kinds):
+        stated = [
+            m for m in re.finditer(re.escape(phrase), low)
+            if not re.search(r"(không còn|không có|bị mất|mất|thay thế|thay cho)\s+$", low[max(0, m.start() - 14) : m.start()])
+        ]
+        if stated and not any(phrase in k for k in kinds):
             kinds.append(phrase)
     if "bản sao có chứng thực" in kinds or "bản sao được chứng thực" in kinds:
         kinds = [k for k in kinds if k != "bản sao"]

@@ -42,7 +42,8 @@ class Engine:
 
     @cached_property
     def procedures(self) -> ProcedureSearch:
-        return ProcedureSearch(ProcedureStore(self.client, self.settings.collection), self.embedder, self.settings)
+        store = ProcedureStore(self.client, self.settings.collection)
+        return ProcedureSearch(store, self.embedder, self.settings, analyse=self.retriever.analyse)
 
     def search(self, question: str, top_k: int | None = None, filters: SearchFilters | None = None) -> list[Passage]:
         return self.retriever.search(question, top_k, filters=filters)

@@ -28,12 +28,15 @@ def render_summary(p: Procedure) -> None:
     """The key facts: what a clerk needs at a glance."""
     if p.secondary:
         st.warning(f"{SECONDARY_NOTE}.")
-    cols = st.columns(4)
-    cols[0].metric("Mã", p.code or "—")
-    cols[1].metric("Lĩnh vực", p.field or "—")
-    cols[2].metric("Cấp thực hiện", p.level or "—")
-    cols[3].metric("Thời hạn", duration_label(p) or "—")
-    st.caption(f"Phí, lệ phí: {fee_label(p)} · Cách nộp: {', '.join(p.channels) or '—'}")
+    facts = [
+        ("Mã", p.code),
+        ("Lĩnh vực", p.field),
+        ("Cấp thực hiện", p.level),
+        ("Thời hạn", duration_label(p)),
+        ("Phí, lệ phí", fee_label(p)),
+        ("Cách nộp", ", ".join(p.channels)),
+    ]
+    st.markdown("  \n".join(f"**{label}:** {escape(value or '—')}" for label, value in facts))
 
 
 def render_card(p: Procedure, resolved: list[ResolvedBasis] | None = None) -> None:
@@ -67,7 +70,7 @@ def render_card(p: Procedure, resolved: list[ResolvedBasis] | None = None) -> No
         st.dataframe(
             [{"Bước": s.n, "Nội dung": s.text, "Trách nhiệm": s.actor, "Thời gian": s.time} for s in p.steps],
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
     with st.expander("Thời hạn, phí, kết quả, điều kiện (nguyên văn)"):
         for label, value in (

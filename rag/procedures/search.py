@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from rag.config import Settings
 from rag.domain import Procedure
 from rag.embeddings import Embedder
 from rag.errors import InputError
+from rag.query import QueryAnalysis, is_unaccented
 from rag.sparse import BM25Encoder
 from rag.store import ProcedureStore
 from rag.vietnamese import nfc, normalise_space, strip_diacritics, syllables
@@ -105,7 +107,12 @@ def narrowing_penalty(question: str, name: str) -> float:
 def level_match(question: str, level: str) -> bool:
     """The question names the card's level ("công an tỉnh" → "cấp tỉnh")."""
     pattern = _LEVEL_WORDS.get(level)
-    return bool(pattern and re.search(pattern, nfc(question).lower()))
+    if not pattern:
+        return False
+    text = nfc(question).lower()
+    if is_unaccented(text):  # typed without diacritics: compare without them
+        return bool(re.search(strip_diacritics(pattern), strip_diacritics(text)))
+    return bool(re.search(pattern, text))
 
 
 @dataclass(frozen=True)
@@ -126,10 +133,17 @@ class ProcedureSearch:
     PENALTY_WEIGHT = 0.5
     LEVEL_WEIGHT = 0.25
 
-    def __init__(self, store: ProcedureStore, embedder: Embedder, settings: Settings):
+    def __init__(
+        self,
+        store: ProcedureStore,
+        embedder: Embedder,
+        settings: Settings,
+        analyse: Callable[[str], QueryAnalysis] | None = None,
+    ):
         self.store = store
         self.embedder = embedder
         self.settings = settings
+        self.analyse = analyse  # the retriever's query understanding (diacritics, glossary), if any
         self.sparse = BM25Encoder(settings.bm25_k1, settings.bm25_b, settings.bm25_avgdl, settings.sparse_bigrams)
 
     def available(self) -> bool:
@@ -151,6 +165,9 @@ class ProcedureSearch:
             )
         if not self.store.exists():
             return []
+        asked = text
+        if self.analyse is not None:
+            text = self.analyse(text).search_text  # restored diacritics + glossary wording
         query = expand_query(text)
         conditions = {k: v for k, v in (("field", field), ("level", level)) if v}
         dense = self.embedder.embed_queries([query])[0]
@@ -165,7 +182,7 @@ class ProcedureSearch:
                 rrf / top
                 + self.COVERAGE_WEIGHT * coverage
                 - self.PENALTY_WEIGHT * narrowing_penalty(query, procedure.name)
-                + self.LEVEL_WEIGHT * level_match(text, procedure.level)
+                + self.LEVEL_WEIGHT * level_match(asked, procedure.level)
             )
             hits.append(ProcedureHit(procedure, score, rrf, similarity, coverage))
         hits.sort(key=lambda h: h.score, reverse=True)

@@ -299,6 +299,8 @@ def test_levels_and_dossier_groups():
     ]
     assert items[0].form == "CT01" and items[1].copy_type == "bản sao có chứng thực"
     assert (sets, notes) == ("02 bộ", "nộp tại xã.")
+    # "không còn bản chính" says the original is gone: not a request for the original
+    assert parse_dossier("- Tờ khai, cam đoan không còn bản chính Giấy khai sinh.")[0][0].copy_type == ""
 
 
 def test_unnumbered_step_table_splits_on_new_responsibility():
