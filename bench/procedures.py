@@ -133,16 +133,25 @@ def main() -> int:
     results, per_query = run_questions(index)
     top1 = sum(1 for r in results if r.rank == 1)
     top3 = sum(1 for r in results if r.rank and r.rank <= 3)
-    print(f"\nright card first: {top1}/{len(results)}; in top 3: {top3}/{len(results)}; {per_query * 1000:.0f} ms/query")
+    print(
+        f"\nright card first: {top1}/{len(results)}; in top 3: {top3}/{len(results)}; {per_query * 1000:.0f} ms/query"
+    )
     for r in results:
         mark = "✓" if r.rank == 1 else f"✗ (rank {r.rank})"
         print(f"  {r.id} {mark} {r.question}  → {r.ranked[0] if r.ranked else '-'}")
     if args.json:
         args.json.write_text(
             json.dumps(
-                {"fill_rates": rates, "top1": top1, "top3": top3, "n": len(results), "ms_per_query": per_query * 1000,
-                 "results": [r.__dict__ | {"rank": r.rank} for r in results]},
-                ensure_ascii=False, indent=2,
+                {
+                    "fill_rates": rates,
+                    "top1": top1,
+                    "top3": top3,
+                    "n": len(results),
+                    "ms_per_query": per_query * 1000,
+                    "results": [r.__dict__ | {"rank": r.rank} for r in results],
+                },
+                ensure_ascii=False,
+                indent=2,
             ),
             encoding="utf-8",
         )

@@ -28,7 +28,16 @@ def one_line(text: str) -> str:
 
 
 _NUMBER_WORDS = {
-    "một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10,
+    "một": 1,
+    "hai": 2,
+    "ba": 3,
+    "bốn": 4,
+    "năm": 5,
+    "sáu": 6,
+    "bảy": 7,
+    "tám": 8,
+    "chín": 9,
+    "mười": 10,
 }
 
 # -- processing time -----------------------------------------------------------------------
@@ -39,7 +48,9 @@ _DURATION = re.compile(
     r"(?P<unit>ngày\s+làm\s+việc|ngày|giờ|tháng)",
     re.IGNORECASE,
 )
-_SAME_DAY = re.compile(r"(ngay\s+trong\s+ngày|trong\s+ngày\s+(?:tiếp\s+nhận|làm\s+việc)|tiếp\s+nhận\s+ngay)", re.I)
+_SAME_DAY = re.compile(
+    r"(ngay\s+trong\s+ngày|trong\s+ngày\s+(?:tiếp\s+nhận|làm\s+việc)|tiếp\s+nhận\s+ngay)", re.I
+)
 
 
 def _number(word: str) -> float:
@@ -52,7 +63,7 @@ def _number(word: str) -> float:
 
 
 def parse_processing_time(text: str) -> ProcessingTime | None:
-    """"05 ngày làm việc; trường hợp phải xác minh ... không quá 25 ngày" → [5 ngày làm việc, 25 ngày]."""
+    """ "05 ngày làm việc; trường hợp phải xác minh ... không quá 25 ngày" → [5 ngày làm việc, 25 ngày]."""
     raw = one_line(text)
     if not raw:
         return None
@@ -111,13 +122,24 @@ def parse_fees(text: str) -> Fees | None:
 # -- legal basis ---------------------------------------------------------------------------
 
 _DOC_NUMBER = re.compile(r"\b(\d{1,4}(?:/\d{4})?/[A-ZĐ][A-ZĐ0-9]*(?:-[A-ZĐ0-9]+)*)\b")
-_DOC_TYPES = ("Bộ luật", "Luật", "Nghị định", "Thông tư liên tịch", "Thông tư", "Nghị quyết", "Quyết định", "Pháp lệnh")
+_DOC_TYPES = (
+    "Bộ luật",
+    "Luật",
+    "Nghị định",
+    "Thông tư liên tịch",
+    "Thông tư",
+    "Nghị quyết",
+    "Quyết định",
+    "Pháp lệnh",
+)
 _TYPE_RE = re.compile(r"\b(" + "|".join(_DOC_TYPES) + r")\b")
 _ADDRESS = re.compile(
     r"(?:(?:điểm|Điểm)\s+(?P<point>[a-zđ])\s*,?\s*)?(?:(?:khoản|Khoản)\s+(?P<clause>\d+)\s*,?\s*)?"
     r"(?:Điều|điều)\s+(?P<article>\d+[a-z]?)"
 )
-_LAW_TITLE = re.compile(r"\b(?:Bộ luật|Luật)\s+(?P<title>[A-ZĐ][^,;.()\d]*?)(?:\s+(?:năm|số)\s+(?P<year>\d{4})|\s+(?P<year2>\d{4})\b|(?=[,;.()]|\s+(?:số|ngày)\b|$))")
+_LAW_TITLE = re.compile(
+    r"\b(?:Bộ luật|Luật)\s+(?P<title>[A-ZĐ][^,;.()\d]*?)(?:\s+(?:năm|số)\s+(?P<year>\d{4})|\s+(?P<year2>\d{4})\b|(?=[,;.()]|\s+(?:số|ngày)\b|$))"
+)
 _INLINE = re.compile(
     r"(?:(?:điểm\s+[a-zđ](?:,\s*điểm\s+[a-zđ])*\s+)?(?:khoản\s+\d+\s+)?Điều\s+\d+[a-z]?\s+(?:của\s+)?)?"
     r"(?:(?:Bộ luật|Luật)\s+[A-ZĐ][\wÀ-ỹ ,]*?(?=\s*(?:[.;,)]|\s(?:và|hoặc|nộp|thì|theo|để|đối|trước|năm)\b|$))"
@@ -193,13 +215,24 @@ def form_code(text: str) -> str:
 
 
 def copy_type(text: str) -> str:
-    """"bản chính", "bản sao có chứng thực", "bản chính hoặc bản sao" … as stated in the item."""
+    """ "bản chính", "bản sao có chứng thực", "bản chính hoặc bản sao" … as stated in the item."""
     low = text.lower()
     kinds = []
-    for phrase in ("bản chính", "bản sao có chứng thực", "bản sao được chứng thực", "bản sao", "bản chụp", "bản điện tử"):
+    for phrase in (
+        "bản chính",
+        "bản sao có chứng thực",
+        "bản sao được chứng thực",
+        "bản sao",
+        "bản chụp",
+        "bản điện tử",
+    ):
         stated = [
-            m for m in re.finditer(re.escape(phrase), low)
-            if not re.search(r"(không còn|không có|bị mất|mất|thay thế|thay cho)\s+$", low[max(0, m.start() - 14) : m.start()])
+            m
+            for m in re.finditer(re.escape(phrase), low)
+            if not re.search(
+                r"(không còn|không có|bị mất|mất|thay thế|thay cho)\s+$",
+                low[max(0, m.start() - 14) : m.start()],
+            )
         ]
         if stated and not any(phrase in k for k in kinds):
             kinds.append(phrase)
@@ -242,7 +275,9 @@ def parse_dossier(text: str) -> tuple[tuple[DossierItem, ...], str, str]:
     for item in _bullets(raw):
         body = item.lstrip("-+•–").strip()
         heading = re.match(r"^\*\s*(.+?):?\s*$", item)
-        if heading or re.match(r"(?i)^(thành phần hồ sơ|hồ sơ gồm|người yêu cầu .* (?:các )?giấy tờ sau)\b.*:\s*$", body):
+        if heading or re.match(
+            r"(?i)^(thành phần hồ sơ|hồ sơ gồm|người yêu cầu .* (?:các )?giấy tờ sau)\b.*:\s*$", body
+        ):
             label = (heading.group(1) if heading else body).strip(" :")
             low = label.lower()
             if "xuất trình" in low:
@@ -335,7 +370,9 @@ def parse_step_table(text: str) -> tuple[Step, ...]:
         text_joined = _join_wrapped(s["text"])
         if not text_joined:
             continue
-        out.append(Step(n=n, text=text_joined, actor=_join_wrapped(s["actor"], sep=" "), time=" ".join(s["time"])))
+        out.append(
+            Step(n=n, text=text_joined, actor=_join_wrapped(s["actor"], sep=" "), time=" ".join(s["time"]))
+        )
     return tuple(Step(n=i + 1, text=s.text, actor=s.actor, time=s.time) for i, s in enumerate(out))
 
 
@@ -354,7 +391,7 @@ _STEP_MARK = re.compile(r"(?:^|\s)-?\s*Bước\s+(\d+)\s*[:.]\s*")
 
 
 def parse_inline_steps(text: str) -> tuple[Step, ...]:
-    """"Bước 1: … Bước 2: …" in running text → ordered steps."""
+    """ "Bước 1: … Bước 2: …" in running text → ordered steps."""
     raw = one_line(text)
     marks = list(_STEP_MARK.finditer(raw))
     steps = []
@@ -372,13 +409,16 @@ def parse_inline_steps(text: str) -> tuple[Step, ...]:
 _LEVELS = (
     (r"(?:ủy|uỷ) ban nhân dân cấp xã|ubnd cấp xã|ubnd xã|công an cấp xã|ủy ban nhân cấp xã|cấp xã", "cấp xã"),
     (r"cấp huyện", "cấp huyện"),
-    (r"sở tư pháp|lãnh đạo sở|cấp tỉnh|văn phòng đăng ký đất đai|vpđkđđ|trung tâm phục vụ hcc tỉnh", "cấp tỉnh"),
+    (
+        r"sở tư pháp|lãnh đạo sở|cấp tỉnh|văn phòng đăng ký đất đai|vpđkđđ|trung tâm phục vụ hcc tỉnh",
+        "cấp tỉnh",
+    ),
     (r"(?<!dịch vụ công )bộ công an|cục quản lý xuất nhập cảnh|cấp trung ương", "cấp trung ương"),
 )
 
 
 def agency_level(*texts: str) -> str:
-    """"cấp xã" / "cấp huyện" / "cấp tỉnh" / "cấp trung ương": the first level the text names."""
+    """ "cấp xã" / "cấp huyện" / "cấp tỉnh" / "cấp trung ương": the first level the text names."""
     low = " ".join(one_line(t) for t in texts if t).lower()
     m = re.search(r"thực hiện tại cấp (xã|huyện|tỉnh|trung ương)", low)
     if m:
@@ -424,7 +464,7 @@ def field_of(*texts: str) -> str:
 
 
 def iso_date(text: str) -> str | None:
-    """"07/7/2025" → "2025-07-07"; None when not a date."""
+    """ "07/7/2025" → "2025-07-07"; None when not a date."""
     m = re.search(r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})", text or "")
     if not m:
         m2 = re.search(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", text or "")

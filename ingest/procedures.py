@@ -19,9 +19,10 @@ import logging
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ingest.procedure_text import (
     _INVISIBLE,
@@ -86,7 +87,7 @@ def layout_sections(text: str) -> dict[str, str]:
         name = next(n for p, n in _SECTION_LABELS if re.fullmatch(p, label, re.I))
         rest = m.group("rest")
         # The heading line holds the label and possibly the value after the colon.
-        head, _, value = rest.partition(":")
+        _, _, value = rest.partition(":")
         chunk = value + body[m.end() : end]
         if name == "steps":
             stop = _END.search(chunk)
@@ -127,8 +128,10 @@ def _header_name(text: str) -> str:
 
 
 def looks_like_procedure_layout(text: str) -> bool:
-    return bool(_CONTENT_START.search(text)) and bool(re.search(r"Thành phần,?\s*số lượng hồ sơ", text, re.I)) and bool(
-        re.search(r"Thời hạn giải quyết", text, re.I)
+    return (
+        bool(_CONTENT_START.search(text))
+        and bool(re.search(r"Thành phần,?\s*số lượng hồ sơ", text, re.I))
+        and bool(re.search(r"Thời hạn giải quyết", text, re.I))
     )
 
 
@@ -289,7 +292,9 @@ def procedure_from_portal_record(record: dict[str, Any], source: str = "") -> Pr
     steps_text = body[: first_fee.start()] if first_fee else body
     # Without a fee marker the steps run into the channel descriptions: stop at the first channel line.
     if not first_fee:
-        cut = re.search(r"\s-?\s*(?:Trực tiếp|Nộp hồ sơ trực tiếp|Thông qua)\b", steps_text[steps_text.rfind("Bước") :])
+        cut = re.search(
+            r"\s-?\s*(?:Trực tiếp|Nộp hồ sơ trực tiếp|Thông qua)\b", steps_text[steps_text.rfind("Bước") :]
+        )
         if cut:
             steps_text = steps_text[: steps_text.rfind("Bước") + cut.start()]
     steps = parse_inline_steps(steps_text)
@@ -300,9 +305,7 @@ def procedure_from_portal_record(record: dict[str, Any], source: str = "") -> Pr
     dossier_region_start = _dossier_start(body, channel_start, counts)
     channel_text = body[channel_start:dossier_region_start]
     fees_found = [m.group("value") for m in _FEE_MARK.finditer(body)]
-    fees_text = "; ".join(
-        f"{'Miễn phí' if v == 'Miễn phí' else (v + ' đồng')}" for v in fees_found if v
-    )
+    fees_text = "; ".join(f"{'Miễn phí' if v == 'Miễn phí' else (v + ' đồng')}" for v in fees_found if v)
     time_text = _portal_time(channel_text) or _portal_time(body)
     dossier = _portal_dossier(body, dossier_region_start, counts)
     tail = body[counts[-1].end() :] if counts else ""
@@ -328,7 +331,7 @@ def procedure_from_portal_record(record: dict[str, Any], source: str = "") -> Pr
         level=agency_level(name, agency, channel_text),
         requesters="",
         channels=channels(channel_text),
-        dossier_text=body[dossier_region_start:counts[-1].end()] if counts else "",
+        dossier_text=body[dossier_region_start : counts[-1].end()] if counts else "",
         processing=parse_processing_time(time_text) if time_text else None,
         fee_info=parse_fees(fees_text) if fees_text else None,
         conditions=one_line(conditions),
@@ -344,8 +347,13 @@ def _dossier_start(body: str, channel_start: int, counts: list[re.Match[str]]) -
     first = counts[0].start()
     region = body[channel_start:first]
     cut = channel_start
-    for pattern in (_RECEIPT, re.compile(r"Xem chi tiết"), re.compile(r"Thời hạn giải quyết:[^.]*\."),
-                    re.compile(r"\d+ ngày làm việc[^.]*\."), re.compile(r"Tiếp nhận ngay[^.]*\.")):
+    for pattern in (
+        _RECEIPT,
+        re.compile(r"Xem chi tiết"),
+        re.compile(r"Thời hạn giải quyết:[^.]*\."),
+        re.compile(r"\d+ ngày làm việc[^.]*\."),
+        re.compile(r"Tiếp nhận ngay[^.]*\."),
+    ):
         for m in pattern.finditer(region):
             cut = max(cut, channel_start + m.end())
     return cut
@@ -395,8 +403,11 @@ def _portal_time(text: str) -> str:
 
 
 def _portal_agency(body: str) -> str:
-    m = re.search(r"(Công an cấp (?:xã|huyện|tỉnh)|Cơ quan Quản lý xuất nhập cảnh Công an cấp tỉnh|Cục Quản lý xuất nhập cảnh|"
-                  r"cơ quan quản lý căn cước của (?:Bộ Công an|Công an cấp tỉnh)|cơ quan đăng ký cư trú)", body)
+    m = re.search(
+        r"(Công an cấp (?:xã|huyện|tỉnh)|Cơ quan Quản lý xuất nhập cảnh Công an cấp tỉnh|Cục Quản lý xuất nhập cảnh|"
+        r"cơ quan quản lý căn cước của (?:Bộ Công an|Công an cấp tỉnh)|cơ quan đăng ký cư trú)",
+        body,
+    )
     return m.group(1)[0].upper() + m.group(1)[1:] if m else ""
 
 
@@ -506,8 +517,10 @@ def record_kind(record: dict[str, Any]) -> str | None:
     """Which parser a JSON record needs (None: not a procedure record)."""
     if "raw_page_text" in record:
         return "portal"
-    if "ma_hieu_quy_trinh" in record or "thanh_phan_so_luong_ho_so" in record or (
-        "full_text" in record and "ten_thu_tuc" in record
+    if (
+        "ma_hieu_quy_trinh" in record
+        or "thanh_phan_so_luong_ho_so" in record
+        or ("full_text" in record and "ten_thu_tuc" in record)
     ):
         return "split"
     if "text" in record and ("ten_thu_tuc" in record or "ma_thu_tuc" in record):
@@ -627,7 +640,9 @@ def sniff_procedures(path: Path, data: bytes) -> ProcedureFile | None:
     """
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
-        first = next((line for line in data.decode("utf-8-sig", errors="replace").splitlines() if line.strip()), "")
+        first = next(
+            (line for line in data.decode("utf-8-sig", errors="replace").splitlines() if line.strip()), ""
+        )
         try:
             record = json.loads(first)
         except json.JSONDecodeError:
@@ -673,7 +688,9 @@ class ProcedureIngestor:
         self.settings = settings
         self.store = store  # rag.store.ProcedureStore
         self.embedder = embedder
-        self.sparse = BM25Encoder(settings.bm25_k1, settings.bm25_b, settings.bm25_avgdl, settings.sparse_bigrams)
+        self.sparse = BM25Encoder(
+            settings.bm25_k1, settings.bm25_b, settings.bm25_avgdl, settings.sparse_bigrams
+        )
 
     def write(self, found: ProcedureFile) -> tuple[str, int]:
         """("added" | "updated" | "unchanged", number of cards)."""

@@ -12,8 +12,8 @@ from rag.config import Settings
 from rag.domain import Answer, Passage
 from rag.embeddings import Embedder, make_embedder
 from rag.filters import SearchFilters
-from rag.retrieval import Retriever
 from rag.procedures.search import ProcedureSearch
+from rag.retrieval import Retriever
 from rag.store import ProcedureStore, UnitStore, open_client
 
 

@@ -99,6 +99,7 @@ def render_card(p: Procedure, resolved: list[ResolvedBasis] | None = None) -> No
                     for u in r.units[:5]:
                         st.text(u.text)
     st.caption(
-        f"Nguồn: {p.source}" + (f" · ban hành {p.issued_date}" if p.issued_date else "")
+        f"Nguồn: {p.source}"
+        + (f" · ban hành {p.issued_date}" if p.issued_date else "")
         + (f" · {p.source_note}" if p.source_note else "")
     )

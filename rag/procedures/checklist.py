@@ -24,7 +24,7 @@ BOX = "☐"
 
 
 def item_details(item: DossierItem) -> str:
-    """"Nộp · bản chính 1, bản sao 0 · mẫu CT01" — only what the source states."""
+    """ "Nộp · bản chính 1, bản sao 0 · mẫu CT01" — only what the source states."""
     parts = []
     if item.kind:
         parts.append("Giấy tờ phải " + item.kind)
@@ -106,8 +106,12 @@ def checklist_docx(p: Procedure, today: date | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def checklist_pdf(p: Procedure, font: Path | str = DEFAULT_FONT, bold_font: Path | str | None = None,
-                  today: date | None = None) -> bytes:
+def checklist_pdf(
+    p: Procedure,
+    font: Path | str = DEFAULT_FONT,
+    bold_font: Path | str | None = None,
+    today: date | None = None,
+) -> bytes:
     """The checklist as PDF with an embedded Unicode font (Vietnamese diacritics)."""
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos

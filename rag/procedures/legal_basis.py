@@ -6,8 +6,9 @@ otherwise matches by số hiệu, or by law title and year.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from rag.domain import LegalBasis, LegalUnit
 from rag.store import UnitStore
@@ -49,12 +50,17 @@ def _fallback_match(basis: LegalBasis, records: list[dict[str, Any]]) -> dict[st
     if basis.title:
         want = _title_key(basis.title)
         candidates = [
-            r for r in records
+            r
+            for r in records
             if _title_key(str(r.get("title") or "")) == want
             and (not basis.doc_type or _fold(basis.doc_type) in _fold(str(r.get("doc_type") or "")))
         ]
         if basis.year:
-            dated = [r for r in candidates if basis.year in str(r.get("doc_number") or "") + str(r.get("issued_date") or "")]
+            dated = [
+                r
+                for r in candidates
+                if basis.year in str(r.get("doc_number") or "") + str(r.get("issued_date") or "")
+            ]
             candidates = dated or candidates
         return candidates[0] if candidates else None
     return None
@@ -98,6 +104,10 @@ def resolve_basis(items: Iterable[LegalBasis], store: UnitStore | None) -> list[
             if basis.clause:
                 units = tuple(u for u in units if u.clause == basis.clause) or units
         number = str(record.get("doc_number") or "")
-        label = " ".join(x for x in (str(record.get("doc_type") or ""), str(record.get("title") or ""), number) if x)
-        out.append(ResolvedBasis(basis, str(record["key"]), label, number, str(record.get("status") or ""), units))
+        label = " ".join(
+            x for x in (str(record.get("doc_type") or ""), str(record.get("title") or ""), number) if x
+        )
+        out.append(
+            ResolvedBasis(basis, str(record["key"]), label, number, str(record.get("status") or ""), units)
+        )
     return out

@@ -11,7 +11,9 @@ from rag.procedures.legal_basis import ResolvedBasis
 SECONDARY_NOTE = "Tóm tắt thứ cấp: không phải bản công bố thủ tục gốc, cần đối chiếu văn bản gốc"
 
 
-def card_json(p: Procedure, resolved: list[ResolvedBasis] | None = None, score: float | None = None) -> dict[str, Any]:
+def card_json(
+    p: Procedure, resolved: list[ResolvedBasis] | None = None, score: float | None = None
+) -> dict[str, Any]:
     """``{code, name, field, agency, dossier, steps, processing_time, fees, legal_basis, source, ...}``."""
     by_text = {r.basis.text: r for r in resolved or []}
     legal = []
@@ -45,7 +47,10 @@ def card_json(p: Procedure, resolved: list[ResolvedBasis] | None = None, score: 
         "dossier": [asdict(d) for d in p.dossier],
         "dossier_sets": p.dossier_sets,
         "steps": [asdict(s) for s in p.steps],
-        "processing_time": {"text": p.processing_time, **({"durations": processing["durations"]} if processing else {})},
+        "processing_time": {
+            "text": p.processing_time,
+            **({"durations": processing["durations"]} if processing else {}),
+        },
         "fees": {"text": p.fees, **({k: fees[k] for k in ("amounts", "exemptions", "free")} if fees else {})},
         "result": p.result,
         "conditions": p.conditions,
@@ -64,7 +69,7 @@ def card_json(p: Procedure, resolved: list[ResolvedBasis] | None = None, score: 
 
 
 def duration_label(p: Procedure) -> str:
-    """"05 ngày làm việc (tối đa 25 ngày)" from the parsed time, else the raw text."""
+    """ "05 ngày làm việc (tối đa 25 ngày)" from the parsed time, else the raw text."""
     if not p.processing or not p.processing.durations:
         return p.processing_time
     first, *rest = p.processing.durations
@@ -95,7 +100,11 @@ def card_text(p: Procedure, resolved: list[ResolvedBasis] | None = None) -> str:
         lines.append(f"Thời hạn: {duration_label(p)}")
     if p.fee_info and (p.fee_info.amounts or p.fee_info.free):
         amounts = sorted({a.amount for a in p.fee_info.amounts})
-        fee = "không thu" if p.fee_info.free and not amounts else ", ".join(f"{a:,}".replace(",", ".") + " đ" for a in amounts)
+        fee = (
+            "không thu"
+            if p.fee_info.free and not amounts
+            else ", ".join(f"{a:,}".replace(",", ".") + " đ" for a in amounts)
+        )
         lines.append(f"Phí, lệ phí: {fee}" + (" (có trường hợp miễn)" if p.fee_info.exemptions else ""))
     elif p.fees:
         lines.append(f"Phí, lệ phí: {_flat(p.fees, 200)}")
@@ -125,7 +134,11 @@ def card_text(p: Procedure, resolved: list[ResolvedBasis] | None = None) -> str:
         by_text = {r.basis.text: r for r in resolved or []}
         for b in p.legal_basis:
             r = by_text.get(b.text)
-            badge = f" ✓ trong chỉ mục: {r.doc_label} [{r.status or 'không rõ hiệu lực'}]" if r and r.found else ""
+            badge = (
+                f" ✓ trong chỉ mục: {r.doc_label} [{r.status or 'không rõ hiệu lực'}]"
+                if r and r.found
+                else ""
+            )
             lines.append(f"  - {_flat(b.text, 160)}{badge}")
     lines.append(f"Nguồn: {p.source}" + (f" (ban hành {p.issued_date})" if p.issued_date else ""))
     return "\n".join(lines)

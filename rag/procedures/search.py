@@ -8,8 +8,8 @@ prefer "Đăng ký khai sinh" to "Đăng ký khai sinh có yếu tố nước ng
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from rag.config import Settings
 from rag.domain import Procedure
@@ -42,9 +42,23 @@ _ALIASES = (
 )
 # Name words that narrow a procedure to a special case: a card whose name has them while the
 # question does not is a worse match.
-_NARROWING = ("nước ngoài", "lưu động", "lại", "kết hợp", "chấm dứt", "giám sát", "người đã có hồ sơ", "xóa", "gia hạn")
-_LEVEL_WORDS = {"cấp xã": r"\bxã\b|\bphường\b", "cấp huyện": r"\bhuyện\b|\bquận\b", "cấp tỉnh": r"\btỉnh\b|thành phố trực thuộc",
-                "cấp trung ương": r"trung ương|bộ công an|\bcục\b"}
+_NARROWING = (
+    "nước ngoài",
+    "lưu động",
+    "lại",
+    "kết hợp",
+    "chấm dứt",
+    "giám sát",
+    "người đã có hồ sơ",
+    "xóa",
+    "gia hạn",
+)
+_LEVEL_WORDS = {
+    "cấp xã": r"\bxã\b|\bphường\b",
+    "cấp huyện": r"\bhuyện\b|\bquận\b",
+    "cấp tỉnh": r"\btỉnh\b|thành phố trực thuộc",
+    "cấp trung ương": r"trung ương|bộ công an|\bcục\b",
+}
 _PARENTHESES = re.compile(r"\([^)]*\)")
 
 
@@ -144,7 +158,9 @@ class ProcedureSearch:
         self.embedder = embedder
         self.settings = settings
         self.analyse = analyse  # the retriever's query understanding (diacritics, glossary), if any
-        self.sparse = BM25Encoder(settings.bm25_k1, settings.bm25_b, settings.bm25_avgdl, settings.sparse_bigrams)
+        self.sparse = BM25Encoder(
+            settings.bm25_k1, settings.bm25_b, settings.bm25_avgdl, settings.sparse_bigrams
+        )
 
     def available(self) -> bool:
         return self.store.exists() and self.store.count() > 0
@@ -172,7 +188,11 @@ class ProcedureSearch:
         conditions = {k: v for k, v in (("field", field), ("level", level)) if v}
         dense = self.embedder.embed_queries([query])[0]
         found = self.store.hybrid_query(
-            dense, self.sparse.encode_query(query), limit=max(top_k * 4, 20), prefetch_limit=60, conditions=conditions
+            dense,
+            self.sparse.encode_query(query),
+            limit=max(top_k * 4, 20),
+            prefetch_limit=60,
+            conditions=conditions,
         )
         hits = []
         top = max((rrf for _, rrf, _ in found), default=1.0) or 1.0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -106,7 +105,12 @@ def test_the_original_doc_file_gives_the_same_card_as_its_record(cantho):
     assert found is not None
     (doc,) = found.procedures
     record = by(cantho, "QT 01/CX-HCTP", "Đăng ký khai sinh")
-    assert (doc.code, doc.name, doc.issued_date, doc.level) == ("QT 01/CX-HCTP", "Đăng ký khai sinh", "2025-07-07", "cấp xã")
+    assert (doc.code, doc.name, doc.issued_date, doc.level) == (
+        "QT 01/CX-HCTP",
+        "Đăng ký khai sinh",
+        "2025-07-07",
+        "cấp xã",
+    )
     assert [d.name for d in doc.dossier] == [d.name for d in record.dossier]
     assert [(s.actor, s.time) for s in doc.steps] == [(s.actor, s.time) for s in record.steps]
     assert [b.doc_number for b in doc.legal_basis] == [b.doc_number for b in record.legal_basis]
@@ -159,9 +163,15 @@ def test_jsonl_that_is_not_procedures_is_left_to_the_legal_loader(tmp_path):
 
 
 def test_a_bad_record_does_not_stop_the_others(tmp_path):
-    good = {"ma_thu_tuc": "9.000001", "ten_thu_tuc": "Thủ tục thử", "text": "Thủ tục thử\n⏰ Thời gian giải quyết\n03 ngày làm việc"}
+    good = {
+        "ma_thu_tuc": "9.000001",
+        "ten_thu_tuc": "Thủ tục thử",
+        "text": "Thủ tục thử\n⏰ Thời gian giải quyết\n03 ngày làm việc",
+    }
     path = tmp_path / "mixed.jsonl"
-    path.write_text(json.dumps(good, ensure_ascii=False) + "\n{broken\n" + json.dumps({"x": 1}) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(good, ensure_ascii=False) + "\n{broken\n" + json.dumps({"x": 1}) + "\n", encoding="utf-8"
+    )
     found = read_jsonl(path, path.read_bytes())
     assert [p.code for p in found.procedures] == ["9.000001"]
     assert len(found.errors) == 2 and found.errors[0].startswith("dòng 2")
@@ -211,7 +221,11 @@ OWN = """\
 
 def test_own_procedure_text_in_the_common_layout():
     p = procedure_from_layout(OWN, source="own.txt")
-    assert (p.code, p.name, p.issued_date) == ("QT 07/XA-TP", "Chứng thực chữ ký người khuyết tật", "2026-03-02")
+    assert (p.code, p.name, p.issued_date) == (
+        "QT 07/XA-TP",
+        "Chứng thực chữ ký người khuyết tật",
+        "2026-03-02",
+    )
     assert p.field == "Chứng thực" and p.level == "cấp xã" and p.requesters == "Cá nhân"
     assert [(d.name, d.kind) for d in p.dossier] == [
         ("Thẻ căn cước (bản chính).", "xuất trình"),
@@ -258,9 +272,15 @@ def test_generated_docx_procedure_is_recognised(tmp_path):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("05 ngày làm việc; trường hợp phải xác minh thì không quá 25 ngày.", [(5, "ngày làm việc"), (25, "ngày")]),
+        (
+            "05 ngày làm việc; trường hợp phải xác minh thì không quá 25 ngày.",
+            [(5, "ngày làm việc"), (25, "ngày")],
+        ),
         ("Không quá 02 (hai) ngày làm việc", [(2, "ngày làm việc")]),
-        ("Ngay trong ngày; nếu nhận hồ sơ sau 15 giờ thì trả trong ngày làm việc tiếp theo", [(None, "trong ngày")]),
+        (
+            "Ngay trong ngày; nếu nhận hồ sơ sau 15 giờ thì trả trong ngày làm việc tiếp theo",
+            [(None, "trong ngày")],
+        ),
         ("Nghị quyết ngày 09 tháng 12 năm 2022", []),
         ("Trong thời hạn 1,5 ngày", [(1.5, "ngày")]),
     ],
@@ -270,7 +290,9 @@ def test_processing_time(text, expected):
 
 
 def test_fees_amounts_and_exemptions():
-    fees = parse_fees("- Lệ phí: 50.000 đồng/trường hợp.\n- Miễn lệ phí cho người khuyết tật; giảm 50% cho hộ nghèo.")
+    fees = parse_fees(
+        "- Lệ phí: 50.000 đồng/trường hợp.\n- Miễn lệ phí cho người khuyết tật; giảm 50% cho hộ nghèo."
+    )
     assert [a.amount for a in fees.amounts] == [50000]
     assert len(fees.exemptions) == 2 and not fees.free
     assert parse_fees("Không.").free
@@ -279,7 +301,13 @@ def test_fees_amounts_and_exemptions():
 
 def test_references():
     ref = parse_reference("điểm a khoản 2 Điều 14 Nghị định số 104/2022/NĐ-CP ngày 21/12/2022 của Chính phủ")
-    assert (ref.point, ref.clause, ref.article, ref.doc_number, ref.doc_type) == ("a", "2", "14", "104/2022/NĐ-CP", "Nghị định")
+    assert (ref.point, ref.clause, ref.article, ref.doc_number, ref.doc_type) == (
+        "a",
+        "2",
+        "14",
+        "104/2022/NĐ-CP",
+        "Nghị định",
+    )
     law = parse_reference("Luật Hôn nhân và gia đình năm 2014;")
     assert (law.doc_type, law.title, law.year, law.doc_number) == ("Luật", "Hôn nhân và gia đình", "2014", "")
 

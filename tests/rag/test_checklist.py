@@ -18,7 +18,9 @@ from tests.conftest import SHARED
 
 def card(file: str, code: str, word: str = ""):
     path = SHARED / "procedures" / file
-    return next(p for p in sniff_procedures(path, path.read_bytes()).procedures if p.code == code and word in p.name)
+    return next(
+        p for p in sniff_procedures(path, path.read_bytes()).procedures if p.code == code and word in p.name
+    )
 
 
 @pytest.fixture(scope="module")
@@ -52,13 +54,17 @@ def test_pdf_checklist_keeps_vietnamese_text_and_renders(khai_sinh, tmp_path):
     assert "DANH MỤC HỒ SƠ CẦN CHUẨN BỊ" in squashed and "Đăng ký lại khai sinh" in squashed
     assert "Giấy tờ có giá trị chứng minh thông tin về cư trú" in squashed
     fonts = [f for page in reader.pages for f in page["/Resources"]["/Font"].values()]
-    assert any("/FontFile2" in f.get_object()["/FontDescriptor"].get_object() for f in
-               [x.get_object()["/DescendantFonts"][0] for x in fonts])  # the TTF is embedded
+    assert any(
+        "/FontFile2" in f.get_object()["/FontDescriptor"].get_object()
+        for f in [x.get_object()["/DescendantFonts"][0] for x in fonts]
+    )  # the TTF is embedded
     if not shutil.which("pdftoppm"):
         pytest.fail("pdftoppm missing: make system-deps installs poppler-utils")
     pdf = tmp_path / "c.pdf"
     pdf.write_bytes(data)
-    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True
+    )
     from PIL import Image
 
     image = Image.open(next(tmp_path.glob("page*.png"))).convert("L")

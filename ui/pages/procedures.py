@@ -14,7 +14,9 @@ from ui.resources import get_engine, get_settings
 ALL = "Tất cả"
 
 st.title("Thủ tục hành chính")
-st.caption("Thẻ thủ tục: hồ sơ, các bước, thời hạn, phí, căn cứ pháp lý — kèm danh mục hồ sơ để in cho người dân.")
+st.caption(
+    "Thẻ thủ tục: hồ sơ, các bước, thời hạn, phí, căn cứ pháp lý — kèm danh mục hồ sơ để in cho người dân."
+)
 
 
 def load_cards():
@@ -33,7 +35,7 @@ if not cards:
     settings = get_settings()
     st.info(
         "Chưa có thủ tục nào trong chỉ mục. Hãy nạp tệp quy trình (JSONL thủ tục, tệp Word/PDF dạng "
-        f"\"QUY TRÌNH … 5. NỘI DUNG\") bằng lệnh `tthc ingest THƯ_MỤC --index {settings.index_dir}`."
+        f'"QUY TRÌNH … 5. NỘI DUNG") bằng lệnh `tthc ingest THƯ_MỤC --index {settings.index_dir}`.'
     )
     st.stop()
 
@@ -58,7 +60,11 @@ if query.strip():
         st.stop()
 else:
     results = sorted(
-        (p for p in cards if (not chosen_field or p.field == chosen_field) and (not chosen_level or p.level == chosen_level)),
+        (
+            p
+            for p in cards
+            if (not chosen_field or p.field == chosen_field) and (not chosen_level or p.level == chosen_level)
+        ),
         key=lambda p: (p.field, p.code, p.name),
     )
 
