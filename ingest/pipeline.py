@@ -95,6 +95,12 @@ def parse_file(loaded: LoadedFile, settings: Settings) -> tuple[LegalDocument, l
     return document, units
 
 
+def _now() -> str:
+    import datetime as dt
+
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
 class _Embed:
     """llama-index transformation: attach dense + sparse vectors to nodes."""
 
@@ -203,7 +209,7 @@ class Ingestor:
         # Make the document absent first, then rewrite it whole.
         self.store.delete_document(document.key)
         self._embed_and_upsert(units)
-        self.store.put_document(document, len(units))
+        self.store.put_document(document, len(units), extra={"ingested_at": _now()})
         self._persist_docstore()
         return FileResult(str(path), status, document.doc_number, document.key, len(units))
 

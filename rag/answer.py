@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rag.config import Settings
 from rag.domain import Answer, Citation, Passage
+from rag.filters import SearchFilters
 from rag.retrieval import Retriever, clean_question
 
 ABSTAIN_TEXT = "Không tìm thấy căn cứ trong các văn bản đã nạp."
@@ -57,9 +58,11 @@ def compose(question: str, chosen: list[Passage], related: list[Passage]) -> Ans
     return Answer(question=question, text="\n".join(lines), citations=citations)
 
 
-def answer_question(retriever: Retriever, settings: Settings, question: str) -> Answer:
+def answer_question(
+    retriever: Retriever, settings: Settings, question: str, filters: SearchFilters | None = None
+) -> Answer:
     """Retrieve, pick the governing clauses, and quote them with citations."""
     text = clean_question(question, settings.max_question_chars)
-    passages = retriever.search(text, top_k=max(settings.top_k, settings.max_citations * 3))
+    passages = retriever.search(text, top_k=max(settings.top_k, settings.max_citations * 3), filters=filters)
     chosen = select_citations(passages, settings.max_citations, settings.abstain_similarity)
     return compose(text, chosen, passages[:3])

@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     # Procedure checklists: a TTF with Vietnamese glyphs for the PDF export
     pdf_font: Path = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
+    # App (issue 9)
+    validity_file: Path = Field(Path("data/validity.csv"), description="Administrator's validity overrides")
+    feedback_file: Path = Field(Path("data/feedback.jsonl"), description="👍/👎 feedback (until the audit log)")
+
     # Ingestion limits
     max_file_mb: float = 50.0
     max_chunk_chars: int = 1800

@@ -48,10 +48,15 @@ class Engine:
     def search(self, question: str, top_k: int | None = None, filters: SearchFilters | None = None) -> list[Passage]:
         return self.retriever.search(question, top_k, filters=filters)
 
-    def ask(self, question: str) -> Answer:
-        answer = answer_question(self.retriever, self.settings, question)
+    def ask(self, question: str, filters: SearchFilters | None = None) -> Answer:
+        answer = answer_question(self.retriever, self.settings, question, filters=filters)
         hit = self.procedures.best_match(answer.question)  # the card goes on top of the answer
         return replace(answer, procedure=hit.procedure) if hit else answer
+
+    def index_changed(self) -> None:
+        """Documents were added, removed or edited through this engine: refresh cached views."""
+        if "retriever" in self.__dict__:
+            self.retriever.forget_documents()
 
     def close(self) -> None:
         if "client" in self.__dict__:

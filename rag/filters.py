@@ -26,10 +26,12 @@ class SearchFilters:
     issued_from: str | None = None  # ISO date, inclusive
     issued_to: str | None = None  # ISO date, inclusive
     doc_keys: tuple[str, ...] = field(default=(), compare=True)  # internal: restrict to documents
+    exclude_statuses: tuple[str, ...] = ()  # drop these tình trạng (the app's "in force only")
 
     def __bool__(self) -> bool:
         return any(
-            (self.doc_types, self.issuers, self.doc_numbers, self.statuses, self.issued_from, self.issued_to, self.doc_keys)
+            (self.doc_types, self.issuers, self.doc_numbers, self.statuses, self.issued_from, self.issued_to,
+             self.doc_keys, self.exclude_statuses)
         )
 
     def with_doc_keys(self, keys: Iterable[str]) -> "SearchFilters":
@@ -45,6 +47,8 @@ class SearchFilters:
             return False
         if self.statuses and record.get("status") not in self.statuses:
             return False
+        if self.exclude_statuses and record.get("status") in self.exclude_statuses:
+            return False
         if self.doc_keys and record.get("key") not in self.doc_keys:
             return False
         issued = record.get("issued_date") or ""
@@ -54,6 +58,9 @@ class SearchFilters:
             return False
         return True
 
+
+# Statuses the app's "chỉ văn bản còn hiệu lực" excludes (unknown status stays, shown with ⚪).
+NOT_IN_FORCE_STATUSES = ("hết hiệu lực", "chưa có hiệu lực")
 
 _KEYS = {
     "doc_types": ("loai", "type", "doc_type", "loai_van_ban"),

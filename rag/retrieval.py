@@ -101,6 +101,11 @@ class Retriever:
             self._restorer = load_or_build_restorer(self.store, self._cache_dir(), self.document_records())
         return self._restorer
 
+    def forget_documents(self) -> None:
+        """Drop what was cached about the indexed documents (call after ingest/remove/edits)."""
+        self._records = None
+        self._restorer = None
+
     def document_records(self) -> list[dict]:
         if self._records is None:
             self._records = self.store.document_records()

@@ -190,6 +190,11 @@ class UnitStore:
         self.client.delete(self.documents, models.PointIdsList(points=[document_id(doc_key)]), wait=True)
         self.delete_units_of(doc_key)
 
+    def set_document_fields(self, doc_key: str, fields: dict[str, Any]) -> None:
+        """Overwrite payload fields (e.g. status, dates) on a document record and all its units."""
+        self.client.set_payload(self.documents, fields, points=[document_id(doc_key)], wait=True)
+        self.client.set_payload(self.units, fields, points=_match("doc_key", doc_key), wait=True)
+
     # -- reads -------------------------------------------------------------------------
     def document_record(self, doc_key: str) -> dict[str, Any] | None:
         found = self.client.retrieve(self.documents, [document_id(doc_key)], with_payload=True)
@@ -376,7 +381,12 @@ def payload_filter(filters: SearchFilters | None) -> models.Filter | None:
                 range=models.DatetimeRange(gte=filters.issued_from, lte=filters.issued_to),
             )
         )
-    return models.Filter(must=must)
+    must_not: list[models.Condition] = []
+    if filters.exclude_statuses:
+        must_not.append(
+            models.FieldCondition(key="status", match=models.MatchAny(any=list(filters.exclude_statuses)))
+        )
+    return models.Filter(must=must, must_not=must_not or None)
 
 
 def _match(key: str, value: str) -> models.Filter:

@@ -1,4 +1,8 @@
-"""Streamlit entry point: `streamlit run ui/app.py`."""
+"""Streamlit entry point: `streamlit run ui/app.py`.
+
+Builds the navigation (public pages for everyone, administration pages for admins) and the
+shared sidebar (index state, signed-in user). Pages live in ``ui/pages/``.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +16,42 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-st.set_page_config(page_title="Trợ lý thủ tục hành chính", page_icon="⚖️", layout="wide")
+from ui.components.access import ROLE_LABELS, current_user, is_admin  # noqa: E402
 
+st.set_page_config(
+    page_title="Trợ lý thủ tục hành chính",
+    page_icon="⚖️",
+    layout="wide",
+    menu_items={"About": "Trợ lý thủ tục hành chính — hỏi đáp có trích dẫn, chạy trên máy của cơ quan."},
+)
+
+# Pages every signed-in user sees (other features add theirs here).
 PAGES = [
     st.Page("pages/ask.py", title="Hỏi đáp", icon="💬", url_path="hoi-dap", default=True),
     st.Page("pages/procedures.py", title="Thủ tục", icon="📋", url_path="thu-tuc"),
 ]
+# Administration pages (admins only).
+ADMIN_PAGES = [
+    st.Page("pages/documents.py", title="Văn bản", icon="📚", url_path="van-ban"),
+    st.Page("pages/audit.py", title="Nhật ký", icon="🧾", url_path="nhat-ky"),
+]
+HELP_PAGES = [
+    st.Page("pages/guide.py", title="Hướng dẫn sử dụng", icon="❓", url_path="huong-dan"),
+]
 
-st.navigation(PAGES).run()
+
+def sidebar() -> None:
+    with st.sidebar:
+        st.markdown("### ⚖️ Trợ lý thủ tục hành chính")
+        name, role = current_user()
+        who = f"{name} · " if name else ""
+        st.caption(f"👤 {who}{ROLE_LABELS.get(role, role)}")
+
+
+sections: dict[str, list] = {"Tra cứu": PAGES}
+if is_admin():
+    sections["Quản trị"] = ADMIN_PAGES
+sections["Trợ giúp"] = HELP_PAGES
+page = st.navigation(sections)
+sidebar()
+page.run()

@@ -86,6 +86,7 @@ def _progress(total: int, desc: str):
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.catalog import record_results
     from ingest.pipeline import Ingestor, discover
 
     paths = [Path(p) for p in args.paths]
@@ -102,6 +103,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
                 bar.update(1)
 
             report = ingestor.ingest(paths, on_file=step)
+        record_results(settings, report.results)
     finally:
         engine.close()
     if args.json:

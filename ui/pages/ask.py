@@ -1,87 +1,184 @@
-"""Hỏi đáp: chat with numbered citations that expand to the full passage."""
+"""Hỏi đáp: chat with numbered citation chips that open the source passage."""
 
 from __future__ import annotations
 
+import functools
+import uuid
+
 import streamlit as st
 
-from rag.domain import Answer
-from rag.errors import IndexMissing, IndexUnavailable, TthcError
+from rag.domain import Answer, SearchFilters
+from rag.errors import TthcError
+from rag.feedback import Feedback, add_feedback
+from rag.overrides import read_overrides
+from ui.components.access import current_user, is_admin
+from ui.components.citation import citation_chips, escape_markdown, source_panel
+from ui.components.status import badge_text, index_state, show_index_problem
+from ui.export import answer_plaintext, memo_docx, memo_pdf
 from ui.resources import get_engine, get_settings
+
+EXAMPLES = (
+    "Thời hạn đăng ký khai sinh cho con là bao lâu?",
+    "Chứng thực bản sao từ bản chính cần giấy tờ gì?",
+)
+
+
+def _status_of(doc_number: str, key: str, fallback: str) -> str:
+    overrides = read_overrides(get_settings().validity_file)
+    ov = overrides.get(doc_number) or overrides.get(key)
+    return ov.status if ov else fallback
+
+
+def _status_text(status: str | None) -> str:
+    return badge_text(status)[2:]
+
+
+def sidebar_filters() -> SearchFilters:
+    """Document type, issuer and in-force filters, with options from the indexed documents."""
+    records = get_engine().store.document_records()
+    types = sorted({r.get("doc_type") for r in records if r.get("doc_type")})
+    issuers = sorted({r.get("issuer") for r in records if r.get("issuer")})
+    with st.sidebar:
+        st.subheader("Bộ lọc")
+        doc_types = st.multiselect("Loại văn bản", types, placeholder="Tất cả", key="filter-types")
+        chosen_issuers = st.multiselect("Cơ quan ban hành", issuers, placeholder="Tất cả", key="filter-issuers")
+        in_force = st.toggle(
+            "Chỉ văn bản còn hiệu lực",
+            key="filter-in-force",
+            help="Bỏ các văn bản đã ghi nhận hết hiệu lực hoặc chưa có hiệu lực. "
+            "Văn bản chưa rõ tình trạng vẫn hiện, kèm huy hiệu ⚪.",
+        )
+        if st.button("Xóa hội thoại", icon="🗑️", key="clear-chat"):
+            st.session_state.messages = []
+    return SearchFilters(tuple(doc_types), tuple(chosen_issuers), in_force)
+
+
+def render_answer(message: dict) -> None:
+    answer: Answer = message["answer"]
+    key = message["id"]
+    for w in answer.warnings:
+        st.caption(f"⚠️ {escape_markdown(w)}")
+    if answer.abstained:
+        st.warning(answer.text, icon="🔎")
+    else:
+        st.markdown(escape_markdown(answer.text).replace("\n", "  \n"))
+    chosen = citation_chips(answer, key=f"chips-{key}")
+    if chosen is not None:
+        doc = chosen.unit.document
+        source_panel(chosen, answer, _status_of(doc.doc_number, doc.key, doc.status))
+    if answer.related:
+        with st.expander("Có thể liên quan"):
+            for p in answer.related:
+                st.markdown(f"- **{escape_markdown(p.unit.citation)}**")
+                st.text(p.unit.text[:600])
+    _actions(message)
+
+
+def _actions(message: dict) -> None:
+    answer: Answer = message["answer"]
+    key = message["id"]
+    with st.container(horizontal=True, key=f"actions-{key}"):
+        with st.popover("Sao chép", icon="📋"):
+            st.caption("Bấm biểu tượng sao chép ở góc khung để chép câu trả lời kèm trích dẫn.")
+            st.code(answer_plaintext(answer, _status_text), language=None, wrap_lines=True)
+        if answer.citations:
+            st.download_button(
+                "DOCX",
+                data=functools.partial(memo_docx, answer, _status_text),
+                file_name=f"phieu-tra-loi-{key[:8]}.docx",
+                mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                icon="📄",
+                on_click="ignore",
+                key=f"docx-{key}",
+                help="Tải phiếu trả lời (Word) để trình lãnh đạo",
+            )
+            st.download_button(
+                "PDF",
+                data=functools.partial(memo_pdf, answer, _status_text),
+                file_name=f"phieu-tra-loi-{key[:8]}.pdf",
+                mime="application/pdf",
+                icon="🧾",
+                on_click="ignore",
+                key=f"pdf-{key}",
+                help="Tải phiếu trả lời (PDF)",
+            )
+        st.feedback("thumbs", key=f"fb-{key}", on_change=_save_rating, args=(message,))
+    if st.session_state.get(f"fb-{key}") is not None:
+        _comment_box(message)
+
+
+def _save_rating(message: dict, comment: str = "") -> None:
+    value = st.session_state.get(f"fb-{message['id']}")
+    if value is None:
+        return
+    answer: Answer = message["answer"]
+    try:
+        add_feedback(
+            get_settings().feedback_file,
+            Feedback(
+                answer_id=message["id"],
+                rating="up" if value == 1 else "down",
+                comment=comment,
+                question=answer.question,
+                citations=tuple(c.unit.citation for c in answer.citations),
+                user=current_user()[0],
+            ),
+        )
+    except OSError as exc:
+        st.session_state[f"fb-error-{message['id']}"] = f"Không lưu được đánh giá: {exc.strerror}"
+
+
+def _comment_box(message: dict) -> None:
+    key = message["id"]
+    if st.session_state.get(f"commented-{key}"):
+        st.caption("✅ Đã ghi nhận đánh giá và góp ý. Cảm ơn anh/chị!")
+        return
+    if err := st.session_state.get(f"fb-error-{key}"):
+        st.error(err)
+    with st.form(f"comment-{key}", clear_on_submit=True, border=False):
+        comment = st.text_input(
+            "Góp ý thêm (không bắt buộc)",
+            key=f"comment-text-{key}",
+            placeholder="Ví dụ: trích sai khoản, thiếu văn bản mới…",
+        )
+        if st.form_submit_button("Gửi góp ý"):
+            if comment.strip():
+                _save_rating(message, comment)
+            st.session_state[f"commented-{key}"] = True
+            st.rerun()
+    st.caption("Đã ghi nhận đánh giá.")
+
+
+def ask(question: str, filters: SearchFilters) -> None:
+    with st.chat_message("user"):
+        st.text(question)
+    with st.chat_message("assistant"):
+        try:
+            with st.spinner("Đang tìm căn cứ…"):
+                answer = get_engine().ask(question, filters=filters)
+        except TthcError as exc:
+            st.error(str(exc))
+            return
+        message = {"role": "assistant", "answer": answer, "id": uuid.uuid4().hex}
+        st.session_state.messages.append({"role": "user", "content": question})
+        st.session_state.messages.append(message)
+    st.rerun()  # render from history: one place, stable widget keys
+
 
 st.title("Hỏi đáp pháp luật và thủ tục hành chính")
 st.caption(
     "Câu trả lời trích nguyên văn điều, khoản từ các văn bản đã nạp. "
-    "Hãy kiểm tra căn cứ trước khi áp dụng."
+    "Hãy bấm vào từng căn cứ để đối chiếu trước khi áp dụng."
 )
 
-
-def render_answer(answer: Answer) -> None:
-    if answer.procedure:
-        from ui.procedure_card import render_summary
-
-        with st.container(border=True):
-            st.markdown(f"📋 **Thủ tục liên quan: {_escape(answer.procedure.name)}**")
-            render_summary(answer.procedure)
-            items = answer.procedure.dossier[:8]
-            if items:
-                st.markdown("Hồ sơ: " + "; ".join(_escape(d.name[:90]) for d in items))
-            st.caption(f"Nguồn: {answer.procedure.source} · xem đầy đủ ở trang Thủ tục")
-    if answer.abstained:
-        st.warning(answer.text)
-    else:
-        st.markdown(_escape(answer.text))
-    for c in answer.citations:
-        u = c.unit
-        page = f" · trang {u.page_start}" if u.page_start else ""
-        with st.expander(f"[{c.n}] {u.citation}{page}"):
-            st.caption(f"{u.document.label} · {u.breadcrumb}")
-            if u.article_title:
-                st.markdown(f"**Điều {u.article}. {_escape(u.article_title)}**")
-            st.text(u.text)
-            st.caption(f"Số hiệu: {u.document.doc_number or '—'} · Nguồn: {u.document.source}")
-    if answer.related:
-        with st.expander("Có thể liên quan"):
-            for p in answer.related:
-                st.markdown(f"- {_escape(p.unit.citation)}")
-                st.text(p.unit.text[:600])
-
-
-def _escape(text: str) -> str:
-    """Markdown-escape document text so it is shown, never interpreted (no HTML)."""
-    out = []
-    for ch in text:
-        if ch in "\\`*_{}[]<>()#+-.!|~$":
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return "".join(out).replace("\n", "  \n")
-
-
-def index_state() -> str | None:
-    """None when ready, else a Vietnamese explanation of what is missing."""
-    try:
-        engine = get_engine()
-        if engine.store.unit_count() == 0:
-            return "empty"
-    except IndexMissing:
-        return "empty"
-    except IndexUnavailable as exc:
-        return str(exc)
-    return None
-
-
 state = index_state()
-if state == "empty":
-    settings = get_settings()
-    st.info(
-        "Chưa có văn bản nào trong chỉ mục. Hãy chép tệp văn bản (PDF, Markdown, TXT) vào thư mục "
-        f"`{settings.documents_dir}` rồi chạy `make run`, hoặc nạp bằng lệnh "
-        f"`tthc ingest THƯ_MỤC --index {settings.index_dir}`."
-    )
+if state.kind != "ready":
+    show_index_problem(state, is_admin())
     st.stop()
-elif state:
-    st.error(state)
-    st.stop()
+
+filters = sidebar_filters()
+if filters.active:
+    st.caption("🔎 Đang áp dụng bộ lọc ở thanh bên.")
 
 if "messages" not in st.session_state:
     st.session_state.messages = []
@@ -91,19 +188,19 @@ for message in st.session_state.messages:
         if message["role"] == "user":
             st.text(message["content"])
         else:
-            render_answer(message["answer"])
+            render_answer(message)
+
+if not st.session_state.messages:
+    st.markdown("**Gợi ý câu hỏi:**")
+    with st.container(horizontal=True):
+        for i, example in enumerate(EXAMPLES):
+            if st.button(example, key=f"example-{i}"):
+                st.session_state["pending-question"] = example
+                st.rerun()
 
 question = st.chat_input("Nhập câu hỏi, ví dụ: Thời hạn đăng ký khai sinh là bao lâu?")
+pending = st.session_state.pop("pending-question", None)
+if question is None and pending:
+    question = pending
 if question is not None:
-    with st.chat_message("user"):
-        st.text(question)
-    with st.chat_message("assistant"):
-        try:
-            with st.spinner("Đang tìm căn cứ…"):
-                answer = get_engine().ask(question)
-        except TthcError as exc:
-            st.error(str(exc))
-        else:
-            render_answer(answer)
-            st.session_state.messages.append({"role": "user", "content": question})
-            st.session_state.messages.append({"role": "assistant", "answer": answer})
+    ask(question, filters)

@@ -1,0 +1,109 @@
+"""The administrator's validity override file (CSV): status and dates that win over extraction.
+
+Columns: ``doc,status,effective_from,effective_to,note``; ``doc`` is the số hiệu (or the document
+key when it has none); dates are ISO ``yyyy-mm-dd`` or empty. Writes are atomic (temp file +
+rename) and keep every other row.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from rag.errors import InputError
+
+FIELDS = ("doc", "status", "effective_from", "effective_to", "note")
+STATUSES = ("còn hiệu lực", "hết hiệu lực một phần", "hết hiệu lực", "chưa có hiệu lực", "không rõ")
+
+
+@dataclass(frozen=True)
+class ValidityOverride:
+    doc: str
+    status: str
+    effective_from: str = ""
+    effective_to: str = ""
+    note: str = ""
+
+
+def _check_date(value: str, label: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise InputError(f"{label} không hợp lệ: '{value}' (cần dạng yyyy-mm-dd) / invalid date") from exc
+
+
+def validate(override: ValidityOverride) -> ValidityOverride:
+    """A cleaned copy, or ``InputError`` naming what is wrong."""
+    doc = override.doc.strip()
+    if not doc:
+        raise InputError("Thiếu số hiệu văn bản / missing document number")
+    if override.status not in STATUSES:
+        raise InputError(
+            f"Tình trạng '{override.status}' không hợp lệ; chọn một trong: {', '.join(STATUSES)} / invalid status"
+        )
+    start = _check_date(override.effective_from, "Ngày có hiệu lực")
+    end = _check_date(override.effective_to, "Ngày hết hiệu lực")
+    if start and end and end < start:
+        raise InputError("Ngày hết hiệu lực phải sau ngày có hiệu lực / end date before start date")
+    note = " ".join(override.note.split())[:500]
+    return ValidityOverride(doc, override.status, start, end, note)
+
+
+def read_overrides(path: Path) -> dict[str, ValidityOverride]:
+    """All rows by ``doc`` (missing file: empty). Malformed rows are skipped."""
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    out: dict[str, ValidityOverride] = {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            doc = (row.get("doc") or "").strip()
+            if not doc:
+                continue
+            out[doc] = ValidityOverride(
+                doc=doc,
+                status=(row.get("status") or "").strip(),
+                effective_from=(row.get("effective_from") or "").strip(),
+                effective_to=(row.get("effective_to") or "").strip(),
+                note=(row.get("note") or "").strip(),
+            )
+    return out
+
+
+def write_override(path: Path, override: ValidityOverride) -> ValidityOverride:
+    """Insert or replace the row for ``override.doc``; returns the validated row."""
+    clean = validate(override)
+    rows = read_overrides(path)
+    rows[clean.doc] = clean
+    _write_all(Path(path), rows)
+    return clean
+
+
+def remove_override(path: Path, doc: str) -> bool:
+    rows = read_overrides(path)
+    if rows.pop(doc, None) is None:
+        return False
+    _write_all(Path(path), rows)
+    return True
+
+
+def _write_all(path: Path, rows: dict[str, ValidityOverride]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".validity-", suffix=".csv", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=FIELDS)
+            writer.writeheader()
+            for doc in sorted(rows):
+                writer.writerow(asdict(rows[doc]))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,250 @@
+"""Văn bản (admin): upload and ingest files, list documents, re-ingest, remove, edit validity."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from ingest.catalog import (
+    DocumentRow,
+    document_rows,
+    record_results,
+    reingest,
+    remove_document,
+    save_upload,
+    set_validity,
+)
+from ingest.loaders import SUPPORTED_SUFFIXES
+from rag.errors import InputError, TthcError
+from rag.overrides import STATUSES, ValidityOverride
+from ui.components.access import require_admin
+from ui.components.citation import escape_markdown
+from ui.components.status import badge_text, index_state, show_index_problem
+from ui.resources import engine_lock, get_engine, get_ingestor, get_settings
+
+RESULT_LABELS = {"added": "Thêm mới", "updated": "Cập nhật", "unchanged": "Không đổi", "failed": "Lỗi"}
+
+st.title("Văn bản")
+require_admin()
+st.caption("Tải văn bản lên, nạp vào chỉ mục, sửa tình trạng hiệu lực, nạp lại hoặc gỡ bỏ văn bản.")
+
+state = index_state()
+if state.kind in ("locked", "error"):
+    show_index_problem(state, admin=True)
+    st.stop()
+settings = get_settings()
+
+
+def upload_section() -> None:
+    st.subheader("Tải lên và nạp")
+    suffixes = sorted(s.lstrip(".") for s in SUPPORTED_SUFFIXES)
+    counter = st.session_state.setdefault("upload-counter", 0)
+    files = st.file_uploader(
+        f"Chọn tệp ({', '.join(suffixes).upper()}; tối đa {settings.max_file_mb:g} MB mỗi tệp)",
+        type=suffixes,
+        accept_multiple_files=True,
+        key=f"uploader-{counter}",
+    )
+    if st.button("Nạp vào chỉ mục", type="primary", icon="📥", disabled=not files, key="ingest-button"):
+        results = ingest_uploads(files)
+        st.session_state["last-ingest"] = results
+        st.session_state["upload-counter"] = counter + 1
+        st.rerun()
+    if results := st.session_state.get("last-ingest"):
+        show_results(results)
+
+
+def ingest_uploads(files) -> list[dict]:
+    """Save each upload (type and size checked), then ingest it with a progress bar."""
+    out: list[dict] = []
+    bar = st.progress(0.0, text="Đang chuẩn bị…")
+    try:
+        with st.spinner("Đang nạp văn bản…"):
+            ingestor = get_ingestor()
+            for i, upload in enumerate(files):
+                bar.progress(i / len(files), text=f"Đang nạp {i + 1}/{len(files)}: {upload.name}")
+                try:
+                    path = save_upload(upload.name, upload.getvalue(), settings)
+                except InputError as exc:
+                    out.append({"file": upload.name, "status": "failed", "doc": "", "units": 0, "reason": str(exc)})
+                    continue
+                with engine_lock():
+                    result = ingestor.ingest_file(path)
+                    record_results(settings, [result])
+                out.append(
+                    {
+                        "file": upload.name,
+                        "status": result.status,
+                        "doc": result.doc_number or result.doc_key,
+                        "units": result.units,
+                        "reason": result.reason,
+                    }
+                )
+        bar.progress(1.0, text="Đã nạp xong.")
+    except TthcError as exc:
+        st.error(str(exc))
+    return out
+
+
+def show_results(results: list[dict]) -> None:
+    counts = {k: sum(1 for r in results if r["status"] == k) for k in RESULT_LABELS}
+    summary = ", ".join(f"{RESULT_LABELS[k].lower()}: {v}" for k, v in counts.items() if v)
+    if counts["failed"]:
+        st.warning(f"Kết quả nạp — {summary}.", icon="⚠️")
+    else:
+        st.success(f"Kết quả nạp — {summary}.", icon="✅")
+    for r in results:
+        if r["status"] == "failed":
+            st.markdown(f"- ❌ {escape_markdown(r['file'])}: {escape_markdown(r['reason'])}")
+        else:
+            st.markdown(
+                f"- {RESULT_LABELS[r['status']]}: {escape_markdown(r['file'])} → "
+                f"**{escape_markdown(r['doc'])}** ({r['units']} đoạn)"
+            )
+
+
+def _date(value: str) -> str:
+    try:
+        return dt.date.fromisoformat(value[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return ""
+
+
+def _ingested(value: str) -> str:
+    try:
+        return dt.datetime.fromisoformat(value).astimezone().strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        return ""
+
+
+def list_section(rows: list[DocumentRow]) -> None:
+    st.subheader(f"Danh sách văn bản ({sum(1 for r in rows if r.key)})")
+    if not rows:
+        st.info("Chỉ mục chưa có văn bản nào. Hãy tải tệp lên ở trên.", icon="📭")
+        return
+    query = st.text_input("Tìm theo số hiệu hoặc tên", key="doc-filter", placeholder="Ví dụ: 23/2015")
+    q = query.strip().lower()
+    shown = [r for r in rows if not q or q in f"{r.doc_number} {r.title} {r.key} {r.source}".lower()]
+    table = [
+        {
+            "Số hiệu": r.doc_number or r.key or "—",
+            "Loại": r.doc_type,
+            "Tên": r.title,
+            "Tình trạng": badge_text(r.status) if r.key else "",
+            "Nguồn tình trạng": r.status_from,
+            "Hiệu lực từ": _date(r.effective_from),
+            "Hết hiệu lực": _date(r.effective_to),
+            "Số đoạn": r.units,
+            "Ngày nạp": _ingested(r.ingested_at),
+            "Lỗi": r.error,
+        }
+        for r in shown
+    ]
+    st.dataframe(table, hide_index=True, width="stretch")
+    failed = [r for r in shown if r.error and not r.key]
+    if failed:
+        st.caption(f"❌ {len(failed)} tệp nạp lỗi lần gần nhất (xem cột Lỗi).")
+
+
+def manage_section(rows: list[DocumentRow]) -> None:
+    docs = [r for r in rows if r.key]
+    if not docs:
+        return
+    st.subheader("Thao tác với một văn bản")
+    by_key = {r.key: r for r in docs}
+    key = st.selectbox(
+        "Chọn văn bản",
+        list(by_key),
+        format_func=lambda k: f"{by_key[k].doc_number or k} — {by_key[k].doc_type} {by_key[k].title}".strip(),
+        key="doc-choice",
+    )
+    row = by_key[key]
+    tab_validity, tab_reingest, tab_remove = st.tabs(["Hiệu lực", "Nạp lại", "Gỡ bỏ"])
+    with tab_validity:
+        validity_form(row)
+    with tab_reingest:
+        st.caption(f"Đọc lại tệp gốc `{row.source}` và dựng lại toàn bộ các đoạn của văn bản.")
+        if st.button("Nạp lại văn bản này", icon="🔁", key="reingest-button"):
+            try:
+                with st.spinner("Đang nạp lại…"), engine_lock():
+                    result = reingest(get_ingestor(), key)
+            except TthcError as exc:
+                st.error(str(exc))
+            else:
+                if result.status == "failed":
+                    st.error(f"Nạp lại thất bại: {result.reason}")
+                else:
+                    st.session_state["flash"] = f"Đã nạp lại {row.doc_number or key} ({result.units} đoạn)."
+                    st.rerun()
+    with tab_remove:
+        delete_file = st.checkbox(
+            "Xóa cả tệp gốc trong thư mục văn bản (nếu không, lần chạy `make run` sau sẽ nạp lại)",
+            key="remove-file",
+        )
+        confirm = st.checkbox(f"Tôi xác nhận gỡ {row.doc_number or key} khỏi chỉ mục", key="remove-confirm")
+        if st.button("Gỡ bỏ", type="primary", icon="🗑️", disabled=not confirm, key="remove-button"):
+            try:
+                with engine_lock():
+                    label = remove_document(get_ingestor(), key, delete_file=delete_file)
+            except TthcError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["flash"] = f"Đã gỡ {label} khỏi chỉ mục."
+                st.rerun()
+
+
+def validity_form(row: DocumentRow) -> None:
+    st.caption(
+        f"Hiện tại: {badge_text(row.status)} (nguồn: {row.status_from}). "
+        f"Thay đổi được ghi vào `{settings.validity_file}` và có hiệu lực ngay."
+    )
+    with st.form(f"validity-{row.key}", border=False):
+        current = row.status if row.status in STATUSES else "không rõ"
+        status = st.selectbox("Tình trạng hiệu lực", STATUSES, index=STATUSES.index(current))
+        col1, col2 = st.columns(2)
+        start = col1.date_input(
+            "Có hiệu lực từ ngày", value=_as_date(row.effective_from), format="DD/MM/YYYY",
+            min_value=dt.date(1945, 1, 1), max_value=dt.date(2100, 12, 31),
+        )
+        end = col2.date_input(
+            "Hết hiệu lực từ ngày", value=_as_date(row.effective_to), format="DD/MM/YYYY",
+            min_value=dt.date(1945, 1, 1), max_value=dt.date(2100, 12, 31),
+        )
+        note = st.text_input("Ghi chú (ví dụ: bị thay thế bởi văn bản nào)")
+        if st.form_submit_button("Lưu tình trạng", icon="💾"):
+            override = ValidityOverride(
+                doc=row.doc_number or row.key,
+                status=status,
+                effective_from=start.isoformat() if start else "",
+                effective_to=end.isoformat() if end else "",
+                note=note,
+            )
+            try:
+                with engine_lock():
+                    saved = set_validity(get_engine().store, settings, row.key, override)
+            except TthcError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["flash"] = f"Đã lưu tình trạng của {saved.doc}: {saved.status}."
+                st.rerun()
+
+
+def _as_date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+if flash := st.session_state.pop("flash", None):
+    st.success(flash, icon="✅")
+upload_section()
+st.divider()
+try:
+    rows = document_rows(get_engine().store, settings)
+except TthcError as exc:
+    st.error(str(exc))
+    st.stop()
+list_section(rows)
+manage_section(rows)
