@@ -26,11 +26,14 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test system-deps
 
-# Debian packages the tests need (Chromium for browser tests). Never `playwright install`.
+# Debian packages the tests need (Chromium for browser tests; DejaVu for PDF memos; an emoji font
+# so badges render in screenshots). Never `playwright install`.
+APT_DEPS := chromium chromium-driver fonts-dejavu-core fonts-noto-color-emoji
 system-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
-		else echo "Cài Chromium: sudo apt-get install chromium chromium-driver"; exit 1; fi; \
+	@missing=""; for p in $(APT_DEPS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+		else echo "Cài gói hệ thống / install:$$missing (sudo apt-get install$$missing)"; exit 1; fi; \
 	fi
 	@# Procedure cards: antiword (.doc procedures), DejaVu fonts (Vietnamese PDF checklists),
 	@# poppler-utils (pdftoppm renders the checklist in tests).

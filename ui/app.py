@@ -17,6 +17,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from ui.components.access import ROLE_LABELS, current_user, is_admin  # noqa: E402
+from ui.components.status import index_state  # noqa: E402
 
 st.set_page_config(
     page_title="Trợ lý thủ tục hành chính",
@@ -27,31 +28,31 @@ st.set_page_config(
 
 # Pages every signed-in user sees (other features add theirs here).
 PAGES = [
-    st.Page("pages/ask.py", title="Hỏi đáp", icon="💬", url_path="hoi-dap", default=True),
-    st.Page("pages/procedures.py", title="Thủ tục", icon="📋", url_path="thu-tuc"),
+    st.Page("pages/ask.py", title="Hỏi đáp", icon=":material/forum:", url_path="hoi-dap", default=True),
+    st.Page("pages/procedures.py", title="Thủ tục", icon=":material/assignment:", url_path="thu-tuc"),
 ]
 # Administration pages (admins only).
 ADMIN_PAGES = [
-    st.Page("pages/documents.py", title="Văn bản", icon="📚", url_path="van-ban"),
-    st.Page("pages/audit.py", title="Nhật ký", icon="🧾", url_path="nhat-ky"),
+    st.Page("pages/documents.py", title="Văn bản", icon=":material/library_books:", url_path="van-ban"),
+    st.Page("pages/audit.py", title="Nhật ký", icon=":material/receipt_long:", url_path="nhat-ky"),
 ]
 HELP_PAGES = [
-    st.Page("pages/guide.py", title="Hướng dẫn sử dụng", icon="❓", url_path="huong-dan"),
+    st.Page("pages/guide.py", title="Hướng dẫn sử dụng", icon=":material/help:", url_path="huong-dan"),
 ]
 
 
 def sidebar() -> None:
     with st.sidebar:
-        st.markdown("### ⚖️ Trợ lý thủ tục hành chính")
+        st.markdown("### :material/balance: Trợ lý thủ tục hành chính")
         name, role = current_user()
         who = f"{name} · " if name else ""
-        st.caption(f"👤 {who}{ROLE_LABELS.get(role, role)}")
+        st.caption(f":material/person: {who}{ROLE_LABELS.get(role, role)}")
+        state = index_state()
+        if state.kind == "ready":
+            st.caption(f":material/library_books: {state.documents} văn bản · {state.units} đoạn đã nạp")
 
 
-sections: dict[str, list] = {"Tra cứu": PAGES}
-if is_admin():
-    sections["Quản trị"] = ADMIN_PAGES
-sections["Trợ giúp"] = HELP_PAGES
-page = st.navigation(sections)
+pages = PAGES + (ADMIN_PAGES if is_admin() else []) + HELP_PAGES
+page = st.navigation(pages, position="top")
 sidebar()
 page.run()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 
 APP = str(ROOT / "ui" / "app.py")
+QUESTION = "Thời hạn đăng ký khai sinh cho con là bao lâu?"
 
 
 @pytest.fixture
@@ -20,31 +24,199 @@ def release_engine():
 
     try:
         get_engine().close()
+    except Exception:  # noqa: BLE001 - the engine may never have opened (missing/locked index)
+        pass
     finally:
         st.cache_resource.clear()
 
 
-def test_chat_answers_with_numbered_citations(index_env, release_engine):
-    at = AppTest.from_file(APP, default_timeout=120).run()
+@pytest.fixture
+def app_files(tmp_path, monkeypatch):
+    """Feedback and validity files of this test only."""
+    monkeypatch.setenv("TTHC_FEEDBACK_FILE", str(tmp_path / "feedback.jsonl"))
+    monkeypatch.setenv("TTHC_VALIDITY_FILE", str(tmp_path / "validity.csv"))
+    monkeypatch.setenv("TTHC_DOCUMENTS_DIR", str(tmp_path / "documents"))
+    return tmp_path
+
+
+@pytest.fixture
+def writable_index(slice_index, tmp_path, monkeypatch):
+    """A private copy of the slice index the test may change."""
+    index = tmp_path / "index"
+    shutil.copytree(slice_index, index)
+    monkeypatch.setenv("TTHC_INDEX_DIR", str(index))
+    return index
+
+
+def chip_labels(pills) -> list[str]:
+    """Chip labels as shown (document parts are markdown-escaped in the widget)."""
+    return [o.replace("\\", "") for o in pills.options]
+
+
+def ask(at: AppTest, question: str) -> AppTest:
+    at.chat_input[0].set_value(question).run()
+    assert not at.exception
+    return at
+
+
+def test_answer_chips_open_highlighted_passage(index_env, app_files, release_engine):
+    at = AppTest.from_file(APP, default_timeout=180).run()
     assert not at.exception
     assert at.title[0].value.startswith("Hỏi đáp")
-    at.chat_input[0].set_value("Thời hạn đăng ký khai sinh cho con là bao lâu?").run()
+    ask(at, QUESTION)
+    chips = at.pills[0]
+    assert chip_labels(chips)[0].startswith("[1] Khoản 1 Điều 15 · 60/2014/QH13")
+    assert not any("yellow-background" in m.value for m in at.markdown)  # closed until clicked
+    chips.set_value(1).run()
     assert not at.exception
-    labels = [e.label for e in at.expander]
-    assert labels[0].startswith("[1] Khoản 1 Điều 15 Luật Hộ tịch 60/2014/QH13")
-    assert any("60 ngày" in t.value for t in at.text)
+    highlighted = [m.value for m in at.markdown if ":yellow-background[" in m.value]
+    assert highlighted and "60 ngày" in highlighted[0].split(":yellow-background[")[1].split("]")[0]
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("60/2014/QH13 › Chương II") for c in captions)
+    assert any("Số hiệu\\: 60/2014/QH13" in c for c in captions)
+    assert [d.label for d in at.download_button] == ["DOCX", "PDF"]
+    # the copy box holds the answer with its numbered citations
+    assert "[1] Khoản 1 Điều 15 Luật Hộ tịch 60/2014/QH13" in at.code[0].value
 
 
-def test_empty_question_and_unrelated_question(index_env, release_engine):
-    at = AppTest.from_file(APP, default_timeout=120).run()
-    at.chat_input[0].set_value("Giá vé xem phim tối nay là bao nhiêu?").run()
+def test_feedback_is_stored_with_comment(index_env, app_files, release_engine):
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    ask(at, QUESTION)
+    at.feedback[0].set_value(0).run()
     assert not at.exception
+    at.text_input[0].set_value("Thiếu trường hợp quá hạn")
+    [b for b in at.form_submit_button if b.label == "Gửi góp ý"][0].click().run()
+    assert not at.exception
+    lines = [json.loads(x) for x in (app_files / "feedback.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert lines[0]["rating"] == "down" and lines[0]["question"] == QUESTION
+    assert lines[-1]["comment"] == "Thiếu trường hợp quá hạn"
+    assert lines[0]["citations"][0].startswith("Khoản 1 Điều 15")
+    # the admin log page lists it
+    at.switch_page("pages/audit.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["Góp ý"]) == ["Thiếu trường hợp quá hạn"]
+    assert list(table["Đánh giá"]) == ["👎"]
+
+
+def test_document_type_filter_restricts_retrieval(index_env, app_files, release_engine):
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    assert set(at.multiselect[0].options) == {"Luật", "Nghị định"}
+    at.multiselect[0].set_value(["Nghị định"]).run()
+    ask(at, "Chứng thực bản sao từ bản chính cần giấy tờ gì?")
+    assert at.pills, "expected an answer with citations"
+    assert all("23/2015/NĐ-CP" in o for o in chip_labels(at.pills[0]))
+    at.multiselect[0].set_value(["Luật"]).run()
+    ask(at, QUESTION)
+    assert all("60/2014/QH13" in o for o in chip_labels(at.pills[-1]))
+
+
+def test_unrelated_question_abstains(index_env, app_files, release_engine):
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    ask(at, "Giá vé xem phim tối nay là bao nhiêu?")
     assert any("Không tìm thấy căn cứ" in w.value for w in at.warning)
+    assert not at.pills
 
 
-def test_no_index_explains_how_to_add_documents(tmp_path, monkeypatch, release_engine):
+def test_no_index_explains_how_to_add_documents(tmp_path, monkeypatch, app_files, release_engine):
     monkeypatch.setenv("TTHC_INDEX_DIR", str(tmp_path / "none"))
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = AppTest.from_file(APP, default_timeout=120).run()
     assert not at.exception
-    assert "tthc ingest" in at.info[0].value
+    assert "tthc ingest" in at.info[0].value and "Văn bản" in at.info[0].value
     assert not at.chat_input
+
+
+def test_locked_index_shows_retry_not_traceback(writable_index, app_files, release_engine):
+    from qdrant_client import QdrantClient
+
+    holder = QdrantClient(path=str(writable_index))  # another process-like owner of the lock
+    try:
+        at = AppTest.from_file(APP, default_timeout=120).run()
+        assert not at.exception
+        assert "tiến trình khác" in at.error[0].value
+        assert at.button(key="retry-index").label == "Thử lại"
+    finally:
+        holder.close()
+
+
+DECREE = """NGHỊ ĐỊNH
+Số: 99/2026/NĐ-CP
+QUY ĐỊNH VỀ CẤP THẺ THƯ VIỆN XÃ
+
+Điều 1. Phạm vi điều chỉnh
+Nghị định này quy định việc cấp thẻ thư viện tại xã.
+
+Điều 2. Lệ phí cấp thẻ thư viện
+1. Lệ phí cấp thẻ thư viện xã là 15.000 đồng mỗi thẻ.
+2. Người cao tuổi được miễn lệ phí cấp thẻ thư viện.
+"""
+
+
+def test_documents_page_upload_ingest_edit_remove(writable_index, app_files, release_engine):
+    at = AppTest.from_file(APP, default_timeout=240).run()
+    at.switch_page("pages/documents.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Văn bản"
+    table = at.dataframe[0].value
+    assert set(table["Số hiệu"]) == {"60/2014/QH13", "23/2015/NĐ-CP"}
+    assert set(table["Số đoạn"]) == {192, 144}
+
+    # a wrong type is refused by content, a real text file is ingested
+    at.file_uploader[0].set_value(
+        [("gia-mao.pdf", b"khong phai pdf", "application/pdf"), ("nd-99.txt", DECREE.encode(), "text/plain")]
+    ).run()
+    at.button(key="ingest-button").click().run()
+    assert not at.exception
+    assert "thêm mới: 1" in at.warning[0].value and "lỗi: 1" in at.warning[0].value
+    assert any("gia\\-mao\\.pdf" in m.value and "không" in m.value for m in at.markdown)
+    table = at.dataframe[0].value
+    assert "99/2026/NĐ-CP" in set(table["Số hiệu"])
+    assert (app_files / "documents" / "nd-99.txt").is_file()
+
+    # edit validity → override file + badge in the list
+    at.selectbox(key="doc-choice").set_value("99-2026-NĐ-CP").run()
+    [s for s in at.selectbox if s.label == "Tình trạng hiệu lực"][0].set_value("hết hiệu lực")
+    [b for b in at.form_submit_button if b.label == "Lưu tình trạng"][0].click()
+    at.run()
+    assert not at.exception
+    assert "Đã lưu tình trạng" in at.success[0].value
+    csv_text = (app_files / "validity.csv").read_text(encoding="utf-8")
+    assert "99/2026/NĐ-CP,hết hiệu lực" in csv_text
+    table = at.dataframe[0].value
+    row = table[table["Số hiệu"] == "99/2026/NĐ-CP"].iloc[0]
+    assert row["Tình trạng"].startswith("🔴") and row["Nguồn tình trạng"] == "tệp ghi đè"
+
+    # ask about the new document: found, and gone when only in-force documents are wanted
+    at.switch_page("pages/ask.py").run()
+    ask(at, "Lệ phí cấp thẻ thư viện xã là bao nhiêu?")
+    assert chip_labels(at.pills[0])[0].startswith("[1] Khoản 1 Điều 2 · 99/2026/NĐ-CP")
+    at.pills[0].set_value(1).run()
+    assert any("🔴" in str(b.proto) or "Hết hiệu lực" in str(b.proto) for b in at.get("badge"))
+    at.toggle(key="filter-in-force").set_value(True).run()
+    ask(at, "Lệ phí cấp thẻ thư viện xã là bao nhiêu?")
+    assert not any("99/2026" in o for p in at.pills[1:] for o in chip_labels(p))
+
+    # remove it (and its uploaded file)
+    at.switch_page("pages/documents.py").run()
+    at.selectbox(key="doc-choice").set_value("99-2026-NĐ-CP").run()
+    at.checkbox(key="remove-file").check().run()
+    at.checkbox(key="remove-confirm").check().run()
+    at.button(key="remove-button").click().run()
+    assert not at.exception
+    assert "Đã gỡ 99/2026/NĐ-CP" in at.success[0].value
+    assert "99/2026/NĐ-CP" not in set(at.dataframe[0].value["Số hiệu"])
+    assert not (app_files / "documents" / "nd-99.txt").exists()
+
+
+def test_admin_pages_refuse_non_admins(index_env, app_files, release_engine):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["tthc_role"] = "clerk"
+    at.run()
+    assert not at.exception
+    for admin_page in ("pages/documents.py", "pages/audit.py"):  # not even in the navigation
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(admin_page)
+    at.session_state["tthc_role"] = "admin"
+    at.run()
+    at.switch_page("pages/audit.py").run()
+    assert at.title[0].value == "Nhật ký"

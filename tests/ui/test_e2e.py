@@ -1,4 +1,8 @@
-"""End-to-end: `streamlit run` on a free port, driven by Debian's Chromium through Playwright."""
+"""End-to-end: `streamlit run` on a free port, driven by Debian's Chromium through Playwright.
+
+One server per module (the tests share it: starting one costs model loading); screenshots of
+each page go to docs/screenshots/.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ import pytest
 from tests.conftest import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
+SHOTS = ROOT / "docs" / "screenshots"
+QUESTION = "Thời hạn đăng ký khai sinh cho con là bao lâu?"
 pytestmark = pytest.mark.e2e
 
 
@@ -25,16 +31,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def app_url(slice_index, tmp_path):
-    index = tmp_path / "index"
+@pytest.fixture(scope="module")
+def app_url(slice_index, tmp_path_factory):
+    work = tmp_path_factory.mktemp("e2e")
+    index = work / "index"
     shutil.copytree(slice_index, index)  # the server process owns its own copy of the index
     port = free_port()
-    env = dict(os.environ, TTHC_INDEX_DIR=str(index))
+    env = dict(
+        os.environ,
+        TTHC_INDEX_DIR=str(index),
+        TTHC_DOCUMENTS_DIR=str(work / "documents"),
+        TTHC_FEEDBACK_FILE=str(work / "feedback.jsonl"),
+        TTHC_VALIDITY_FILE=str(work / "validity.csv"),
+    )
+    log = (work / "server.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "app.py"), "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -46,14 +60,17 @@ def app_url(slice_index, tmp_path):
             time.sleep(0.5)
     else:
         proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+        pytest.fail("streamlit did not start: " + (work / "server.log").read_text(errors="replace")[-2000:])
     yield url
     proc.terminate()
     proc.wait(timeout=20)
+    log.close()
+    text = (work / "server.log").read_text(errors="replace")
+    assert "Traceback" not in text, text[-3000:]
 
 
-@pytest.fixture
-def page():
+@pytest.fixture(scope="module")
+def browser():
     from playwright.sync_api import sync_playwright
 
     assert Path(CHROMIUM).exists(), "install Debian's chromium (make system-deps)"
@@ -63,21 +80,87 @@ def page():
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"],
         )
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
-        yield page
+        yield browser
         browser.close()
 
 
-def test_ask_in_browser_and_open_citation(app_url, page):
-    page.goto(app_url, wait_until="domcontentloaded")
+def open_page(browser, url: str, width: int = 1366, height: int = 768):
+    page = browser.new_page(viewport={"width": width, "height": height}, locale="vi-VN")
+    page.goto(url, wait_until="domcontentloaded")
+    return page
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(400)  # let the last delta paint
+    page.screenshot(path=str(SHOTS / name), full_page=True)
+
+
+def ask_and_open_first_citation(page, question: str, citation: str) -> None:
     box = page.get_by_placeholder("Nhập câu hỏi", exact=False)
-    box.wait_for(timeout=90_000)
-    box.fill("Thời hạn đăng ký khai sinh cho con là bao lâu?")
+    box.wait_for(timeout=120_000)
+    box.fill(question)
     box.press("Enter")
-    citation = page.get_by_text("[1] Khoản 1 Điều 15 Luật Hộ tịch 60/2014/QH13", exact=False)
-    citation.first.wait_for(timeout=90_000)
-    citation.first.click()
-    page.get_by_text("60/2014/QH13 › Chương II", exact=False).first.wait_for(timeout=10_000)
-    shots = ROOT / "docs" / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(shots / "hoi-dap.png"), full_page=True)
+    chip = page.get_by_role("radio", name=citation, exact=False)
+    chip.first.wait_for(timeout=120_000)
+    chip.first.click()
+    page.get_by_text("Phần tô màu là câu làm căn cứ", exact=False).wait_for(timeout=30_000)
+
+
+def highlighted(page) -> list[str]:
+    return page.locator("span.stMarkdownColoredBackground").all_inner_texts()
+
+
+def test_ask_open_citation_see_highlight_desktop_and_phone(app_url, browser):
+    page = open_page(browser, app_url)
+    ask_and_open_first_citation(page, QUESTION, "[1] Khoản 1 Điều 15 · 60/2014/QH13")
+    assert any("60 ngày" in text for text in highlighted(page))
+    page.get_by_text("60/2014/QH13 › Chương II › Mục 1 › Điều 15 › Khoản 1").wait_for(timeout=10_000)
+    page.get_by_text("Chưa rõ hiệu lực").first.wait_for(timeout=10_000)
+    shot(page, "hoi-dap.png")
+    page.close()
+
+    phone = open_page(browser, app_url, 390, 844)
+    ask_and_open_first_citation(phone, QUESTION, "[1] Khoản 1 Điều 15")
+    assert any("60 ngày" in text for text in highlighted(phone))
+    # nothing wider than the phone screen
+    overflow = phone.evaluate("document.documentElement.scrollWidth")
+    assert overflow <= 390, f"page is {overflow}px wide on a 390px screen"
+    shot(phone, "hoi-dap-dien-thoai.png")
+    phone.close()
+
+
+DECREE = """NGHỊ ĐỊNH
+Số: 99/2026/NĐ-CP
+QUY ĐỊNH VỀ CẤP THẺ THƯ VIỆN XÃ
+
+Điều 1. Phạm vi điều chỉnh
+Nghị định này quy định việc cấp thẻ thư viện tại xã.
+
+Điều 2. Lệ phí cấp thẻ thư viện
+1. Lệ phí cấp thẻ thư viện xã là 15.000 đồng mỗi thẻ.
+2. Người cao tuổi được miễn lệ phí cấp thẻ thư viện.
+"""
+
+
+def test_upload_ingest_then_ask_about_the_new_document(app_url, browser):
+    page = open_page(browser, app_url + "/van-ban")
+    uploader = page.locator("[data-testid=stFileUploader] input[type=file]")
+    uploader.wait_for(state="attached", timeout=120_000)
+    uploader.set_input_files(
+        [{"name": "nd-99-2026.txt", "mimeType": "text/plain", "buffer": DECREE.encode("utf-8")}]
+    )
+    page.get_by_text("nd-99-2026.txt").first.wait_for(timeout=30_000)
+    page.get_by_role("button", name="Nạp vào chỉ mục").click()
+    page.get_by_text("Kết quả nạp", exact=False).wait_for(timeout=120_000)
+    page.get_by_text("99/2026/NĐ-CP", exact=False).first.wait_for(timeout=10_000)
+    shot(page, "van-ban.png")
+
+    page.goto(app_url + "/hoi-dap", wait_until="domcontentloaded")
+    ask_and_open_first_citation(page, "Lệ phí cấp thẻ thư viện xã là bao nhiêu?", "[1] Khoản 1 Điều 2 · 99/2026/NĐ")
+    assert any("15.000 đồng" in text for text in highlighted(page))
+
+    page.goto(app_url + "/nhat-ky", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Nhật ký").wait_for(timeout=60_000)
+    shot(page, "nhat-ky.png")
+    page.close()

@@ -1,7 +1,7 @@
 """Numbered citation chips and the source panel they open.
 
 Document text is never rendered as HTML: it is markdown-escaped character by character, and the
-supporting sentences are wrapped in Streamlit's ``:orange-background[...]`` directive *after*
+supporting sentences are wrapped in Streamlit's ``:yellow-background[...]`` directive *after*
 escaping, so a passage containing ``<script>`` or ``**`` shows those characters literally.
 """
 
@@ -32,7 +32,7 @@ def highlighted_markdown(text: str, spans: list[tuple[int, int]]) -> str:
             continue
         out.append(escape_markdown(text[pos:start]))
         pieces = text[start:end].split("\n")
-        out.append("\n".join(f":orange-background[{escape_markdown(p)}]" if p.strip() else p for p in pieces))
+        out.append("\n".join(f":yellow-background[{escape_markdown(p)}]" if p.strip() else p for p in pieces))
         pos = end
     out.append(escape_markdown(text[pos:]))
     return "".join(out).replace("\n", "  \n")
@@ -46,7 +46,7 @@ def answer_sentences_citing(answer: Answer, n: int) -> list[str]:
 
 def chip_label(c: Citation) -> str:
     u = c.unit
-    return f"[{c.n}] {u.address} · {u.document.doc_number or u.document.key}"
+    return f"[{c.n}] " + escape_markdown(f"{u.address} · {u.document.doc_number or u.document.key}")
 
 
 def citation_chips(answer: Answer, key: str) -> Citation | None:

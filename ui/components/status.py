@@ -90,7 +90,7 @@ def show_index_problem(state: IndexState, admin: bool) -> None:
             icon="🔒",
         )
         st.caption(state.message)
-        st.button("Thử lại", key="retry-index", icon="🔄")
+        st.button("Thử lại", key="retry-index", icon=":material/refresh:")
     else:
         st.error(f"Không mở được chỉ mục: {state.message}", icon="⚠️")
-        st.button("Thử lại", key="retry-index", icon="🔄")
+        st.button("Thử lại", key="retry-index", icon=":material/refresh:")

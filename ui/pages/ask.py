@@ -48,7 +48,7 @@ def sidebar_filters() -> SearchFilters:
             help="Bỏ các văn bản đã ghi nhận hết hiệu lực hoặc chưa có hiệu lực. "
             "Văn bản chưa rõ tình trạng vẫn hiện, kèm huy hiệu ⚪.",
         )
-        if st.button("Xóa hội thoại", icon="🗑️", key="clear-chat"):
+        if st.button("Xóa hội thoại", icon=":material/delete_sweep:", key="clear-chat"):
             st.session_state.messages = []
     return SearchFilters(tuple(doc_types), tuple(chosen_issuers), in_force)
 
@@ -59,7 +59,7 @@ def render_answer(message: dict) -> None:
     for w in answer.warnings:
         st.caption(f"⚠️ {escape_markdown(w)}")
     if answer.abstained:
-        st.warning(answer.text, icon="🔎")
+        st.warning(answer.text, icon=":material/search_off:")
     else:
         st.markdown(escape_markdown(answer.text).replace("\n", "  \n"))
     chosen = citation_chips(answer, key=f"chips-{key}")
@@ -78,7 +78,7 @@ def _actions(message: dict) -> None:
     answer: Answer = message["answer"]
     key = message["id"]
     with st.container(horizontal=True, key=f"actions-{key}"):
-        with st.popover("Sao chép", icon="📋"):
+        with st.popover("Sao chép", icon=":material/content_copy:"):
             st.caption("Bấm biểu tượng sao chép ở góc khung để chép câu trả lời kèm trích dẫn.")
             st.code(answer_plaintext(answer, _status_text), language=None, wrap_lines=True)
         if answer.citations:
@@ -87,7 +87,7 @@ def _actions(message: dict) -> None:
                 data=functools.partial(memo_docx, answer, _status_text),
                 file_name=f"phieu-tra-loi-{key[:8]}.docx",
                 mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                icon="📄",
+                icon=":material/description:",
                 on_click="ignore",
                 key=f"docx-{key}",
                 help="Tải phiếu trả lời (Word) để trình lãnh đạo",
@@ -97,7 +97,7 @@ def _actions(message: dict) -> None:
                 data=functools.partial(memo_pdf, answer, _status_text),
                 file_name=f"phieu-tra-loi-{key[:8]}.pdf",
                 mime="application/pdf",
-                icon="🧾",
+                icon=":material/picture_as_pdf:",
                 on_click="ignore",
                 key=f"pdf-{key}",
                 help="Tải phiếu trả lời (PDF)",

@@ -46,7 +46,7 @@ def upload_section() -> None:
         accept_multiple_files=True,
         key=f"uploader-{counter}",
     )
-    if st.button("Nạp vào chỉ mục", type="primary", icon="📥", disabled=not files, key="ingest-button"):
+    if st.button("Nạp vào chỉ mục", type="primary", icon=":material/upload_file:", disabled=not files, key="ingest-button"):
         results = ingest_uploads(files)
         st.session_state["last-ingest"] = results
         st.session_state["upload-counter"] = counter + 1
@@ -165,7 +165,7 @@ def manage_section(rows: list[DocumentRow]) -> None:
         validity_form(row)
     with tab_reingest:
         st.caption(f"Đọc lại tệp gốc `{row.source}` và dựng lại toàn bộ các đoạn của văn bản.")
-        if st.button("Nạp lại văn bản này", icon="🔁", key="reingest-button"):
+        if st.button("Nạp lại văn bản này", icon=":material/sync:", key="reingest-button"):
             try:
                 with st.spinner("Đang nạp lại…"), engine_lock():
                     result = reingest(get_ingestor(), key)
@@ -183,7 +183,7 @@ def manage_section(rows: list[DocumentRow]) -> None:
             key="remove-file",
         )
         confirm = st.checkbox(f"Tôi xác nhận gỡ {row.doc_number or key} khỏi chỉ mục", key="remove-confirm")
-        if st.button("Gỡ bỏ", type="primary", icon="🗑️", disabled=not confirm, key="remove-button"):
+        if st.button("Gỡ bỏ", type="primary", icon=":material/delete:", disabled=not confirm, key="remove-button"):
             try:
                 with engine_lock():
                     label = remove_document(get_ingestor(), key, delete_file=delete_file)
@@ -212,7 +212,7 @@ def validity_form(row: DocumentRow) -> None:
             min_value=dt.date(1945, 1, 1), max_value=dt.date(2100, 12, 31),
         )
         note = st.text_input("Ghi chú (ví dụ: bị thay thế bởi văn bản nào)")
-        if st.form_submit_button("Lưu tình trạng", icon="💾"):
+        if st.form_submit_button("Lưu tình trạng", icon=":material/save:"):
             override = ValidityOverride(
                 doc=row.doc_number or row.key,
                 status=status,
