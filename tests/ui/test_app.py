@@ -191,7 +191,7 @@ def test_documents_page_upload_ingest_edit_remove(writable_index, app_files, rel
     ask(at, "Lệ phí cấp thẻ thư viện xã là bao nhiêu?")
     assert chip_labels(at.pills[0])[0].startswith("[1] Khoản 1 Điều 2 · 99/2026/NĐ-CP")
     at.pills[0].set_value(1).run()
-    assert any("🔴" in str(b.proto) or "Hết hiệu lực" in str(b.proto) for b in at.get("badge"))
+    assert any(m.value.startswith(":red-badge[🔴 Hết hiệu lực") for m in at.markdown)
     at.toggle(key="filter-in-force").set_value(True).run()
     ask(at, "Lệ phí cấp thẻ thư viện xã là bao nhiêu?")
     assert not any("99/2026" in o for p in at.pills[1:] for o in chip_labels(p))
