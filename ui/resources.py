@@ -18,6 +18,7 @@ from rag.config import Settings, load_settings
 from rag.engine import Engine
 
 log = logging.getLogger(__name__)
+_OPENED: list[Engine] = []  # engines get_engine built in this process (closed by release_all)
 
 
 @st.cache_resource(show_spinner=False)
@@ -37,6 +38,7 @@ def get_engine() -> Engine:
     engine.store.exists()  # opens the client: a locked index fails here, not mid-question
     engine.embedder.embed_queries(["khởi động"])  # load the model before the first question
     log.info("engine ready in %.1f s", time.perf_counter() - started)
+    _OPENED.append(engine)
     return engine
 
 
@@ -51,3 +53,10 @@ def get_ingestor() -> Ingestor:
     """The ingestor over the app's own engine (never a second client on the same index)."""
     engine = get_engine()
     return Ingestor(engine.settings, engine.store, engine.embedder)
+
+
+def release_all() -> None:
+    """Close every engine this process opened and forget all cached resources (tests, reloads)."""
+    while _OPENED:
+        _OPENED.pop().close()
+    st.cache_resource.clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pytest
@@ -14,20 +15,34 @@ APP = str(ROOT / "ui" / "app.py")
 QUESTION = "Thời hạn đăng ký khai sinh cho con là bao lâu?"
 
 
+_OPEN: dict[str, str | None] = {"index": None}  # index dir the app's cached engine was built for
+
+
 @pytest.fixture
 def release_engine():
-    """The app caches one engine (and the embedded index lock) per process: release it after."""
+    """The app caches one engine (and the embedded index lock) per process.
+
+    Tests on the same index share it (loading the model once); switching index closes it.
+    Settings are re-read for every test (each has its own feedback/validity files).
+    """
+    from ui.resources import get_settings, release_all
+
+    want = os.environ.get("TTHC_INDEX_DIR")
+    if _OPEN["index"] != want:
+        release_all()
+        _OPEN["index"] = want
+    get_settings.clear()
     yield
-    import streamlit as st
+    get_settings.clear()
 
-    from ui.resources import get_engine
 
-    try:
-        get_engine().close()
-    except Exception:  # noqa: BLE001 - the engine may never have opened (missing/locked index)
-        pass
-    finally:
-        st.cache_resource.clear()
+@pytest.fixture(scope="module", autouse=True)
+def _close_app_engine_after_module():
+    yield
+    from ui.resources import release_all
+
+    release_all()
+    _OPEN["index"] = None
 
 
 @pytest.fixture
@@ -118,8 +133,26 @@ def test_unrelated_question_abstains(index_env, app_files, release_engine):
     assert not at.pills
 
 
-def test_no_index_explains_how_to_add_documents(tmp_path, monkeypatch, app_files, release_engine):
+def test_admin_pages_refuse_non_admins(index_env, app_files, release_engine):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["tthc_role"] = "clerk"
+    at.run()
+    assert not at.exception
+    for admin_page in ("pages/documents.py", "pages/audit.py"):  # not even in the navigation
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(admin_page)
+    at.session_state["tthc_role"] = "admin"
+    at.run()
+    at.switch_page("pages/audit.py").run()
+    assert at.title[0].value == "Nhật ký"
+
+
+@pytest.fixture
+def missing_index(tmp_path, monkeypatch):
     monkeypatch.setenv("TTHC_INDEX_DIR", str(tmp_path / "none"))
+
+
+def test_no_index_explains_how_to_add_documents(missing_index, app_files, release_engine):
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert not at.exception
     assert "tthc ingest" in at.info[0].value and "Văn bản" in at.info[0].value
@@ -206,17 +239,3 @@ def test_documents_page_upload_ingest_edit_remove(writable_index, app_files, rel
     assert "Đã gỡ 99/2026/NĐ-CP" in at.success[0].value
     assert "99/2026/NĐ-CP" not in set(at.dataframe[0].value["Số hiệu"])
     assert not (app_files / "documents" / "nd-99.txt").exists()
-
-
-def test_admin_pages_refuse_non_admins(index_env, app_files, release_engine):
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["tthc_role"] = "clerk"
-    at.run()
-    assert not at.exception
-    for admin_page in ("pages/documents.py", "pages/audit.py"):  # not even in the navigation
-        with pytest.raises(ValueError, match="Could not find a navigation page"):
-            at.switch_page(admin_page)
-    at.session_state["tthc_role"] = "admin"
-    at.run()
-    at.switch_page("pages/audit.py").run()
-    assert at.title[0].value == "Nhật ký"

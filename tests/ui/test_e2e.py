@@ -151,7 +151,7 @@ def test_upload_ingest_then_ask_about_the_new_document(app_url, browser):
         [{"name": "nd-99-2026.txt", "mimeType": "text/plain", "buffer": DECREE.encode("utf-8")}]
     )
     page.get_by_text("nd-99-2026.txt").first.wait_for(timeout=30_000)
-    page.get_by_role("button", name="Nạp vào chỉ mục").click()
+    page.get_by_role("button", name="Nạp vào chỉ mục").click(timeout=120_000)
     page.get_by_text("Kết quả nạp", exact=False).wait_for(timeout=120_000)
     page.get_by_text("99/2026/NĐ-CP", exact=False).first.wait_for(timeout=10_000)
     shot(page, "van-ban.png")

@@ -117,7 +117,7 @@ def source_panel(c: Citation, answer: Answer, status: str | None = None) -> None
                     st.image(png, caption=f"{source.name} — trang {u.page_start}")
                 else:
                     st.warning("Không hiển thị được trang này của tệp PDF.")
-        st.caption(f"Nguồn: {escape_markdown(str(doc.source))}")
+        st.caption(f"Tệp nguồn: {escape_markdown(source.name)}", help=str(doc.source))
 
 
 def _vn_date(iso: str) -> str:
