@@ -7,7 +7,8 @@ import uuid
 
 import streamlit as st
 
-from rag.domain import Answer, SearchFilters
+from rag.domain import Answer
+from rag.filters import NOT_IN_FORCE_STATUSES, SearchFilters
 from rag.errors import TthcError
 from rag.feedback import Feedback, add_feedback
 from rag.overrides import read_overrides
@@ -50,7 +51,11 @@ def sidebar_filters() -> SearchFilters:
         )
         if st.button("Xóa hội thoại", icon=":material/delete_sweep:", key="clear-chat"):
             st.session_state.messages = []
-    return SearchFilters(tuple(doc_types), tuple(chosen_issuers), in_force)
+    return SearchFilters(
+        doc_types=tuple(doc_types),
+        issuers=tuple(chosen_issuers),
+        exclude_statuses=NOT_IN_FORCE_STATUSES if in_force else (),
+    )
 
 
 def render_answer(message: dict) -> None:
@@ -177,7 +182,7 @@ if state.kind != "ready":
     st.stop()
 
 filters = sidebar_filters()
-if filters.active:
+if filters:
     st.caption("🔎 Đang áp dụng bộ lọc ở thanh bên.")
 
 if "messages" not in st.session_state:

@@ -72,6 +72,7 @@ def ingest_uploads(files) -> list[dict]:
                 with engine_lock():
                     result = ingestor.ingest_file(path)
                     record_results(settings, [result])
+                    get_engine().index_changed()
                 out.append(
                     {
                         "file": upload.name,
@@ -169,6 +170,7 @@ def manage_section(rows: list[DocumentRow]) -> None:
             try:
                 with st.spinner("Đang nạp lại…"), engine_lock():
                     result = reingest(get_ingestor(), key)
+                    get_engine().index_changed()
             except TthcError as exc:
                 st.error(str(exc))
             else:
@@ -187,6 +189,7 @@ def manage_section(rows: list[DocumentRow]) -> None:
             try:
                 with engine_lock():
                     label = remove_document(get_ingestor(), key, delete_file=delete_file)
+                    get_engine().index_changed()
             except TthcError as exc:
                 st.error(str(exc))
             else:
@@ -223,6 +226,7 @@ def validity_form(row: DocumentRow) -> None:
             try:
                 with engine_lock():
                     saved = set_validity(get_engine().store, settings, row.key, override)
+                    get_engine().index_changed()
             except TthcError as exc:
                 st.error(str(exc))
             else:
