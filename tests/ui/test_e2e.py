@@ -143,8 +143,16 @@ Nghị định này quy định việc cấp thẻ thư viện tại xã.
 """
 
 
+def go_to(page, title: str) -> None:
+    """Navigate like a user: the top navigation link, then the page's own title."""
+    page.get_by_role("link", name=title).click()
+    page.get_by_role("heading", name=title, exact=True).wait_for(timeout=120_000)
+
+
 def test_upload_ingest_then_ask_about_the_new_document(app_url, browser):
-    page = open_page(browser, app_url + "/van-ban")
+    page = open_page(browser, app_url)
+    page.get_by_placeholder("Nhập câu hỏi", exact=False).wait_for(timeout=120_000)
+    go_to(page, "Văn bản")
     uploader = page.locator("[data-testid=stFileUploader] input[type=file]")
     uploader.wait_for(state="attached", timeout=120_000)
     uploader.set_input_files(
@@ -156,11 +164,18 @@ def test_upload_ingest_then_ask_about_the_new_document(app_url, browser):
     page.get_by_text("99/2026/NĐ-CP", exact=False).first.wait_for(timeout=10_000)
     shot(page, "van-ban.png")
 
-    page.goto(app_url + "/hoi-dap", wait_until="domcontentloaded")
+    page.get_by_role("link", name="Hỏi đáp").click()
     ask_and_open_first_citation(page, "Lệ phí cấp thẻ thư viện xã là bao nhiêu?", "[1] Khoản 1 Điều 2 · 99/2026/NĐ")
     assert any("15.000 đồng" in text for text in highlighted(page))
+    page.get_by_role("button", name="Thumbs up").first.click()
+    page.get_by_text("Góp ý thêm (không bắt buộc)").wait_for(timeout=60_000)
+    shot(page, "hoi-dap-van-ban-moi.png")
 
-    page.goto(app_url + "/nhat-ky", wait_until="domcontentloaded")
-    page.get_by_role("heading", name="Nhật ký").wait_for(timeout=60_000)
+    go_to(page, "Nhật ký")
+    page.get_by_text("Tổng số đánh giá").wait_for(timeout=30_000)  # the 👍 above is listed
     shot(page, "nhat-ky.png")
+
+    page.get_by_role("link", name="Hướng dẫn sử dụng").click()
+    page.get_by_role("heading", name="Hướng dẫn sử dụng cho cán bộ").wait_for(timeout=60_000)
+    shot(page, "huong-dan.png")
     page.close()
