@@ -167,7 +167,7 @@ def test_upload_ingest_then_ask_about_the_new_document(app_url, browser):
     page.get_by_role("link", name="Hỏi đáp").click()
     ask_and_open_first_citation(page, "Lệ phí cấp thẻ thư viện xã là bao nhiêu?", "[1] Khoản 1 Điều 2 · 99/2026/NĐ")
     assert any("15.000 đồng" in text for text in highlighted(page))
-    page.get_by_role("button", name="Thumbs up").first.click()
+    page.locator("[data-testid=stFeedbackButton]").first.click()  # 👍
     page.get_by_text("Góp ý thêm (không bắt buộc)").wait_for(timeout=60_000)
     shot(page, "hoi-dap-van-ban-moi.png")
 
