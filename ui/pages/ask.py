@@ -61,6 +61,8 @@ def sidebar_filters() -> SearchFilters:
 def render_answer(message: dict) -> None:
     answer: Answer = message["answer"]
     key = message["id"]
+    if getattr(answer, "procedure", None):
+        _procedure_card(answer.procedure)
     for w in answer.warnings:
         st.caption(f"⚠️ {escape_markdown(w)}")
     if answer.abstained:
@@ -77,6 +79,19 @@ def render_answer(message: dict) -> None:
                 st.markdown(f"- **{escape_markdown(p.unit.citation)}**")
                 st.text(p.unit.text[:600])
     _actions(message)
+
+
+def _procedure_card(procedure) -> None:
+    """The matching procedure card on top of the answer (full card on the Thủ tục page)."""
+    from ui.procedure_card import render_summary
+
+    with st.container(border=True):
+        st.markdown(f":material/assignment: **Thủ tục liên quan: {escape_markdown(procedure.name)}**")
+        render_summary(procedure)
+        items = procedure.dossier[:8]
+        if items:
+            st.markdown("Hồ sơ: " + "; ".join(escape_markdown(d.name[:90]) for d in items))
+        st.caption(f"Nguồn: {escape_markdown(str(procedure.source))} · xem đầy đủ ở trang Thủ tục")
 
 
 def _actions(message: dict) -> None:
