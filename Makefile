@@ -41,6 +41,12 @@ system-deps:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq antiword fonts-dejavu-core poppler-utils >/dev/null; \
 		else echo "Cài: sudo apt-get install antiword fonts-dejavu-core poppler-utils"; exit 1; fi; \
 	fi
+	@# Ingestion: OCR of scanned PDFs (Tesseract + Vietnamese model), legacy .doc (antiword), pdftoppm.
+	@if ! command -v tesseract >/dev/null || [ ! -f /usr/share/tesseract-ocr/5/tessdata/vie.traineddata ] \
+		|| ! command -v antiword >/dev/null || ! command -v pdftoppm >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-vie antiword poppler-utils >/dev/null; \
+		else echo "Cài: sudo apt-get install tesseract-ocr tesseract-ocr-vie antiword poppler-utils"; exit 1; fi; \
+	fi
 
 ingest: install
 	@mkdir -p $(DOCS)

@@ -1,25 +1,27 @@
 """Ingestion pipeline: files → documents and units → embeddings → Qdrant.
 
-Per document: a record in the documents collection is written only after all its units, so
-after a crash a document is either complete or absent. Re-ingesting an unchanged file does
-nothing; a changed file replaces every old unit. Embedding runs through a llama-index
-``IngestionPipeline`` whose docstore (persisted beside the index) skips units whose content
-and address were already embedded.
+Per document: its record in the documents collection is first replaced by a "pending" marker,
+then the old units are deleted, the new ones written, and the complete record written last. So
+after a crash (even ``kill -9``) a document is either complete or absent: the next run removes
+whatever a pending marker points at. Re-ingesting an unchanged file does nothing; a changed file
+replaces every old unit (also when its số hiệu changed). Files are parsed in a child process
+(``ingest.worker``) with a timeout and a memory cap; one bad file never aborts a run.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+import os
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
-from ingest.loaders import SUPPORTED_SUFFIXES, LoadedFile, load_file
-from ingest.metadata import document_from
+from ingest.loaders import SUPPORTED_SUFFIXES, LoadLimits
 from ingest.procedures import PROCEDURE_SUFFIXES, ProcedureIngestor, sniff_procedures
-from ingest.structure import build_units, parse_articles
+from ingest.worker import LIBRARY_ERRORS, ParsedFile, ParseOptions, ParserProcess, parse_path
 from rag.config import Settings
 from rag.domain import LegalDocument, LegalUnit
 from rag.embeddings import Embedder
@@ -39,11 +41,19 @@ class FileResult:
     units: int = 0
     reason: str = ""
     kind: str = "document"  # "document" (legal text) or "procedures" (procedure cards)
+    format: str = ""  # pdf | docx | doc | html | text | markdown
+    pages: int = 0
+    articles: int = 0
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR
+    needs_ocr: list[int] = field(default_factory=list)  # scanned pages left without text
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
 
 
 @dataclass
 class IngestReport:
     results: list[FileResult] = field(default_factory=list)
+    recovered: list[str] = field(default_factory=list)  # interrupted writes cleaned up at start
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -58,6 +68,9 @@ class IngestReport:
             "updated": self.count("updated"),
             "unchanged": self.count("unchanged"),
             "failed": self.count("failed"),
+            "ocr_pages": sum(len(r.ocr_pages) for r in self.results),
+            "pages_needing_ocr": sum(len(r.needs_ocr) for r in self.results),
+            "recovered": self.recovered,
             "files": [r.__dict__ for r in self.results],
         }
 
@@ -79,20 +92,21 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
+def parse_options(settings: Settings) -> ParseOptions:
+    limits = LoadLimits(
+        max_bytes=int(settings.max_file_mb * 1e6),
+        max_pages=settings.max_pages,
+        max_unzipped_bytes=int(settings.max_unzipped_mb * 1e6),
+        ocr=settings.ocr,
+        ocr_language=settings.ocr_language,
+        ocr_dpi=settings.ocr_dpi,
+    )
+    return ParseOptions(limits, settings.max_chunk_chars, settings.chunk_overlap_chars)
+
+
 def embedding_text(unit: LegalUnit) -> str:
     """What the dense and sparse encoders see: heading (document, article title) + text."""
     return f"{unit.heading}\n{unit.text}"
-
-
-def parse_file(loaded: LoadedFile, settings: Settings) -> tuple[LegalDocument, list[LegalUnit]]:
-    document = document_from(loaded.path, loaded.header, loaded.text)
-    articles = parse_articles(loaded.lines)
-    units = build_units(document, articles, settings.max_chunk_chars, settings.chunk_overlap_chars)
-    if not units:
-        raise IngestError(
-            f"{loaded.path.name}: không tìm thấy Điều nào (cần dòng 'Điều N.') / no articles found"
-        )
-    return document, units
 
 
 def _now() -> str:
@@ -123,6 +137,10 @@ class _Embed:
         self.component = EmbedUnits()
 
 
+FileCallback = Callable[[Path], None]
+PageCallback = Callable[[Path, int, int], None]
+
+
 class Ingestor:
     """Ingests files into the store; one instance per process."""
 
@@ -133,14 +151,17 @@ class Ingestor:
         self.settings = settings
         self.store = store
         self.embedder = embedder
+        self.options = parse_options(settings)
         self.sparse = BM25Encoder(settings.bm25_k1, settings.bm25_b, settings.bm25_avgdl, settings.sparse_bigrams)
         self._docstore_path = (
             Path(settings.index_dir) / "docstore.json" if not settings.qdrant_url else None
         )
+        docstore = SimpleDocumentStore()
         if self._docstore_path and self._docstore_path.is_file():
-            docstore = SimpleDocumentStore.from_persist_path(str(self._docstore_path))
-        else:
-            docstore = SimpleDocumentStore()
+            try:
+                docstore = SimpleDocumentStore.from_persist_path(str(self._docstore_path))
+            except ValueError:  # a docstore cut short by a crash: it is only a cache
+                log.warning("docstore %s unreadable, starting a new one", self._docstore_path)
         self._pipeline = IngestionPipeline(
             transformations=[_Embed(embedder, self.sparse).component],
             docstore=docstore,
@@ -148,30 +169,60 @@ class Ingestor:
         )
         store.ensure(embedder.dim, embedder.name)
         self.procedures = ProcedureIngestor(settings, ProcedureStore(store.client, settings.collection), embedder)
+        self.recovered = self.recover()
+
+    def recover(self) -> list[str]:
+        """Remove documents whose write was interrupted (they were never complete)."""
+        keys = self.store.pending_documents()
+        for key in keys:
+            log.warning("removing interrupted document %s", key)
+            self.store.delete_document(key)
+        return keys
 
     def ingest(
         self,
         paths: Sequence[Path],
-        on_file: Callable[[Path], None] | None = None,
+        on_file: FileCallback | None = None,
+        on_page: PageCallback | None = None,
     ) -> IngestReport:
-        report = IngestReport()
-        for path in discover(paths):
-            if on_file:
-                on_file(path)
-            report.results.append(self.ingest_file(path))
+        report = IngestReport(recovered=list(self.recovered))
+        parser = ParserProcess(self.settings.parse_timeout_s, self.settings.parse_memory_mb) if (
+            self.settings.parse_in_subprocess
+        ) else None
+        try:
+            for path in discover(paths):
+                if on_file:
+                    on_file(path)
+                report.results.append(self.ingest_file(path, parser, on_page))
+        finally:
+            if parser is not None:
+                parser.close()
         return report
 
-    def ingest_file(self, path: Path) -> FileResult:
+    def ingest_file(
+        self, path: Path, parser: ParserProcess | None = None, on_page: PageCallback | None = None
+    ) -> FileResult:
+        start = time.perf_counter()
+        page_cb = (lambda done, total: on_page(path, done, total)) if on_page else None
         try:
             procedures = self._procedure_file(path)
             if procedures is not None:
                 return procedures
-            loaded = load_file(path, max_bytes=int(self.settings.max_file_mb * 1e6))
-            document, units = parse_file(loaded, self.settings)
-            return self._write(path, document, units)
+            if parser is not None:
+                parsed = parser.parse(path, self.options, page_cb)
+            else:
+                parsed = parse_path(path, self.options, page_cb)
+            result = self._write(path, parsed)
         except IngestError as exc:
             log.warning("ingest failed: %s", exc)
-            return FileResult(str(path), "failed", reason=str(exc))
+            result = FileResult(str(path), "failed", reason=str(exc))
+        except LIBRARY_ERRORS as exc:  # raised while sniffing in this process (procedure sources)
+            log.warning("ingest failed: %s: %r", path, exc)
+            result = FileResult(
+                str(path), "failed", reason=f"{path.name}: không đọc được tệp ({type(exc).__name__}) / unreadable file"
+            )
+        result.seconds = round(time.perf_counter() - start, 3)
+        return result
 
     def _procedure_file(self, path: Path) -> FileResult | None:
         """Index a procedure source (JSONL records, a "QUY TRÌNH" document); None for other files."""
@@ -188,30 +239,46 @@ class Ingestor:
 
     def _resolve_key(self, path: Path, document: LegalDocument) -> LegalDocument:
         """Two different files with the same số hiệu become two documents (key@stem)."""
-        from dataclasses import replace
-
         record = self.store.document_record(document.key)
         if record and record.get("source") != str(path) and Path(record.get("source", "")).exists():
             return replace(document, key=f"{document.key}@{path.stem}")
         return document
 
-    def _write(self, path: Path, document: LegalDocument, units: list[LegalUnit]) -> FileResult:
-        from dataclasses import replace
-
+    def _write(self, path: Path, parsed: ParsedFile) -> FileResult:
+        document, units = parsed.document, parsed.units
+        if not units:
+            raise IngestError(f"{path.name}: không có nội dung để nạp / nothing to index")
         resolved = self._resolve_key(path, document)
         if resolved.key != document.key:
             units = [replace(u, document=resolved) for u in units]
             document = resolved
+        result = FileResult(
+            str(path), "added", document.doc_number, document.key, len(units), format=parsed.kind,
+            pages=parsed.pages, articles=parsed.articles, ocr_pages=parsed.ocr_pages,
+            needs_ocr=parsed.needs_ocr, warnings=parsed.warnings,
+        )
         record = self.store.document_record(document.key)
-        if record and record.get("content_hash") == document.content_hash:
-            return FileResult(str(path), "unchanged", document.doc_number, document.key, record.get("unit_count", 0))
-        status = "updated" if record else "added"
-        # Make the document absent first, then rewrite it whole.
-        self.store.delete_document(document.key)
+        # The same file read before under another key (its số hiệu changed): replace it too.
+        stale = [
+            r["key"] for r in self.store.document_records()
+            if r.get("source") == str(path) and r.get("key") != document.key
+        ]
+        if record and record.get("content_hash") == document.content_hash and not stale:
+            result.status, result.units = "unchanged", record.get("unit_count", 0)
+            return result
+        result.status = "updated" if record or stale else "added"
+        self.store.mark_pending(document.key, str(path))  # absent from here until put_document
+        for key in stale:
+            self.store.delete_document(key)
+        self.store.delete_units_of(document.key)
         self._embed_and_upsert(units)
-        self.store.put_document(document, len(units), extra={"ingested_at": _now()})
+        self.store.put_document(
+            document, len(units),
+            {"kind": parsed.kind, "pages": parsed.pages, "ocr_pages": parsed.ocr_pages, "encoding": parsed.encoding,
+             "ingested_at": _now()},
+        )
         self._persist_docstore()
-        return FileResult(str(path), status, document.doc_number, document.key, len(units))
+        return result
 
     def _embed_and_upsert(self, units: list[LegalUnit]) -> None:
         from llama_index.core.schema import TextNode
@@ -236,13 +303,17 @@ class Ingestor:
             self.store.upsert_units(chunk_units, dense, sparse)
 
     def _persist_docstore(self) -> None:
+        """Write the docstore atomically (a crash mid-write leaves the previous file)."""
         if self._docstore_path:
-            self._pipeline.docstore.persist(str(self._docstore_path))
+            tmp = self._docstore_path.with_suffix(".json.tmp")
+            self._pipeline.docstore.persist(str(tmp))
+            os.replace(tmp, self._docstore_path)
 
-    def remove(self, key_or_number: str) -> bool:
-        """Delete a document by key or số hiệu; True when something was removed."""
+    def remove(self, key_or_number: str) -> list[str]:
+        """Delete documents by key, số hiệu or source path; returns the removed keys."""
+        removed = []
         for record in self.store.document_records():
-            if key_or_number in (record.get("key"), record.get("doc_number")):
+            if key_or_number in (record.get("key"), record.get("doc_number"), record.get("source")):
                 self.store.delete_document(record["key"])
-                return True
-        return False
+                removed.append(record["key"])
+        return removed

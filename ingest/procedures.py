@@ -590,6 +590,10 @@ def word_text(path: Path, data: bytes) -> str:
 
         from docx import Document
 
+        from ingest.loaders import LoadLimits
+        from ingest.loaders.docx import check_zip
+
+        check_zip(data, path, LoadLimits())  # refuse zip bombs before python-docx expands them
         doc = Document(io.BytesIO(data))
         lines = [p.text for p in doc.paragraphs]
         for table in doc.tables:
@@ -614,9 +618,10 @@ def word_text(path: Path, data: bytes) -> str:
 def file_text(path: Path, data: bytes) -> str:
     head = data[:8]
     if head.startswith(b"%PDF"):
-        from ingest.loaders import load_pdf
+        from ingest.loaders import LoadLimits
+        from ingest.loaders.pdf import load_pdf
 
-        return load_pdf(data, path).text
+        return load_pdf(data, path, LoadLimits(ocr=False)).text  # scans are OCR'd in the parser process
     if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
         return word_text(path, data)
     return data.decode("utf-8-sig", errors="replace")

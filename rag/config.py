@@ -73,6 +73,14 @@ class Settings(BaseSettings):
 
     # Ingestion limits
     max_file_mb: float = 50.0
+    max_pages: int = 1000  # PDF page cap
+    max_unzipped_mb: float = 200.0  # .docx: refuse archives that expand beyond this (zip bombs)
+    parse_in_subprocess: bool = True  # parse each file in a child process (timeout + memory cap)
+    parse_timeout_s: float = 900.0  # per file, OCR included
+    parse_memory_mb: int = 2048  # address-space cap of the parsing process
+    ocr: bool = True  # OCR scanned PDF pages with Tesseract (Debian tesseract-ocr + tesseract-ocr-vie)
+    ocr_language: str = "vie"
+    ocr_dpi: int = 300
     max_chunk_chars: int = 1800
     chunk_overlap_chars: int = 200
 

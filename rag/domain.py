@@ -52,10 +52,22 @@ class LegalUnit:
     chunk: int = 0  # index of the piece when a long clause is split
     page_start: int | None = None
     page_end: int | None = None
+    # Units outside the articles: an appendix ("Phụ lục I"), with ``article == ""``. A document
+    # without any article (công văn, quy trình) has units with neither: "Đoạn N" (paragraph N).
+    annex: str | None = None
+
+    @property
+    def article_label(self) -> str:
+        """"Điều 15", "Phụ lục I" or "Đoạn 2" (for documents without articles)."""
+        if self.article:
+            return f"Điều {self.article}"
+        return self.annex or f"Đoạn {self.chunk + 1}"
 
     @property
     def address(self) -> str:
         """Location inside the document, most specific first: "Khoản 1 Điều 15"."""
+        if not self.article:
+            return self.article_label
         parts = []
         if self.point:
             parts.append(f"Điểm {self.point}")
@@ -76,7 +88,7 @@ class LegalUnit:
         for level in (self.part, self.chapter, self.section):
             if level:
                 crumbs.append(level.split(".")[0].strip())
-        crumbs.append(f"Điều {self.article}")
+        crumbs.append(self.article_label)
         if self.clause:
             crumbs.append(f"Khoản {self.clause}")
         if self.point:
@@ -86,7 +98,7 @@ class LegalUnit:
     @property
     def heading(self) -> str:
         """Context prefix attached to the text so a clause read alone still makes sense."""
-        head = f"{self.document.label} – Điều {self.article}."
+        head = f"{self.document.label} – {self.article_label}."
         if self.article_title:
             head += f" {self.article_title}"
         return head

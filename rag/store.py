@@ -58,6 +58,8 @@ INDEXED_FIELDS = {
 def unit_id(unit: LegalUnit) -> str:
     """Deterministic point id from the unit's address in its document."""
     address = f"{unit.document.key}|{unit.article}|{unit.clause}|{unit.point}|{unit.chunk}"
+    if unit.annex:
+        address += f"|{unit.annex}"
     return str(uuid.uuid5(_ID_NAMESPACE, address))
 
 
@@ -185,6 +187,24 @@ class UnitStore:
             wait=True,
         )
 
+    def mark_pending(self, doc_key: str, source: str) -> None:
+        """Replace the document's record by a "being written" marker: until ``put_document``
+        succeeds the document counts as absent, and a crashed write is cleaned up next run."""
+        self.client.upsert(
+            self.documents,
+            [models.PointStruct(id=document_id(doc_key), vector={}, payload={"key": doc_key, "source": source, "pending": True})],
+            wait=True,
+        )
+
+    def pending_documents(self) -> list[str]:
+        """Keys of documents whose write was interrupted."""
+        if not self.client.collection_exists(self.documents):
+            return []
+        return [
+            str((r.payload or {}).get("key"))
+            for r in self._scroll(self.documents, _match_bool("pending", True))
+        ]
+
     def delete_document(self, doc_key: str) -> None:
         """Remove the record first (document becomes absent), then its units."""
         self.client.delete(self.documents, models.PointIdsList(points=[document_id(doc_key)]), wait=True)
@@ -198,14 +218,15 @@ class UnitStore:
     # -- reads -------------------------------------------------------------------------
     def document_record(self, doc_key: str) -> dict[str, Any] | None:
         found = self.client.retrieve(self.documents, [document_id(doc_key)], with_payload=True)
-        return dict(found[0].payload or {}) if found else None
+        record = dict(found[0].payload or {}) if found else None
+        return None if record is None or record.get("pending") else record
 
     def document_records(self) -> list[dict[str, Any]]:
         if not self.client.collection_exists(self.documents):
             return []
         out = []
         for record in self._scroll(self.documents):
-            if not (record.payload or {}).get("meta"):
+            if not (record.payload or {}).get("meta") and not (record.payload or {}).get("pending"):
                 out.append(dict(record.payload or {}))
         return out
 
@@ -387,6 +408,10 @@ def payload_filter(filters: SearchFilters | None) -> models.Filter | None:
             models.FieldCondition(key="status", match=models.MatchAny(any=list(filters.exclude_statuses)))
         )
     return models.Filter(must=must, must_not=must_not or None)
+
+
+def _match_bool(key: str, value: bool) -> models.Filter:
+    return models.Filter(must=[models.FieldCondition(key=key, match=models.MatchValue(value=value))])
 
 
 def _match(key: str, value: str) -> models.Filter:

@@ -32,7 +32,7 @@ def passage_json(rank: int, p: Passage) -> dict[str, Any]:
     return {
         "rank": rank,
         "doc": u.document.doc_number or u.document.key,
-        "article": f"Điều {u.article}",
+        "article": u.article_label,
         "clause": u.clause,
         "point": u.point,
         "title": u.article_title,
@@ -56,7 +56,7 @@ def answer_json(a: Answer, resolved: list[Any] | None = None) -> dict[str, Any]:
             {
                 "n": c.n,
                 "doc": c.unit.document.doc_number or c.unit.document.key,
-                "article": f"Điều {c.unit.article}",
+                "article": c.unit.article_label,
                 "clause": c.unit.clause,
                 "point": c.unit.point,
                 "citation": c.unit.citation,
@@ -88,6 +88,7 @@ def _progress(total: int, desc: str):
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.catalog import record_results
     from ingest.pipeline import Ingestor, discover
+    from ingest.report import report_table
 
     paths = [Path(p) for p in args.paths]
     missing = [str(p) for p in paths if not p.exists()]
@@ -98,29 +99,47 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         ingestor = Ingestor(settings, engine.store, engine.embedder)
         files = discover(paths)
         with _progress(len(files), "Nạp văn bản") as bar:
-            def step(path: Path) -> None:
-                bar.set_postfix_str(path.name[:40])
-                bar.update(1)
+            started: list[Path] = []
 
-            report = ingestor.ingest(paths, on_file=step)
+            def step(path: Path) -> None:  # called when a file starts: the previous one is done
+                if started:
+                    bar.update(1)
+                started.append(path)
+                bar.set_postfix_str(path.name[:40])
+
+            def page(path: Path, done: int, total: int) -> None:
+                bar.set_postfix_str(f"{path.name[:32]} trang {done}/{total}")
+
+            report = ingestor.ingest(paths, on_file=step, on_page=page)
+            bar.update(bar.total - bar.n)
         record_results(settings, report.results)
     finally:
         engine.close()
     if args.json:
         _print_json(report.as_dict())
     else:
-        for r in report.results:
-            mark = {"added": "+", "updated": "~", "unchanged": "=", "failed": "!"}[r.status]
-            detail = r.reason if r.status == "failed" else f"{r.doc_number or r.doc_key} ({r.units} đoạn)"
-            if r.kind == "procedures" and r.status != "failed":
-                detail = f"{r.units} thủ tục / procedures" + (f"; bỏ qua / skipped: {r.reason}" if r.reason else "")
-            print(f"{mark} {r.status:<9} {Path(r.path).name}: {detail}")
-        d = report.as_dict()
-        print(
-            f"Thêm mới / added: {d['added']}, cập nhật / updated: {d['updated']}, "
-            f"không đổi / unchanged: {d['unchanged']}, lỗi / failed: {d['failed']}"
-        )
+        print(report_table(report))
     return 1 if args.strict and report.failed else 0
+
+
+def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.pipeline import Ingestor
+
+    engine = Engine(settings)
+    try:
+        engine.store.meta()  # opens the index (clear error when missing or locked)
+        if not engine.store.exists():
+            raise TthcError(f"Chỉ mục {settings.location} trống / the index is empty")
+        removed = Ingestor(settings, engine.store, engine.embedder).remove(args.doc)
+    finally:
+        engine.close()
+    if not removed:
+        raise TthcError(f"Không có văn bản '{args.doc}' trong chỉ mục / no such document")
+    if args.json:
+        _print_json({"removed": removed})
+    else:
+        print(f"Đã xóa / removed: {', '.join(removed)}")
+    return 0
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
@@ -288,6 +307,11 @@ def build_parser() -> argparse.ArgumentParser:
         "lọc văn bản / filter, KHÓA=GIÁ_TRỊ[|GIÁ_TRỊ…], lặp lại được: loai, co_quan, so_hieu, "
         "tinh_trang, tu_ngay, den_ngay (vd. loai='Luật|Nghị định' tu_ngay=2015)"
     )
+    p = add("remove", "xóa một văn bản khỏi chỉ mục / remove a document (số hiệu, key or file path)")
+    p.add_argument("doc")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_remove)
+
     p = add("search", "tìm đoạn văn bản / search passages")
     p.add_argument("question")
     p.add_argument("--top-k", type=int, default=5)

@@ -1,0 +1,79 @@
+"""File loaders: bytes on disk → lines of text with page numbers and header fields.
+
+The real type is detected from the bytes, not the extension: ``sniff`` picks the loader
+(``pdf``, ``docx``, ``doc``, ``html``, ``text``/``markdown``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.loaders.base import LoadedFile, LoadLimits, Line, PageCallback
+from ingest.loaders.text import decode_text, parse_header
+from rag.errors import IngestError
+
+__all__ = [
+    "LoadedFile", "LoadLimits", "Line", "PageCallback", "SUPPORTED_SUFFIXES", "decode_text",
+    "load_file", "parse_header", "sniff",
+]
+
+SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".pdf", ".docx", ".doc", ".html", ".htm"}
+
+
+def sniff(data: bytes, suffix: str = "") -> str:
+    """Kind of file from its first bytes (the suffix only separates Markdown from plain text)."""
+    head = data[:1024].lstrip()
+    if data[:1024].find(b"%PDF-") >= 0:
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx"
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "doc"
+    if data.startswith(b"{\\rtf"):
+        return "rtf"
+    lowered = head.lower().lstrip(b"\xef\xbb\xbf")
+    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in data[:4096].lower():
+        return "html"
+    if lowered.startswith(b"<") and (b"<body" in data[:8192].lower() or b"<p" in data[:4096].lower()):
+        return "html"
+    if suffix in (".md", ".markdown"):
+        return "markdown"
+    return "text"
+
+
+def load_file(path: Path, limits: LoadLimits | None = None, on_page: PageCallback | None = None) -> LoadedFile:
+    """Read one file into lines; raises ``IngestError`` with a precise reason."""
+    limits = limits or LoadLimits()
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            raise IngestError(
+                f"{path.name}: tệp quá lớn ({size / 1e6:.1f} MB > {limits.max_bytes / 1e6:.0f} MB) / file too large"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"{path.name}: không đọc được tệp / cannot read: {exc.strerror}") from exc
+    if not data.strip():
+        raise IngestError(f"{path.name}: tệp rỗng / empty file")
+    kind = sniff(data, path.suffix.lower())
+    if kind == "pdf":
+        from ingest.loaders.pdf import load_pdf
+
+        return load_pdf(data, path, limits, on_page)
+    if kind == "docx":
+        from ingest.loaders.docx import load_docx
+
+        return load_docx(data, path, limits)
+    if kind == "doc":
+        from ingest.loaders.doc import load_doc
+
+        return load_doc(data, path, limits)
+    if kind == "html":
+        from ingest.loaders.html import load_html
+
+        return load_html(data, path)
+    if kind == "rtf":
+        raise IngestError(f"{path.name}: định dạng RTF chưa hỗ trợ; hãy lưu thành .docx / RTF not supported")
+    from ingest.loaders.text import load_text
+
+    return load_text(data, path, markdown=kind == "markdown")
