@@ -165,7 +165,11 @@ def document_from(
     issuer = header.get("co_quan_ban_hanh") or _issuer(lines)
     issued = iso_date(header.get("ngay_ban_hanh"))
     if not issued and not header:
-        issued = _date(_ISSUED_FIELD, head) or _date(_PLACE_DATE, head) or _date(_ADOPTED, text[-6000:]) or _date(_DATE_WORDS, head)
+        header_text = "\n".join(lines)
+        issued = (
+            _date(_ISSUED_FIELD, header_text) or _date(_PLACE_DATE, header_text)
+            or _date(_ADOPTED, text[-6000:]) or _date(_DATE_WORDS, header_text)
+        )
     effective = iso_date(header.get("ngay_hieu_luc"))
     if not effective and not header:
         m = _EFFECTIVE.search(text)

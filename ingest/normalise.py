@@ -185,7 +185,7 @@ def _edge_signature(line: str) -> str:
 
 def remove_page_furniture(pages: list[list[str]]) -> list[list[str]]:
     """Drop running heads, page numbers and lines repeated at the edges of most pages."""
-    edge = 3
+    edge = 2
     counts: Counter[str] = Counter()
     for lines in pages:
         content = [ln for ln in lines if ln.strip()]
@@ -201,7 +201,9 @@ def remove_page_furniture(pages: list[list[str]]) -> list[list[str]]:
         for i, line in enumerate(lines):
             if RUNNING_HEAD.match(line):
                 continue
-            if i in edges and (PAGE_NUMBER.match(line) or _edge_signature(line) in repeated):
+            if i in edges and (
+                PAGE_NUMBER.match(line) or (_edge_signature(line) in repeated and not _BLOCK_START.match(line.strip()))
+            ):
                 continue
             out.append(line)
         cleaned.append(out)
@@ -261,7 +263,7 @@ def split_syllable_share(text: str) -> float:
 
 
 _BLOCK_START = re.compile(
-    r"^(Điều\s+\d|Chương\s+[IVXLC\d]|CHƯƠNG\s|Mục\s+\d|MỤC\s|Phần\s+thứ|PHẦN\s|\d{1,3}[\.\)]\s|"
+    r"^(Điều\s+\d+[a-zđ]?\s*(?:[\.:]|$)|Chương\s+[IVXLC\d]|CHƯƠNG\s|Mục\s+\d|MỤC\s|Phần\s+thứ|PHẦN\s|\d{1,3}[\.\)]\s|"
     r"\d{1,3}\.\d|[a-zđ]\)\s|[a-zđ]\d?\)\s|[-–+•*]\s|\(\d+\)|\||PHỤ LỤC|Phụ lục\s|Mẫu\s+số|Nơi nhận)"
 )
 _SENTENCE_END = re.compile(r"[\.:;!?…]['\"”’)]*$")
@@ -280,6 +282,18 @@ def join_broken_lines(lines: list[str]) -> list[str]:
         else:
             out.append(stripped)
     return out
+
+
+_OCR_ARTICLE = re.compile(r"^(\W{0,2})(Điều|Điêu|Đều|Diều)\s+([0-9IlO|]{1,4}[a-zđ]?)(?=\s*[\.:,]|\s*$)")
+_OCR_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0"})
+
+
+def fix_ocr_line(line: str) -> str:
+    """OCR confusions in headings: "Điều I" → "Điều 1", "Điêu 2O." → "Điều 20."."""
+    m = _OCR_ARTICLE.match(line)
+    if not m or any(q in m.group(1) for q in "“\"'‘"):  # a quoted article is amendment text
+        return line
+    return f"Điều {m.group(3).translate(_OCR_DIGITS)}{line[m.end():]}"
 
 
 def normalise_text(text: str) -> str:

@@ -271,6 +271,7 @@ class Ingestor:
         for key in stale:
             self.store.delete_document(key)
         self.store.delete_units_of(document.key)
+        log.info("writing %s: %d units", document.key, len(units))
         self._embed_and_upsert(units)
         self.store.put_document(
             document, len(units),

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from ingest.normalise import normalise_text
@@ -14,12 +15,13 @@ from rag.errors import IngestError
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-vie"
 
 
-def tesseract_languages() -> set[str]:
+@lru_cache(maxsize=1)
+def tesseract_languages() -> frozenset[str]:
     exe = shutil.which("tesseract")
     if not exe:
-        return set()
+        return frozenset()
     proc = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
-    return {line.strip() for line in (proc.stdout + proc.stderr).splitlines()[1:] if line.strip()}
+    return frozenset(line.strip() for line in (proc.stdout + proc.stderr).splitlines()[1:] if line.strip())
 
 
 def ocr_available(language: str = "vie") -> bool:

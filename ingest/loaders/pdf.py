@@ -14,6 +14,7 @@ from pathlib import Path
 from ingest.loaders.base import LoadedFile, LoadLimits, PageCallback
 from ingest.loaders.ocr import INSTALL_HINT, ocr_available, ocr_pdf_page
 from ingest.normalise import (
+    fix_ocr_line,
     join_split_syllables,
     looks_vietnamese,
     normalise_text,
@@ -98,7 +99,10 @@ def load_pdf(data: bytes, path: Path, limits: LoadLimits, on_page: PageCallback 
         if needs_ocr(text, covers[i]):
             if can_ocr:
                 try:
-                    lines = ocr_pdf_page(document[i], limits.ocr_dpi, limits.ocr_language, limits.ocr_page_timeout_s)
+                    lines = [
+                        fix_ocr_line(line)
+                        for line in ocr_pdf_page(document[i], limits.ocr_dpi, limits.ocr_language, limits.ocr_page_timeout_s)
+                    ]
                     ocr_pages.append(i + 1)
                     if not looks_vietnamese("\n".join(lines)):
                         warnings.append(f"trang {i + 1}: chữ OCR thiếu dấu tiếng Việt / OCR text lacks diacritics")
