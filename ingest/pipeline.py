@@ -197,6 +197,7 @@ class Ingestor:
         finally:
             if parser is not None:
                 parser.close()
+            self._persist_docstore()  # once per run: rewriting it per document is quadratic
         return report
 
     def ingest_file(
@@ -278,7 +279,6 @@ class Ingestor:
             {"kind": parsed.kind, "pages": parsed.pages, "ocr_pages": parsed.ocr_pages, "encoding": parsed.encoding,
              "ingested_at": _now()},
         )
-        self._persist_docstore()
         return result
 
     def _embed_and_upsert(self, units: list[LegalUnit]) -> None:
@@ -304,7 +304,8 @@ class Ingestor:
             self.store.upsert_units(chunk_units, dense, sparse)
 
     def _persist_docstore(self) -> None:
-        """Write the docstore atomically (a crash mid-write leaves the previous file)."""
+        """Write the docstore atomically (a crash mid-write leaves the previous file). It is only
+        a cache of what was embedded: a run killed before this point re-embeds changed files."""
         if self._docstore_path:
             tmp = self._docstore_path.with_suffix(".json.tmp")
             self._pipeline.docstore.persist(str(tmp))

@@ -35,6 +35,7 @@ TRAILER = re.compile(
     re.UNICODE,
 )
 _END_MARK = re.compile(r"\./\.\s*$")
+_FILE_NAME = re.compile(r"\.(docx?|pdf|xlsx?|rtf)\b", re.IGNORECASE)  # "PHỤ LỤC I.docx": a link label
 _RULE = re.compile(r"^[_\-=–—\.\s*|]+$")  # decorative rules under headings
 
 
@@ -69,13 +70,18 @@ def _article_int(number: str) -> int:
     return int(re.match(r"\d+", number).group(0))  # type: ignore[union-attr]
 
 
-def _continues_numbering(articles: list[_Article], number: str) -> bool:
-    """Accept "Điều N" when it follows the previous article (or restarts at 1 in an annexed text)."""
+def _continues_numbering(articles: list[_Article], number: str, in_annex: bool = False) -> bool:
+    """Accept "Điều N" when it follows the previous article (or restarts at 1 in an annexed text).
+
+    Inside an appendix only the next article of the body counts (forms in appendices have their
+    own "Điều 1.")."""
     numbered = [a for a in articles if a.number]
     if not numbered:
-        return True
+        return not in_annex
     prev = numbered[-1].number
     n, p = _article_int(number), _article_int(prev)
+    if in_annex:
+        return n == p + 1
     if n == 1:
         return True
     if n == p:
@@ -112,7 +118,26 @@ def parse_articles(lines: list[Line]) -> list[_Article]:
             pending_annex.title = line.rstrip(".")
             pending_annex = None
             continue
-        if (m := ANNEX.match(line)) and (line.startswith("PHỤ") or in_trailer or current is None) and len(line) < 160:
+        heading = raw.lstrip().startswith("#")  # Markdown headings are explicit: trust them
+        art = ARTICLE.match(line)
+        if art and (heading or _continues_numbering(articles, art.group(1), in_annex=bool(current and current.annex))):
+            current = _Article(
+                number=art.group(1),
+                title=(art.group(2) or "").strip().rstrip("."),
+                part=part,
+                chapter=chapter,
+                section=section,
+                page=page,
+            )
+            articles.append(current)
+            in_trailer = False
+            continue
+        if (
+            (m := ANNEX.match(line))
+            and (line.startswith("PHỤ") or in_trailer or current is None)
+            and len(line) < 160
+            and not _FILE_NAME.search(line)
+        ):
             label = normalise_space(f"Phụ lục{m.group(2) or ''}")
             numbered = [a.annex for a in articles if a.annex]
             if label in numbered:
@@ -142,18 +167,6 @@ def parse_articles(lines: list[Line]) -> list[_Article]:
             section = line
             pending_heading = line if len(line) <= len(m.group(0)) + 1 else None
             current, in_trailer = None, False
-            continue
-        if (m := ARTICLE.match(line)) and _continues_numbering(articles, m.group(1)):
-            current = _Article(
-                number=m.group(1),
-                title=(m.group(2) or "").strip().rstrip("."),
-                part=part,
-                chapter=chapter,
-                section=section,
-                page=page,
-            )
-            articles.append(current)
-            in_trailer = False
             continue
         if current is None or in_trailer:
             continue

@@ -46,8 +46,26 @@ class ParsedFile:
     articles: int = 0
 
 
+_LIBRARY_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OSError, RuntimeError,
+                   RecursionError, AssertionError, EOFError, LookupError)
+
+
 def parse_path(path: Path, options: ParseOptions, on_page: Callable[[int, int], None] | None = None) -> ParsedFile:
-    """Load, normalise and parse one file (pure, in the current process)."""
+    """Load, normalise and parse one file (in the current process); every failure is an
+    ``IngestError`` with a one-line reason."""
+    try:
+        return _parse(path, options, on_page)
+    except IngestError:
+        raise
+    except MemoryError as exc:
+        raise IngestError(f"{path.name}: hết bộ nhớ khi đọc tệp / out of memory") from exc
+    except _LIBRARY_ERRORS as exc:  # a parser library choking on a malformed file
+        raise IngestError(
+            f"{path.name}: không đọc được tệp ({type(exc).__name__}: {str(exc)[:200]}) / unreadable file"
+        ) from exc
+
+
+def _parse(path: Path, options: ParseOptions, on_page: Callable[[int, int], None] | None) -> ParsedFile:
     loaded = load_file(path, options.limits, on_page)
     document = document_from(loaded.path, loaded.header, loaded.text)
     articles = parse_articles(loaded.lines)
@@ -96,12 +114,13 @@ def _serve(conn: Connection, memory_mb: int) -> None:
         try:
             conn.send(("ok", parse_path(Path(path), options, on_page)))
         except IngestError as exc:
-            conn.send(("error", str(exc)))
+            if isinstance(exc.__cause__, MemoryError):
+                conn.send(("error", f"{Path(path).name}: vượt giới hạn bộ nhớ {memory_mb} MB khi đọc tệp "
+                                    "(TTHC_PARSE_MEMORY_MB) / memory cap exceeded"))
+            else:
+                conn.send(("error", str(exc)))
         except MemoryError:
             conn.send(("error", f"{Path(path).name}: vượt giới hạn bộ nhớ {memory_mb} MB khi đọc tệp / memory cap exceeded"))
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError, OSError, RuntimeError,
-                RecursionError, AssertionError) as exc:  # a parser library choking on a bad file
-            conn.send(("error", f"{Path(path).name}: không đọc được tệp ({type(exc).__name__}: {exc}) / unreadable file"))
 
 
 class ParserProcess:

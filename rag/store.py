@@ -52,6 +52,7 @@ INDEXED_FIELDS = {
     "article": models.PayloadSchemaType.KEYWORD,
     "access": models.PayloadSchemaType.KEYWORD,
     "issued_date": models.PayloadSchemaType.DATETIME,
+    "effective_date": models.PayloadSchemaType.DATETIME,
 }
 
 
