@@ -10,6 +10,7 @@ replaces every old unit (also when its số hiệu changed). Files are parsed in
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import time
@@ -206,6 +207,11 @@ class Ingestor:
         start = time.perf_counter()
         page_cb = (lambda done, total: on_page(path, done, total)) if on_page else None
         try:
+            file_hash = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+            same = self._unchanged_file(path, file_hash)
+            if same is not None:  # byte-identical to what is indexed: no parsing, no OCR
+                same.seconds = round(time.perf_counter() - start, 3)
+                return same
             procedures = self._procedure_file(path)
             if procedures is not None:
                 return procedures
@@ -213,7 +219,7 @@ class Ingestor:
                 parsed = parser.parse(path, self.options, page_cb)
             else:
                 parsed = parse_path(path, self.options, page_cb)
-            result = self._write(path, parsed)
+            result = self._write(path, parsed, file_hash)
         except IngestError as exc:
             log.warning("ingest failed: %s", exc)
             result = FileResult(str(path), "failed", reason=str(exc))
@@ -224,6 +230,19 @@ class Ingestor:
             )
         result.seconds = round(time.perf_counter() - start, 3)
         return result
+
+    def _unchanged_file(self, path: Path, file_hash: str) -> FileResult | None:
+        """The indexed document read from this very file, when the file's bytes did not change."""
+        if not file_hash:
+            return None
+        for record in self.store.document_records_by_source(str(path)):
+            if record.get("file_hash") == file_hash:
+                return FileResult(
+                    str(path), "unchanged", record.get("doc_number", ""), record.get("key", ""),
+                    record.get("unit_count", 0), format=record.get("format", ""), pages=record.get("pages", 0),
+                    articles=record.get("articles", 0), ocr_pages=list(record.get("ocr_pages") or []),
+                )
+        return None
 
     def _procedure_file(self, path: Path) -> FileResult | None:
         """Index a procedure source (JSONL records, a "QUY TRÌNH" document); None for other files."""
@@ -245,7 +264,7 @@ class Ingestor:
             return replace(document, key=f"{document.key}@{path.stem}")
         return document
 
-    def _write(self, path: Path, parsed: ParsedFile) -> FileResult:
+    def _write(self, path: Path, parsed: ParsedFile, file_hash: str = "") -> FileResult:
         document, units = parsed.document, parsed.units
         if not units:
             raise IngestError(f"{path.name}: không có nội dung để nạp / nothing to index")
@@ -261,11 +280,14 @@ class Ingestor:
         record = self.store.document_record(document.key)
         # The same file read before under another key (its số hiệu changed): replace it too.
         stale = [
-            r["key"] for r in self.store.document_records()
-            if r.get("source") == str(path) and r.get("key") != document.key
+            r["key"] for r in self.store.document_records_by_source(str(path)) if r.get("key") != document.key
         ]
+        extra = {"format": parsed.kind, "pages": parsed.pages, "ocr_pages": parsed.ocr_pages,
+                 "encoding": parsed.encoding, "articles": parsed.articles, "file_hash": file_hash}
         if record and record.get("content_hash") == document.content_hash and not stale:
             result.status, result.units = "unchanged", record.get("unit_count", 0)
+            if file_hash and record.get("file_hash") != file_hash:  # same text, new bytes: remember them
+                self.store.put_document(document, result.units, extra)
             return result
         result.status = "updated" if record or stale else "added"
         self.store.mark_pending(document.key, str(path))  # absent from here until put_document
@@ -274,11 +296,7 @@ class Ingestor:
         self.store.delete_units_of(document.key)
         log.info("writing %s: %d units", document.key, len(units))
         self._embed_and_upsert(units)
-        self.store.put_document(
-            document, len(units),
-            {"kind": parsed.kind, "pages": parsed.pages, "ocr_pages": parsed.ocr_pages, "encoding": parsed.encoding,
-             "ingested_at": _now()},
-        )
+        self.store.put_document(document, len(units), {**extra, "ingested_at": _now()})
         return result
 
     def _embed_and_upsert(self, units: list[LegalUnit]) -> None:

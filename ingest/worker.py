@@ -46,7 +46,7 @@ class ParsedFile:
     articles: int = 0
 
 
-_LIBRARY_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OSError, RuntimeError,
+LIBRARY_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OSError, RuntimeError,
                    RecursionError, AssertionError, EOFError, LookupError)
 
 
@@ -59,7 +59,7 @@ def parse_path(path: Path, options: ParseOptions, on_page: Callable[[int, int], 
         raise
     except MemoryError as exc:
         raise IngestError(f"{path.name}: hết bộ nhớ khi đọc tệp / out of memory") from exc
-    except _LIBRARY_ERRORS as exc:  # a parser library choking on a malformed file
+    except LIBRARY_ERRORS as exc:  # a parser library choking on a malformed file
         raise IngestError(
             f"{path.name}: không đọc được tệp ({type(exc).__name__}: {str(exc)[:200]}) / unreadable file"
         ) from exc

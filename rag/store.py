@@ -231,6 +231,16 @@ class UnitStore:
                 out.append(dict(record.payload or {}))
         return out
 
+    def document_records_by_source(self, source: str) -> list[dict[str, Any]]:
+        """Complete document records read from the file ``source``."""
+        if not self.client.collection_exists(self.documents):
+            return []
+        return [
+            dict(r.payload or {})
+            for r in self._scroll(self.documents, _match("source", source))
+            if not (r.payload or {}).get("pending")
+        ]
+
     def unit_count(self) -> int:
         if not self.exists():
             return 0

@@ -1,6 +1,6 @@
 """Ingestion throughput on the real shared samples (../shared/data/pdf).
 
-    python bench/ingest.py [--ocr-pages N] [--json]
+    python bench/ingestion.py [--ocr-pages N] [--json]
 
 Reported:
 - text PDFs: pages/s for load + normalise + structure (text layer, no OCR), and the same for
