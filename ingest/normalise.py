@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 
 from rag.vietnamese import nfc
 
@@ -40,6 +41,7 @@ def _tone_count(word: str) -> int:
     return sum(1 for c in unicodedata.normalize("NFD", word) if c in _TONES)
 
 
+@lru_cache(maxsize=1 << 16)
 def is_syllable(word: str) -> bool:
     """True when ``word`` is a well-formed Vietnamese syllable (at most one tone mark)."""
     if not word or _tone_count(word) > 1:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 from pathlib import Path
+from typing import Callable
 
 from ingest.loaders.base import LoadedFile, LoadLimits, PageCallback
 from ingest.loaders.ocr import INSTALL_HINT, ocr_available, ocr_pdf_page
@@ -42,10 +43,12 @@ def _image_cover(page) -> float:  # noqa: ANN001 - PdfPage
     return area / max(width * height, 1.0)
 
 
-def needs_ocr(text: str, image_cover: float) -> bool:
+def needs_ocr(text: str, image_cover: Callable[[], float]) -> bool:
+    """A scanned page: (almost) no text over a large image, or a text layer that is not Vietnamese."""
     if _letters(text) < MIN_TEXT_LETTERS:
-        return image_cover >= 0.3
-    return len(text.split()) >= 20 and not looks_vietnamese(text)
+        return image_cover() >= 0.3
+    sample = " ".join(text.split()[:300])
+    return len(sample.split()) >= 20 and not looks_vietnamese(sample)
 
 
 def _page_texts_pypdf(data: bytes, path: Path, limits: LoadLimits) -> list[str]:
@@ -80,7 +83,7 @@ def load_pdf(data: bytes, path: Path, limits: LoadLimits, on_page: PageCallback 
     warnings: list[str] = []
     if document is None:
         texts = [normalise_text(t) for t in _page_texts_pypdf(data, path, limits)]
-        covers = [0.0] * len(texts)
+        covers = [lambda: 0.0] * len(texts)
     else:
         if len(document) > limits.max_pages:
             raise _too_many(path, len(document), limits)
@@ -88,7 +91,7 @@ def load_pdf(data: bytes, path: Path, limits: LoadLimits, on_page: PageCallback 
         for i in range(len(document)):
             page = document[i]
             texts.append(normalise_text(page.get_textpage().get_text_bounded()))
-            covers.append(_image_cover(page))
+            covers.append(lambda page=page: _image_cover(page))
     total = len(texts)
     if total == 0:
         raise IngestError(f"{path.name}: PDF không có trang nào / PDF has no pages")
@@ -126,7 +129,7 @@ def load_pdf(data: bytes, path: Path, limits: LoadLimits, on_page: PageCallback 
             if line:
                 lines_out.append((line, number))
     body = "\n".join(line for line, _ in lines_out)
-    if split_syllable_share(body) > 0.03:  # a text layer that splits syllables ("Vi ệt")
+    if split_syllable_share(body[:20000]) > 0.03:  # a text layer that splits syllables ("Vi ệt")
         lines_out = [(join_split_syllables(line), page) for line, page in lines_out]
     if not lines_out:
         raise IngestError(
