@@ -15,7 +15,7 @@ from rag.vietnamese import nfc
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = {".md", ".txt", ".pdf", ".markdown"}
+SUPPORTED_SUFFIXES = {".md", ".txt", ".pdf", ".markdown", ".jsonl"}
 Line = tuple[str, int | None]
 
 

@@ -19,6 +19,7 @@ import numpy as np
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadedFile, load_file
 from ingest.metadata import document_from
 from ingest.procedures import PROCEDURE_SUFFIXES, ProcedureIngestor, sniff_procedures
+from ingest.phapdien_jsonl import is_phapdien_jsonl, iter_records
 from ingest.structure import build_units, parse_articles
 from rag.config import Settings
 from rag.domain import LegalDocument, LegalUnit
@@ -158,8 +159,33 @@ class Ingestor:
         for path in discover(paths):
             if on_file:
                 on_file(path)
-            report.results.append(self.ingest_file(path))
+            report.results.extend(self.ingest_path(path))
         return report
+
+    def ingest_path(self, path: Path) -> list[FileResult]:
+        """One result per file, or one per document for a multi-document file (pháp điển JSONL)."""
+        if is_phapdien_jsonl(path):
+            return self.ingest_phapdien(path)
+        return [self.ingest_file(path)]
+
+    def ingest_phapdien(self, path: Path, persist_every: int = 500) -> list[FileResult]:
+        """Every record of a pháp điển JSONL as its own document (streamed, no size limit)."""
+        results: list[FileResult] = []
+        try:
+            for n, record in enumerate(
+                iter_records(path, self.settings.max_chunk_chars, self.settings.chunk_overlap_chars), start=1
+            ):
+                if record.error:
+                    log.warning("ingest failed: %s", record.error)
+                    results.append(FileResult(f"{path}#{record.line}", "failed", reason=record.error))
+                    continue
+                result = self._write(path, record.document, record.units, persist=n % persist_every == 0)
+                result.path = f"{path}#{record.line}"
+                results.append(result)
+        except IngestError as exc:
+            results.append(FileResult(str(path), "failed", reason=str(exc)))
+        self._persist_docstore()
+        return results
 
     def ingest_file(self, path: Path) -> FileResult:
         try:
@@ -195,7 +221,7 @@ class Ingestor:
             return replace(document, key=f"{document.key}@{path.stem}")
         return document
 
-    def _write(self, path: Path, document: LegalDocument, units: list[LegalUnit]) -> FileResult:
+    def _write(self, path: Path, document: LegalDocument, units: list[LegalUnit], persist: bool = True) -> FileResult:
         from dataclasses import replace
 
         resolved = self._resolve_key(path, document)
@@ -210,7 +236,8 @@ class Ingestor:
         self.store.delete_document(document.key)
         self._embed_and_upsert(units)
         self.store.put_document(document, len(units), extra={"ingested_at": _now()})
-        self._persist_docstore()
+        if persist:
+            self._persist_docstore()
         return FileResult(str(path), status, document.doc_number, document.key, len(units))
 
     def _embed_and_upsert(self, units: list[LegalUnit]) -> None:
