@@ -265,6 +265,37 @@ class EdgeClient:
             ]
         )
 
+    def query_batch_points(
+        self, collection_name: str, requests: Sequence[models.QueryRequest], **kwargs: Any
+    ) -> list[http_models.QueryResponse]:
+        """Several ``QueryRequest``s planned together (one pass over the segments)."""
+        batch = self._e.QueryBatchRequest([self._request(r) for r in requests])
+        return [
+            http_models.QueryResponse(
+                points=[
+                    models.ScoredPoint(
+                        id=_out_id(p.id), version=p.version, score=p.score, payload=p.payload, vector=_out_vector(p.vector)
+                    )
+                    for p in found
+                ]
+            )
+            for found in self._shard(collection_name).query_batch(batch)
+        ]
+
+    def _request(self, r: models.QueryRequest) -> Any:
+        prefetch = r.prefetch if isinstance(r.prefetch, list) else ([r.prefetch] if r.prefetch else [])
+        return self._e.QueryRequest(
+            limit=r.limit or 10,
+            offset=r.offset,
+            query=self._query(r.query, r.using),
+            prefetches=[self._prefetch(p) for p in prefetch] or None,
+            with_vector=r.with_vector if r.with_vector is not None else False,
+            with_payload=self._with_payload(r.with_payload if r.with_payload is not None else False),
+            filter=self._filter(r.filter),
+            score_threshold=r.score_threshold,
+            params=self._params(r.params),
+        )
+
     # -- lifecycle ---------------------------------------------------------------------
     def optimize(self) -> None:
         """Build HNSW and payload indexes for everything written so far (blocking)."""

@@ -250,3 +250,42 @@ def test_server_collection_layout(slice_points):
         client.delete_collection(name)
         client.delete_collection(f"{name}_documents")
         client.close()
+
+
+@pytest.mark.parametrize("backend", ["local", "edge"])
+def test_concurrent_queries_match_sequential(backends, embedder, backend):
+    """One shared client, eight threads: every answer equals the single-threaded one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = backends[backend]
+    vectors = embedder.embed_queries(QUERIES)
+    sparse = [BM25Encoder().encode_query(q) for q in QUERIES]
+
+    def top(i: int) -> list[tuple[float, frozenset[str]]]:  # ties may come back in any order
+        groups: dict[float, set[str]] = {}
+        for p in store.hybrid_query(vectors[i % len(QUERIES)], sparse[i % len(QUERIES)], 5, 60):
+            groups.setdefault(round(p.score, 5), set()).add(p.unit_id)
+        return sorted(((score, frozenset(ids)) for score, ids in groups.items()), reverse=True)
+
+    sequential = [top(i) for i in range(len(QUERIES))]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        concurrent = list(pool.map(top, range(len(QUERIES) * 4)))
+    assert concurrent == sequential * 4
+
+
+@pytest.mark.parametrize("question", QUERIES[:4])
+def test_backends_agree_on_batched_unit_search(backends, embedder, question):
+    """``search_units`` (dense + BM25 candidates in one batched request) agrees across backends."""
+    dense = embedder.embed_queries([question])[0]
+    sparse = BM25Encoder().encode_query(question)
+    results = {}
+    for name, store in backends.items():
+        dense_hits, sparse_hits = store.search_units(dense, sparse, 10, 10)
+        results[name] = (
+            [(p.unit_id, round(p.score, 4)) for p in dense_hits],
+            [(p.unit_id, round(p.score, 3)) for p in sparse_hits],
+        )
+    reference = results.pop("local")
+    assert reference[0] and reference[1]
+    for name, found in results.items():
+        assert found == reference, name
