@@ -50,8 +50,16 @@ SYNTHETIC_COSINE = 0.85
 
 
 def _rss_mb() -> float:
-    """Peak resident set size of this process (MB)."""
+    """Current resident set size of this process (MB)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _disk_mb(path: Path) -> float:
+    """Blocks really used on disk (edge preallocates sparse files)."""
+    return sum(f.stat().st_blocks * 512 for f in path.rglob("*") if f.is_file()) / 1e6
 
 
 # -- prepare ---------------------------------------------------------------------------------
@@ -164,7 +172,57 @@ def prepare(snapshots: list[Path]) -> None:
 # -- one measurement (run in a fresh subprocess so RSS is its own) ---------------------------
 
 
-def measure(backend: str, size: int, workdir: Path) -> dict:
+def measure_ingest(backend: str, size: int, workdir: Path) -> dict:
+    """Store-only ingestion of the first ``size`` units; RSS reported above the loaded dataset."""
+    from qdrant_client import QdrantClient
+
+    from rag.store import UnitStore
+    from rag.stores.edge import EdgeClient
+
+    with open(CACHE / "units.pkl", "rb") as handle:
+        data = pickle.load(handle)
+    n = len(data["units"]) if size == 0 else min(size, len(data["units"]))
+    units, sparse = data["units"][:n], data["sparse"][:n]
+    del data
+    dense = np.load(CACHE / "dense.npy", mmap_mode="r")
+    summary = json.loads((CACHE / "summary.json").read_text())
+    index = workdir / f"{backend}-{n}"
+    shutil.rmtree(index, ignore_errors=True)
+    dataset_rss = _rss_mb()
+    started = time.perf_counter()
+    client = EdgeClient(index, create=True) if backend == "edge" else QdrantClient(path=str(index))
+    store = UnitStore(client, "tthc_units")
+    store.ensure(dense.shape[1], summary["embedder"])
+    peak = 0.0
+    for start in range(0, n, 256):
+        store.upsert_units(units[start : start + 256], np.asarray(dense[start : start + 256]), sparse[start : start + 256])
+        if start % (256 * 20) == 0:
+            peak = max(peak, _rss_mb())
+    docs: dict[str, list] = {}
+    for u in units:
+        docs.setdefault(u.document.key, [u.document, 0])[1] += 1
+    for document, count in docs.values():
+        store.put_document(document, count)
+    upsert_s = time.perf_counter() - started
+    peak = max(peak, _rss_mb())
+    started = time.perf_counter()
+    client.close()  # edge: builds HNSW + payload indexes; local: nothing to build
+    build_s = time.perf_counter() - started
+    return {
+        "backend": backend,
+        "units": n,
+        "documents": len(docs),
+        "synthetic_units": int(np.load(CACHE / "synthetic.npy")[:n].sum()),
+        "upsert_s": round(upsert_s, 2),
+        "index_build_s": round(build_s, 2),
+        "ingest_units_per_s": round(n / (upsert_s + build_s), 1),
+        "rss_ingest_mb": round(peak - dataset_rss),
+        "disk_mb": round(_disk_mb(index), 1),
+    }
+
+
+def measure_query(backend: str, n: int, workdir: Path) -> dict:
+    """Open the index in a fresh process, run the dev questions, measure latency, recall, RSS."""
     from qdrant_client import QdrantClient, models
 
     from rag.evaluation import Question, normalise_article, score
@@ -172,45 +230,13 @@ def measure(backend: str, size: int, workdir: Path) -> dict:
     from rag.store import SPARSE, UnitStore, unit_from_payload
     from rag.stores.edge import EdgeClient
 
-    base_rss = _rss_mb()
-    with open(CACHE / "units.pkl", "rb") as handle:
-        data = pickle.load(handle)
-    dense = np.load(CACHE / "dense.npy", mmap_mode="r")
-    n = len(data["units"]) if size == 0 else min(size, len(data["units"]))
-    units, sparse = data["units"][:n], data["sparse"][:n]
-    summary = json.loads((CACHE / "summary.json").read_text())
     index = workdir / f"{backend}-{n}"
-    shutil.rmtree(index, ignore_errors=True)
-
-    def open_client(create: bool):
-        return EdgeClient(index, create=create) if backend == "edge" else QdrantClient(path=str(index))
-
-    # ingest (store only: vectors are precomputed)
+    base_rss = _rss_mb()
     started = time.perf_counter()
-    client = open_client(True)
-    store = UnitStore(client, "tthc_units")
-    store.ensure(dense.shape[1], summary["embedder"])
-    batch = 256
-    for start in range(0, n, batch):
-        store.upsert_units(units[start : start + batch], np.asarray(dense[start : start + batch]), sparse[start : start + batch])
-    docs: dict[str, tuple] = {}
-    for u in units:
-        docs.setdefault(u.document.key, (u.document, 0))
-        docs[u.document.key] = (u.document, docs[u.document.key][1] + 1)
-    for document, count in docs.values():
-        store.put_document(document, count)
-    upsert_s = time.perf_counter() - started
-    started = time.perf_counter()
-    client.close()  # edge: builds HNSW + payload indexes; local: nothing to build
-    build_s = time.perf_counter() - started
-    ingest_rss = _rss_mb()
-
-    started = time.perf_counter()
-    client = open_client(False)
+    client = EdgeClient(index) if backend == "edge" else QdrantClient(path=str(index))
     store = UnitStore(client, "tthc_units")
     assert store.unit_count() == n
     open_s = time.perf_counter() - started
-
     questions = json.loads((CACHE / "questions.json").read_text(encoding="utf-8"))
     qvec = np.load(CACHE / "questions.npy")
     bm25 = BM25Encoder()
@@ -244,16 +270,9 @@ def measure(backend: str, size: int, workdir: Path) -> dict:
     hybrid, lexical = score(qs, runs), score(qs, bm25_runs)
     query_rss = _rss_mb()
     client.close()
-    disk_mb = sum(f.stat().st_size for f in index.rglob("*") if f.is_file()) / 1e6
     shutil.rmtree(index, ignore_errors=True)
-    q = statistics.quantiles(hybrid_ms, n=20) if len(hybrid_ms) >= 2 else [0] * 19
+    q = statistics.quantiles(hybrid_ms, n=20)
     return {
-        "backend": backend,
-        "units": n,
-        "synthetic_units": int(np.load(CACHE / "synthetic.npy")[:n].sum()),
-        "upsert_s": round(upsert_s, 2),
-        "index_build_s": round(build_s, 2),
-        "ingest_units_per_s": round(n / (upsert_s + build_s), 1),
         "open_s": round(open_s, 2),
         "query_p50_ms": round(statistics.median(hybrid_ms), 1),
         "query_p95_ms": round(q[18], 1),
@@ -262,10 +281,7 @@ def measure(backend: str, size: int, workdir: Path) -> dict:
         "mrr@10": hybrid.mrr10,
         "bm25_recall@5": lexical.r5,
         "bm25_mrr@10": lexical.mrr10,
-        "rss_base_mb": round(base_rss),
-        "rss_ingest_mb": round(ingest_rss),
-        "rss_query_mb": round(query_rss),
-        "disk_mb": round(disk_mb, 1),
+        "rss_query_mb": round(query_rss - base_rss),
         "machine": "2 cores (shared with 7 other jobs) / 24 GiB / no GPU",
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
@@ -275,13 +291,18 @@ def run(sizes: list[int], backends: list[str], workdir: Path) -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     for size in sizes:
         for backend in backends:
-            cmd = [sys.executable, __file__, "measure", backend, str(size), "--workdir", str(workdir)]
             started = time.perf_counter()
-            done = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
-            if done.returncode != 0:
-                print(f"{backend} {size}: failed\n{done.stderr[-2000:]}", file=sys.stderr)
+            row = {}
+            for phase in ("ingest", "query"):
+                arg = str(size if phase == "ingest" else row["units"])
+                cmd = [sys.executable, __file__, "measure", phase, backend, arg, "--workdir", str(workdir)]
+                done = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
+                if done.returncode != 0:
+                    print(f"{backend} {size} {phase}: failed\n{done.stderr[-2000:]}", file=sys.stderr)
+                    break
+                row.update(json.loads(done.stdout.strip().splitlines()[-1]))
+            if "query_p50_ms" not in row:
                 continue
-            row = json.loads(done.stdout.strip().splitlines()[-1])
             row["wall_s"] = round(time.perf_counter() - started, 1)
             with RESULTS.open("a", encoding="utf-8") as out:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -302,7 +323,7 @@ def plot() -> None:
         ("ingest_units_per_s", "Ingestion (store only), units/s"),
         ("query_p50_ms", "Hybrid query p50, ms"),
         ("query_p95_ms", "Hybrid query p95, ms"),
-        ("rss_query_mb", "RSS with index open, MB"),
+        ("rss_query_mb", "RSS of the open index (above the interpreter), MB"),
         ("open_s", "Open index, s"),
         ("recall@5", "Recall@5 (core dev questions)"),
     ]
@@ -336,6 +357,7 @@ def main() -> None:
     p.add_argument("--backends", nargs="+", default=["edge", "local"])
     p.add_argument("--workdir", type=Path, default=Path("/tmp/tthc-scale"))
     p = sub.add_parser("measure")
+    p.add_argument("phase", choices=["ingest", "query"])
     p.add_argument("backend")
     p.add_argument("size", type=int)
     p.add_argument("--workdir", type=Path, default=Path("/tmp/tthc-scale"))
@@ -346,7 +368,8 @@ def main() -> None:
     elif args.cmd == "run":
         run(args.sizes, args.backends, args.workdir)
     elif args.cmd == "measure":
-        print(json.dumps(measure(args.backend, args.size, args.workdir), ensure_ascii=False))
+        func = measure_ingest if args.phase == "ingest" else measure_query
+        print(json.dumps(func(args.backend, args.size, args.workdir), ensure_ascii=False))
     else:
         plot()
 
