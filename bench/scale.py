@@ -179,11 +179,21 @@ def measure_ingest(backend: str, size: int, workdir: Path) -> dict:
     from rag.store import UnitStore
     from rag.stores.edge import EdgeClient
 
-    with open(CACHE / "units.pkl", "rb") as handle:
-        data = pickle.load(handle)
-    n = len(data["units"]) if size == 0 else min(size, len(data["units"]))
-    units, sparse = data["units"][:n], data["sparse"][:n]
-    del data
+    sliced = CACHE / f"units-{size}.pkl"
+    if size and sliced.is_file():
+        with open(sliced, "rb") as handle:
+            units, sparse = pickle.load(handle)
+    else:
+        with open(CACHE / "units.pkl", "rb") as handle:
+            data = pickle.load(handle)
+        for cut in SIZES + [size]:  # small per-size files: later runs need not unpickle 165k units
+            if cut and not (CACHE / f"units-{cut}.pkl").is_file():
+                with open(CACHE / f"units-{cut}.pkl", "wb") as out:
+                    pickle.dump((data["units"][:cut], data["sparse"][:cut]), out)
+        cut = len(data["units"]) if size == 0 else min(size, len(data["units"]))
+        units, sparse = data["units"][:cut], data["sparse"][:cut]
+        del data
+    n = len(units)
     dense = np.load(CACHE / "dense.npy", mmap_mode="r")
     summary = json.loads((CACHE / "summary.json").read_text())
     index = workdir / f"{backend}-{n}"
@@ -347,6 +357,28 @@ def plot() -> None:
     print(out)
 
 
+def table() -> None:
+    """The results as a Markdown table (latest row per backend and size)."""
+    rows = [json.loads(line) for line in RESULTS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    latest: dict[tuple[str, int], dict] = {}
+    for row in rows:
+        latest[(row["backend"], row["units"])] = row
+    core = json.loads((CACHE / "summary.json").read_text())["core_units"]
+    print(
+        "| backend | units | synthetic | ingest units/s (upsert + index build) | open s | query p50 / p95 ms "
+        "| Recall@5 / MRR@10 | BM25 alone | ingest RSS MB | index RSS MB | disk MB |"
+    )
+    print("|---|---:|---:|---|---:|---|---|---|---:|---:|---:|")
+    for (backend, n), r in sorted(latest.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        recall = f"{r['recall@5']:.3f} / {r['mrr@10']:.3f}" if n >= core else "n/a (core cut)"
+        bm25 = f"{r['bm25_recall@5']:.3f} / {r['bm25_mrr@10']:.3f}" if n >= core else "n/a"
+        print(
+            f"| {backend} | {n:,} | {r['synthetic_units']:,} | {r['ingest_units_per_s']} ({r['upsert_s']} + "
+            f"{r['index_build_s']} s) | {r['open_s']} | {r['query_p50_ms']} / {r['query_p95_ms']} | {recall} | {bm25} "
+            f"| {r['rss_ingest_mb']} | {r['rss_query_mb']} | {r['disk_mb']} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -362,6 +394,7 @@ def main() -> None:
     p.add_argument("size", type=int)
     p.add_argument("--workdir", type=Path, default=Path("/tmp/tthc-scale"))
     sub.add_parser("plot")
+    sub.add_parser("table")
     args = parser.parse_args()
     if args.cmd == "prepare":
         prepare(args.snapshot)
@@ -370,6 +403,8 @@ def main() -> None:
     elif args.cmd == "measure":
         func = measure_ingest if args.phase == "ingest" else measure_query
         print(json.dumps(func(args.backend, args.size, args.workdir), ensure_ascii=False))
+    elif args.cmd == "table":
+        table()
     else:
         plot()
 
