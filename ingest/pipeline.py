@@ -22,6 +22,7 @@ import numpy as np
 
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadLimits
 from ingest.procedures import PROCEDURE_SUFFIXES, ProcedureIngestor, sniff_procedures
+from ingest.phapdien_jsonl import is_phapdien_jsonl, iter_records
 from ingest.worker import LIBRARY_ERRORS, ParsedFile, ParseOptions, ParserProcess, parse_path
 from rag.config import Settings
 from rag.domain import LegalDocument, LegalUnit
@@ -194,12 +195,42 @@ class Ingestor:
             for path in discover(paths):
                 if on_file:
                     on_file(path)
-                report.results.append(self.ingest_file(path, parser, on_page))
+                report.results.extend(self.ingest_path(path, parser, on_page))
         finally:
             if parser is not None:
                 parser.close()
             self._persist_docstore()  # once per run: rewriting it per document is quadratic
         return report
+
+    def ingest_path(
+        self, path: Path, parser: ParserProcess | None = None, on_page: PageCallback | None = None
+    ) -> list[FileResult]:
+        """One result per file, or one per document for a multi-document file (pháp điển JSONL)."""
+        if is_phapdien_jsonl(path):
+            return self.ingest_phapdien(path)
+        return [self.ingest_file(path, parser, on_page)]
+
+    def ingest_phapdien(self, path: Path, persist_every: int = 500) -> list[FileResult]:
+        """Every record of a pháp điển JSONL as its own document (streamed, no size limit)."""
+        results: list[FileResult] = []
+        try:
+            for n, record in enumerate(
+                iter_records(path, self.settings.max_chunk_chars, self.settings.chunk_overlap_chars), start=1
+            ):
+                if record.error:
+                    log.warning("ingest failed: %s", record.error)
+                    results.append(FileResult(f"{path}#{record.line}", "failed", reason=record.error))
+                    continue
+                parsed = ParsedFile(document=record.document, units=record.units, kind="jsonl")
+                result = self._write(path, parsed)
+                result.path = f"{path}#{record.line}"
+                results.append(result)
+                if n % persist_every == 0:
+                    self._persist_docstore()
+        except IngestError as exc:
+            results.append(FileResult(str(path), "failed", reason=str(exc)))
+        self._persist_docstore()
+        return results
 
     def ingest_file(
         self, path: Path, parser: ParserProcess | None = None, on_page: PageCallback | None = None

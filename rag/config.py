@@ -26,6 +26,24 @@ class Settings(BaseSettings):
     index_dir: Path = Field(Path("data/index"), description="Embedded Qdrant folder")
     qdrant_url: str | None = Field(None, description="Qdrant server URL; overrides index_dir")
     qdrant_api_key: str | None = None
+    # Server connection (issue 10): TLS on/off (None: from the URL scheme), a CA bundle to verify
+    # the server's certificate (False-y → system store), timeout, gRPC instead of REST.
+    qdrant_https: bool | None = None
+    qdrant_ca_cert: Path | None = None
+    qdrant_timeout: int = 30
+    qdrant_prefer_grpc: bool = False
+    # Embedded engine when no URL is set: "local" (qdrant-client local mode, brute force) or
+    # "edge" (qdrant-edge-py: HNSW + WAL in-process, see docs/benchmarks.md "Scale").
+    store_backend: Literal["local", "edge"] = "local"
+    # Collection layout, applied when the units collection is created (server; edge where it applies).
+    shard_number: int | None = None
+    replication_factor: int | None = None
+    write_consistency_factor: int | None = None
+    vectors_on_disk: bool = False
+    quantization: Literal["none", "int8"] = "none"  # scalar quantization of dense vectors
+    hnsw_m: int | None = None
+    hnsw_ef_construct: int | None = None
+    hnsw_ef: int | None = None  # search-time beam width (None: engine default)
     collection: str = "tthc_units"
     documents_dir: Path = Path("data/documents")
 

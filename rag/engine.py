@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import cached_property
 
-from qdrant_client import QdrantClient
-
 from rag.answer import answer_question
 from rag.config import Settings
 from rag.domain import Answer, Passage
@@ -15,6 +13,7 @@ from rag.filters import SearchFilters
 from rag.procedures.search import ProcedureSearch
 from rag.retrieval import Retriever
 from rag.store import ProcedureStore, UnitStore, open_client
+from rag.stores import CollectionLayout, VectorClient
 
 
 class Engine:
@@ -25,12 +24,12 @@ class Engine:
         self._create = create
 
     @cached_property
-    def client(self) -> QdrantClient:
+    def client(self) -> VectorClient:
         return open_client(self.settings, create=self._create)
 
     @cached_property
     def store(self) -> UnitStore:
-        return UnitStore(self.client, self.settings.collection)
+        return UnitStore(self.client, self.settings.collection, CollectionLayout.from_settings(self.settings))
 
     @cached_property
     def embedder(self) -> Embedder:

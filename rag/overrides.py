@@ -1,7 +1,8 @@
 """The administrator's validity override file (CSV): status and dates that win over extraction.
 
 Columns: ``doc,status,effective_from,effective_to,note``; ``doc`` is the số hiệu (or the document
-key when it has none); dates are ISO ``yyyy-mm-dd`` or empty. Writes are atomic (temp file +
+key when it has none); dates are ISO ``yyyy-mm-dd`` or empty. Other columns (e.g. ``replaced_by``,
+``amended_by`` of the validity module) are kept as they are. Writes are atomic (temp file +
 rename) and keep every other row.
 """
 
@@ -63,7 +64,7 @@ def read_overrides(path: Path) -> dict[str, ValidityOverride]:
         return {}
     out: dict[str, ValidityOverride] = {}
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(handle):
+        for row in csv.DictReader(line for line in handle if not line.lstrip().startswith("#")):
             doc = (row.get("doc") or "").strip()
             if not doc:
                 continue
@@ -80,29 +81,47 @@ def read_overrides(path: Path) -> dict[str, ValidityOverride]:
 def write_override(path: Path, override: ValidityOverride) -> ValidityOverride:
     """Insert or replace the row for ``override.doc``; returns the validated row."""
     clean = validate(override)
-    rows = read_overrides(path)
-    rows[clean.doc] = clean
-    _write_all(Path(path), rows)
+    columns, rows = _read_raw(Path(path))
+    row = rows.get(clean.doc, {})
+    row.update(asdict(clean))
+    rows[clean.doc] = row
+    _write_all(Path(path), columns, rows)
     return clean
 
 
 def remove_override(path: Path, doc: str) -> bool:
-    rows = read_overrides(path)
+    columns, rows = _read_raw(Path(path))
     if rows.pop(doc, None) is None:
         return False
-    _write_all(Path(path), rows)
+    _write_all(Path(path), columns, rows)
     return True
 
 
-def _write_all(path: Path, rows: dict[str, ValidityOverride]) -> None:
+def _read_raw(path: Path) -> tuple[list[str], dict[str, dict[str, str]]]:
+    """Every column of every row (so columns this module does not know survive a rewrite)."""
+    columns = list(FIELDS)
+    rows: dict[str, dict[str, str]] = {}
+    if not path.is_file():
+        return columns, rows
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(line for line in handle if not line.lstrip().startswith("#"))
+        columns += [c for c in reader.fieldnames or () if c and c not in columns]
+        for row in reader:
+            doc = (row.get("doc") or "").strip()
+            if doc:
+                rows[doc] = {k: v or "" for k, v in row.items() if k}
+    return columns, rows
+
+
+def _write_all(path: Path, columns: list[str], rows: dict[str, dict[str, str]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".validity-", suffix=".csv", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=FIELDS)
+            writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
             writer.writeheader()
             for doc in sorted(rows):
-                writer.writerow(asdict(rows[doc]))
+                writer.writerow({c: rows[doc].get(c, "") for c in columns})
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,6 +1,7 @@
 """Qdrant adapter: the only module that speaks qdrant-client.
 
-Embedded (``QdrantClient(path=...)``) by default, a server by URL with the same code path.
+Embedded (``QdrantClient(path=...)``) by default, a server by URL, or the qdrant-edge engine
+(``TTHC_STORE_BACKEND=edge``), all with the same code path (see ``rag/stores/``).
 Two collections: ``<name>`` holds one point per unit (dense + BM25 sparse vectors, payload
 with the unit and its document); ``<name>_documents`` holds one record per document, written
 *after* all its units, so a document is complete exactly when its record exists.
@@ -34,6 +35,7 @@ from rag.domain import (
 from rag.errors import IndexLocked, IndexMissing, IndexUnavailable
 from rag.filters import SearchFilters
 from rag.sparse import SparseVector
+from rag.stores import CollectionLayout, VectorClient
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +70,23 @@ def document_id(key: str) -> str:
     return str(uuid.uuid5(_ID_NAMESPACE, f"doc|{key}"))
 
 
-def open_client(settings: Settings, create: bool = False) -> QdrantClient:
-    """A client for the configured index; clear errors for a missing or locked index."""
+def open_client(settings: Settings, create: bool = False) -> VectorClient:
+    """A client for the configured index; clear errors for a missing or locked index.
+
+    ``TTHC_QDRANT_URL`` → a server or cluster; else ``TTHC_STORE_BACKEND``: ``local``
+    (qdrant-client embedded mode) or ``edge`` (qdrant-edge-py). All speak ``VectorClient``.
+    """
     if settings.qdrant_url:
-        return QdrantClient(url=settings.qdrant_url, api_key=settings.qdrant_api_key)
+        from rag.stores.server import connect
+
+        return connect(settings)
     path = Path(settings.index_dir)
+    if settings.store_backend == "edge":
+        from rag.stores.edge import EdgeClient, edge_index_exists
+
+        if not create and not edge_index_exists(path):
+            raise IndexMissing(str(path))
+        return EdgeClient(path, create=create)
     if not create and not (path / "collection").is_dir():
         raise IndexMissing(str(path))
     path.mkdir(parents=True, exist_ok=True)
@@ -109,10 +123,11 @@ def unit_from_payload(p: dict[str, Any]) -> LegalUnit:
 class UnitStore:
     """Units and document records in Qdrant."""
 
-    def __init__(self, client: QdrantClient, collection: str = "tthc_units"):
+    def __init__(self, client: VectorClient, collection: str = "tthc_units", layout: CollectionLayout | None = None):
         self.client = client
         self.units = collection
         self.documents = f"{collection}_documents"
+        self.layout = layout or CollectionLayout()
 
     # -- collections -------------------------------------------------------------------
     def exists(self) -> bool:
@@ -123,8 +138,9 @@ class UnitStore:
         if not self.client.collection_exists(self.units):
             self.client.create_collection(
                 self.units,
-                vectors_config={DENSE: models.VectorParams(size=dim, distance=models.Distance.COSINE)},
+                vectors_config={DENSE: self.layout.dense_params(dim)},
                 sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
+                **self.layout.collection_options(),
             )
             if not _is_local(self.client):  # local mode ignores payload indexes (and warns)
                 for name, schema in INDEXED_FIELDS.items():
@@ -262,7 +278,13 @@ class UnitStore:
     ) -> list[Passage]:
         """Dense + BM25 prefetch fused by RRF in one ``query_points`` call."""
         prefetch = [
-            models.Prefetch(query=dense.tolist(), using=DENSE, limit=prefetch_limit, filter=query_filter),
+            models.Prefetch(
+                query=dense.tolist(),
+                using=DENSE,
+                limit=prefetch_limit,
+                filter=query_filter,
+                params=self.layout.search_params(),
+            ),
         ]
         if sparse.indices:
             prefetch.append(
@@ -380,7 +402,7 @@ class UnitStore:
                 return
 
 
-def _is_local(client: QdrantClient) -> bool:
+def _is_local(client: VectorClient) -> bool:
     return type(getattr(client, "_client", None)).__name__ == "QdrantLocal"
 
 

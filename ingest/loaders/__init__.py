@@ -17,7 +17,7 @@ __all__ = [
     "load_file", "parse_header", "sniff",
 ]
 
-SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".pdf", ".docx", ".doc", ".html", ".htm"}
+SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".pdf", ".docx", ".doc", ".html", ".htm", ".jsonl"}
 
 
 def sniff(data: bytes, suffix: str = "") -> str:
@@ -55,6 +55,8 @@ def load_file(path: Path, limits: LoadLimits | None = None, on_page: PageCallbac
         raise IngestError(f"{path.name}: không đọc được tệp / cannot read: {exc.strerror}") from exc
     if not data.strip():
         raise IngestError(f"{path.name}: tệp rỗng / empty file")
+    if path.suffix.lower() == ".jsonl":  # pháp điển / procedure JSONL are read before reaching here
+        raise IngestError(f"{path.name}: tệp JSONL không phải nguồn văn bản hay thủ tục đã biết / unknown JSONL")
     kind = sniff(data, path.suffix.lower())
     if kind == "pdf":
         from ingest.loaders.pdf import load_pdf

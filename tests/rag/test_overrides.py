@@ -38,3 +38,18 @@ def test_bad_rows_are_refused_with_a_reason(tmp_path, override, message):
 
 def test_missing_file_is_empty(tmp_path):
     assert read_overrides(tmp_path / "none.csv") == {}
+
+
+def test_unknown_columns_and_comments_survive_a_rewrite(tmp_path):
+    path = tmp_path / "validity.csv"
+    path.write_text(
+        "# tệp ghi đè hiệu lực\ndoc,status,effective_from,effective_to,replaced_by,note\n"
+        "1/2020/NĐ-CP,hết hiệu lực,,2024-01-01,2/2024/NĐ-CP,thay thế\n",
+        encoding="utf-8",
+    )
+    write_override(path, ValidityOverride("60/2014/QH13", "còn hiệu lực"))
+    write_override(path, ValidityOverride("1/2020/NĐ-CP", "hết hiệu lực", "", "2024-01-02"))
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "doc,status,effective_from,effective_to,note,replaced_by"
+    assert "1/2020/NĐ-CP,hết hiệu lực,,2024-01-02,,2/2024/NĐ-CP" in text
+    assert read_overrides(path)["60/2014/QH13"].status == "còn hiệu lực"

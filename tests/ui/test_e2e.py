@@ -32,10 +32,10 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_url(slice_index, tmp_path_factory):
+def app_url(procedure_index, tmp_path_factory):
     work = tmp_path_factory.mktemp("e2e")
     index = work / "index"
-    shutil.copytree(slice_index, index)  # the server process owns its own copy of the index
+    shutil.copytree(procedure_index, index)  # corpus slice + shared procedure cards  # the server process owns its own copy of the index
     port = free_port()
     env = dict(
         os.environ,
@@ -163,6 +163,8 @@ def test_upload_ingest_then_ask_about_the_new_document(app_url, browser):
     page.get_by_text("Kết quả nạp", exact=False).wait_for(timeout=120_000)
     page.get_by_text("99/2026/NĐ-CP", exact=False).first.wait_for(timeout=10_000)
     shot(page, "van-ban.png")
+    page.get_by_role("heading", name="Thao tác với một văn bản").scroll_into_view_if_needed()
+    shot(page, "van-ban-danh-sach.png")
 
     page.get_by_role("link", name="Hỏi đáp").click()
     ask_and_open_first_citation(page, "Lệ phí cấp thẻ thư viện xã là bao nhiêu?", "[1] Khoản 1 Điều 2 · 99/2026/NĐ")
@@ -178,4 +180,27 @@ def test_upload_ingest_then_ask_about_the_new_document(app_url, browser):
     page.get_by_role("link", name="Hướng dẫn sử dụng").click()
     page.get_by_role("heading", name="Hướng dẫn sử dụng cho cán bộ").wait_for(timeout=60_000)
     shot(page, "huong-dan.png")
+    page.close()
+
+
+def test_procedure_page_and_card_on_top_of_an_answer(app_url, browser):
+    page = open_page(browser, app_url)
+    page.get_by_placeholder("Nhập câu hỏi", exact=False).wait_for(timeout=120_000)
+    page.get_by_role("link", name="Thủ tục").click()
+    page.get_by_role("heading", name="Thủ tục hành chính", exact=True).wait_for(timeout=120_000)
+    search = page.get_by_label("Tìm thủ tục")
+    search.fill("làm lại giấy khai sinh bị mất")
+    search.press("Enter")
+    page.get_by_text("Danh mục hồ sơ cho người dân").wait_for(timeout=120_000)
+    page.get_by_text("Thành phần hồ sơ", exact=False).first.wait_for(timeout=30_000)
+    shot(page, "thu-tuc.png")
+
+    page.get_by_role("link", name="Hỏi đáp").click()
+    box = page.get_by_placeholder("Nhập câu hỏi", exact=False)
+    box.wait_for(timeout=120_000)
+    box.fill("Làm lại giấy khai sinh bị mất cần gì?")
+    box.press("Enter")
+    page.get_by_text("Thủ tục liên quan:", exact=False).first.wait_for(timeout=120_000)
+    page.get_by_role("button", name="Sao chép").first.wait_for(timeout=60_000)
+    shot(page, "hoi-dap-thu-tuc.png")
     page.close()

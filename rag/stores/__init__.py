@@ -1,0 +1,18 @@
+"""Vector-store backends behind one client protocol.
+
+``rag.store.UnitStore`` speaks the small subset of the qdrant-client API described by
+``VectorClient`` (``rag/stores/protocol.py``). Three backends provide it:
+
+- ``local``  — ``QdrantClient(path=...)``: qdrant-client's embedded mode (brute force, default);
+- ``edge``   — ``EdgeClient`` (``rag/stores/edge.py``): qdrant-edge-py, Qdrant's in-process
+  engine with HNSW, payload indexes and a write-ahead log;
+- ``server`` — ``QdrantClient(url=...)`` (``rag/stores/server.py``): a Qdrant server or cluster.
+
+Every backend takes and returns qdrant-client ``models`` objects, so the store code, and any
+method another module adds to ``UnitStore``, runs unchanged on all three.
+"""
+
+from rag.stores.layout import CollectionLayout
+from rag.stores.protocol import VectorClient
+
+__all__ = ["CollectionLayout", "VectorClient"]
