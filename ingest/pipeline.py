@@ -20,10 +20,10 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
-from ingest.loaders import SUPPORTED_SUFFIXES, LoadLimits
+from ingest.loaders import SUPPORTED_SUFFIXES, LoadedFile, LoadLimits
 from ingest.procedures import PROCEDURE_SUFFIXES, ProcedureIngestor, sniff_procedures
 from ingest.phapdien_jsonl import is_phapdien_jsonl, iter_records
-from ingest.worker import LIBRARY_ERRORS, ParsedFile, ParseOptions, ParserProcess, parse_path
+from ingest.worker import LIBRARY_ERRORS, ParsedFile, ParseOptions, ParserProcess, parse_loaded, parse_path
 from rag.config import Settings
 from rag.domain import LegalDocument, LegalUnit
 from rag.embeddings import Embedder
@@ -115,6 +115,12 @@ def _now() -> str:
     import datetime as dt
 
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def parse_file(loaded: LoadedFile, settings: Settings) -> tuple[LegalDocument, list[LegalUnit]]:
+    """Document and units of an already loaded file (in this process; see ``ingest.worker``)."""
+    parsed = parse_loaded(loaded, parse_options(settings))
+    return parsed.document, parsed.units
 
 
 class _Embed:
@@ -222,7 +228,7 @@ class Ingestor:
                     results.append(FileResult(f"{path}#{record.line}", "failed", reason=record.error))
                     continue
                 parsed = ParsedFile(document=record.document, units=record.units, kind="jsonl")
-                result = self._write(path, parsed)
+                result = self._write(path, parsed, one_document_file=False)
                 result.path = f"{path}#{record.line}"
                 results.append(result)
                 if n % persist_every == 0:
@@ -295,7 +301,7 @@ class Ingestor:
             return replace(document, key=f"{document.key}@{path.stem}")
         return document
 
-    def _write(self, path: Path, parsed: ParsedFile, file_hash: str = "") -> FileResult:
+    def _write(self, path: Path, parsed: ParsedFile, file_hash: str = "", one_document_file: bool = True) -> FileResult:
         document, units = parsed.document, parsed.units
         if not units:
             raise IngestError(f"{path.name}: không có nội dung để nạp / nothing to index")
@@ -312,7 +318,7 @@ class Ingestor:
         # The same file read before under another key (its số hiệu changed): replace it too.
         stale = [
             r["key"] for r in self.store.document_records_by_source(str(path)) if r.get("key") != document.key
-        ]
+        ] if one_document_file else []
         extra = {"format": parsed.kind, "pages": parsed.pages, "ocr_pages": parsed.ocr_pages,
                  "encoding": parsed.encoding, "articles": parsed.articles, "file_hash": file_hash}
         if record and record.get("content_hash") == document.content_hash and not stale:

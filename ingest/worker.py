@@ -16,7 +16,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Callable
 
-from ingest.loaders import LoadLimits, load_file
+from ingest.loaders import LoadedFile, LoadLimits, load_file
 from ingest.metadata import document_from
 from ingest.structure import build_units, paragraph_units, parse_articles
 from rag.domain import LegalDocument, LegalUnit
@@ -66,7 +66,12 @@ def parse_path(path: Path, options: ParseOptions, on_page: Callable[[int, int], 
 
 
 def _parse(path: Path, options: ParseOptions, on_page: Callable[[int, int], None] | None) -> ParsedFile:
-    loaded = load_file(path, options.limits, on_page)
+    return parse_loaded(load_file(path, options.limits, on_page), options)
+
+
+def parse_loaded(loaded: LoadedFile, options: ParseOptions) -> ParsedFile:
+    """Structure and metadata of a loaded file; ``IngestError`` when there is nothing to index."""
+    path = loaded.path
     document = document_from(loaded.path, loaded.header, loaded.text)
     articles = parse_articles(loaded.lines)
     units = build_units(document, articles, options.max_chunk_chars, options.chunk_overlap_chars)
