@@ -1,8 +1,11 @@
 """Retrieval: question → ranked passages, the governing article first.
 
 1. Understand the question (``rag.query``): restore diacritics when typed without, add the
-   glossary's legal wording, find explicit references ("khoản 2 Điều 37 NĐ 23/2015").
-2. Explicit references to an article resolve straight to its units and rank first.
+   glossary's legal wording, find explicit references ("khoản 2 Điều 37 NĐ 23/2015") with
+   ``rag.legal.references`` and resolve them against the index's document records.
+2. Explicit references to an article resolve straight to its units and rank first (the named
+   clause, or the article's best-matching unit); a named document without an article
+   ("Luật Căn cước năm 2023 quy định …") ranks its own articles first.
 3. Candidates: clause-level dense (e5) and BM25 (syllables + bigrams) from Qdrant in one batched
    request, honouring the filters; documents named in the question ("Theo Bộ luật Dân sự …")
    get their own candidate request and a boost.
@@ -23,10 +26,11 @@ from rag.domain import Passage
 from rag.embeddings import Embedder
 from rag.errors import IndexMissing, InputError
 from rag.filters import SearchFilters
+from rag.legal.references import DocumentResolver, find_references
 from rag.query import DiacriticRestorer, QueryAnalysis, analyse, is_unaccented, load_glossary
 from rag.sparse import BM25Encoder
 from rag.store import UnitStore
-from rag.vietnamese import nfc, normalise_space
+from rag.vietnamese import nfc, normalise_space, syllables
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +49,66 @@ def clean_question(question: str, max_chars: int) -> str:
             f"Question too long ({len(text)} > {max_chars} characters)."
         )
     return text
+
+
+@dataclass(frozen=True)
+class Target:
+    """An article (optionally one clause / point of it) named explicitly in the question."""
+
+    doc_key: str
+    article: str
+    clause: str | None = None
+    point: str | None = None
+
+
+@dataclass(frozen=True)
+class ExplicitReferences:
+    targets: tuple[Target, ...] = ()  # articles named with their document, in order
+    documents: tuple[str, ...] = ()  # document keys named (with or without an article)
+    rest: str = ""  # the text without the references ("quy định gì" in "Điều 15 Luật X quy định gì")
+
+
+def resolve_references(text: str, resolver: DocumentResolver) -> ExplicitReferences:
+    """Articles and documents the text names, resolved to the index.
+
+    "Điều 15 Luật Hộ tịch" → Target(60-2014-QH13, 15); "khoản 2 điều 37 NĐ 23/2015" → the clause;
+    an article written apart from its document ("Theo Điều 9: … trong Bộ luật Dân sự 2015") takes
+    the one document the question names. References to no known document are dropped.
+    """
+    refs = find_references(text, known_names=resolver.titles)
+    documents: list[str] = []
+    resolved: list[tuple[object, str | None]] = []
+    for ref in refs:
+        key = None
+        if ref.has_document and not ref.self_document:
+            found = resolver.resolve(ref)
+            if found.found and found.how != "year_mismatch":
+                key = str(found.record.get("key"))
+                if key not in documents:
+                    documents.append(key)
+        resolved.append((ref, key))
+    targets: list[Target] = []
+    for ref, key in resolved:
+        if key is None and len(documents) == 1 and not ref.has_document:
+            key = documents[0]
+        if key is None:
+            continue
+        for article in ref.articles:
+            single = len(ref.articles) == 1
+            target = Target(
+                key,
+                article,
+                ref.clause if single and len(ref.clauses) == 1 else None,
+                ref.point if single and len(ref.points) == 1 else None,
+            )
+            if target not in targets:
+                targets.append(target)
+    rest, last = [], 0
+    for ref in refs:
+        rest.append(text[last : ref.start])
+        last = max(last, ref.end)
+    rest.append(text[last:])
+    return ExplicitReferences(tuple(targets), tuple(documents), " ".join("".join(rest).split()))
 
 
 @dataclass
@@ -88,6 +152,7 @@ class Retriever:
         self.glossary = load_glossary(settings.glossary_file) if settings.glossary_file else load_glossary()
         self._restorer: DiacriticRestorer | None = None
         self._records: list[dict] | None = None
+        self._resolver: DocumentResolver | None = None
 
     # -- question understanding ------------------------------------------------------------
     def analyse(self, question: str) -> QueryAnalysis:
@@ -110,6 +175,23 @@ class Retriever:
         if self._records is None:
             self._records = self.store.document_records()
         return self._records
+
+    def resolver(self) -> DocumentResolver:
+        if self._resolver is None:
+            self._resolver = DocumentResolver(self.document_records())
+        return self._resolver
+
+    def references(self, text: str, filters: SearchFilters | None = None) -> ExplicitReferences:
+        """Explicit references of a question, limited to documents the filters allow."""
+        found = resolve_references(text, self.resolver())
+        if not filters:
+            return found
+        allowed = {str(r.get("key")) for r in self.document_records() if filters.allows(r)}
+        return ExplicitReferences(
+            tuple(t for t in found.targets if t.doc_key in allowed),
+            tuple(d for d in found.documents if d in allowed),
+            found.rest,
+        )
 
     def _cache_dir(self) -> Path | None:
         if self.settings.qdrant_url:
@@ -150,15 +232,67 @@ class Retriever:
             raise IndexMissing(self.settings.location)
         text = analysis.search_text
         s = self.settings
+        refs = self.references(analysis.text, filters)
         dense_vec = self.embedder.embed_queries([text])[0] if mode in ("hybrid", "dense") else None
         sparse_vec = self.sparse.encode_query(text) if mode in ("hybrid", "sparse") else None
         pool = max(k, s.candidate_pool)
         dense_hits, sparse_hits = self.store.search_units(dense_vec, sparse_vec, pool, pool, filters)
         hits = self._fuse(dense_hits, sparse_hits, mode)
-        ranked = sorted(hits.values(), key=lambda h: -h.score)[:k]
+        ranked = sorted(hits.values(), key=lambda h: -h.score)
+        if refs.documents and not refs.targets:
+            ranked = self._named_documents_first(ranked, refs.documents, dense_vec, sparse_vec, pool, filters, mode)
+        if refs.targets:
+            # "Điều 15 Luật Hộ tịch" alone: show the article from its start; with a question
+            # around it ("… quy định gì về thời hạn"), show its best-matching unit first
+            in_order = len(syllables(refs.rest)) < 4
+            ranked = self._targets_first(ranked, refs.targets, in_order)
+        ranked = ranked[:k]
         if dense_vec is not None:
             self._fill_similarity(ranked, dense_vec)
         return ranked
+
+    def _named_documents_first(
+        self, ranked: list[ArticleHit], documents, dense_vec, sparse_vec, pool: int, filters, mode: Mode
+    ) -> list[ArticleHit]:
+        """Articles of the documents the question names come first (searched within them)."""
+        within = (filters or SearchFilters()).with_doc_keys(documents)
+        dense_hits, sparse_hits = self.store.search_units(dense_vec, sparse_vec, pool, pool, within)
+        first = sorted(self._fuse(dense_hits, sparse_hits, mode).values(), key=lambda h: -h.score)
+        top = max((h.score for h in ranked), default=0.0)
+        for hit in first:
+            hit.referenced = True
+            hit.score += top  # above every article of other documents, order kept
+        keys = {h.key for h in first}
+        return first + [h for h in ranked if h.key not in keys]
+
+    def _targets_first(self, ranked: list[ArticleHit], targets, in_order: bool = False) -> list[ArticleHit]:
+        """Articles named explicitly, in the order named, each shown by the named clause."""
+        by_key = {h.key: h for h in ranked}
+        first: list[ArticleHit] = []
+        for t in targets:
+            key = (t.doc_key, t.article)
+            if any(h.key == key for h in first):
+                continue
+            units = self.store.units_at(t.doc_key, t.article, t.clause)
+            if not units and t.clause is not None:  # no such clause: fall back to the article
+                units = self.store.units_at(t.doc_key, t.article)
+            if not units:
+                continue  # no such article in the index: nothing to put first
+            if t.point is not None:
+                units = [u for u in units if u.unit.point == t.point] or units
+            found = by_key.get(key)
+            ids = {u.unit_id for u in units}
+            preferred = [] if in_order else [p for p in (found.passages if found else []) if p.unit_id in ids]
+            hit = ArticleHit(key, passages=preferred + [u for u in units if u.unit_id not in {p.unit_id for p in preferred}])
+            if t.clause is not None:  # the clause named comes first, whatever matched best
+                hit.passages.sort(key=lambda p: (p.unit.clause != t.clause, p.unit.point != t.point))
+            hit.referenced = True
+            first.append(hit)
+        top = max((h.score for h in ranked), default=0.0)
+        for i, hit in enumerate(first):
+            hit.score = top + len(first) - i  # above every fused score, in the order named
+        keys = {h.key for h in first}
+        return first + [h for h in ranked if h.key not in keys]
 
     def _fuse(self, dense_hits: list[Passage], sparse_hits: list[Passage], mode: Mode) -> dict[ArticleKey, ArticleHit]:
         s = self.settings
