@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     # Hybrid ranking (issue 4): candidates per encoder, then weighted reciprocal-rank fusion of
     # each article's best dense and best BM25 unit: weight / (rrf_k + rank).
     candidate_pool: int = 100
+    # Where candidates come from: "auto" = in-process arrays for the embedded index (Qdrant's
+    # local mode scores sparse vectors in Python: seconds per query), Qdrant itself for a server.
+    search_backend: Literal["auto", "memory", "qdrant"] = "auto"
     dense_weight: float = 1.0
     sparse_weight: float = 1.0
     rrf_k: float = 60.0
