@@ -64,14 +64,16 @@ class Settings(BaseSettings):
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
     bm25_avgdl: float = 120.0
-    # Hybrid ranking (issue 4): candidates per encoder, then weighted reciprocal-rank fusion of
-    # each article's best dense and best BM25 unit: weight / (rrf_k + rank).
-    candidate_pool: int = 100
+    # Hybrid ranking (issue 4): candidates per encoder, then fusion of each article's best dense
+    # and best BM25 unit. "score": weights × (dense cosine min-max normalised, BM25 / best BM25);
+    # "rrf": weight / (rrf_k + rank). Weights tuned on dev (never on heldout).
+    fusion: Literal["score", "rrf"] = "score"
+    candidate_pool: int = 200
     # Where candidates come from: "auto" = in-process arrays for the embedded index (Qdrant's
     # local mode scores sparse vectors in Python: seconds per query), Qdrant itself for a server.
     search_backend: Literal["auto", "memory", "qdrant"] = "auto"
-    dense_weight: float = 1.0
-    sparse_weight: float = 1.0
+    dense_weight: float = 0.45
+    sparse_weight: float = 0.55
     rrf_k: float = 60.0
     # Query understanding: restore diacritics of questions typed without them; glossary of
     # abbreviations / colloquial words (None = the shipped rag/data/glossary.tsv).

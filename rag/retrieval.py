@@ -9,8 +9,12 @@
 3. Candidates: clause-level dense (e5) and BM25 (syllables + bigrams) from Qdrant in one batched
    request, honouring the filters; documents named in the question ("Theo Bộ luật Dân sự …")
    get their own candidate request and a boost.
-4. Fusion at article level: weighted reciprocal-rank fusion of each article's best dense and best
-   BM25 unit; the article is represented by its best unit.
+4. Fusion at article level: each article's best dense similarity (min-max normalised) and best
+   BM25 score (divided by the top one), weighted 0.45 / 0.55 (tuned on dev); the article is
+   represented by its best unit. Reciprocal-rank fusion is the alternative (``fusion = "rrf"``).
+
+Embedded Qdrant scores sparse vectors in Python (seconds per query), so for an embedded index the
+candidates come from in-process arrays copied from it (``rag.unit_index``); a server searches itself.
 """
 
 from __future__ import annotations
@@ -291,23 +295,42 @@ class Retriever:
         return [_hit(p) for p in dense_p], [_hit(p) for p in sparse_p]
 
     def _fuse(self, dense_hits: list[Hit], sparse_hits: list[Hit], mode: Mode) -> dict[ArticleKey, ArticleHit]:
-        """Weighted reciprocal-rank fusion of each article's best dense and best BM25 unit."""
+        """Article scores from each article's best dense and best BM25 unit.
+
+        "score" fusion (default): dense cosine min-max normalised over the candidates, BM25
+        divided by the best BM25, mixed by the weights; "rrf": weight / (rrf_k + rank).
+        """
         s = self.settings
         dense = _ranked_articles(dense_hits)
         sparse = _ranked_articles(sparse_hits)
+        wd, ws = s.dense_weight, s.sparse_weight
+        if mode == "dense":
+            ws = 0.0
+        elif mode == "sparse":
+            wd = 0.0
+        d_best = [units[0].score for _, units in dense.values()]
+        d_lo, d_hi = (min(d_best), max(d_best)) if d_best else (0.0, 1.0)
+        b_hi = max((units[0].score for _, units in sparse.values()), default=1.0) or 1.0
         hits: dict[ArticleKey, ArticleHit] = {}
         for key in list(dense) + [k for k in sparse if k not in dense]:
             hit = ArticleHit(key)
             d = dense.get(key)
             b = sparse.get(key)
-            if d and mode != "sparse":
+            if d and wd:
                 hit.dense_rank = d[0]
-                hit.score += s.dense_weight / (s.rrf_k + d[0] + 1)
-            if b and mode != "dense":
+                if s.fusion == "rrf":
+                    hit.score += wd / (s.rrf_k + d[0] + 1)
+                else:
+                    hit.score += wd * (d[1][0].score - d_lo) / max(d_hi - d_lo, 1e-9)
+            if b and ws:
                 hit.sparse_rank = b[0]
-                hit.score += s.sparse_weight / (s.rrf_k + b[0] + 1)
+                if s.fusion == "rrf":
+                    hit.score += ws / (s.rrf_k + b[0] + 1)
+                else:
+                    hit.score += ws * b[1][0].score / b_hi
             hit.candidates = _best_units(d[1] if d else [], b[1] if b else [])
-            hits[key] = hit
+            if (d and wd) or (b and ws):
+                hits[key] = hit
         return hits
 
     def _named_documents_first(

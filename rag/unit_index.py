@@ -61,6 +61,8 @@ class UnitIndex:
         self.dense = dense.astype(np.float32, copy=False)
         self.sparse = sparse_matrix  # units × tokens, BM25 tf weight × IDF
         self.token_ids = token_ids  # sorted uint32 token ids, one per column
+        names, self._doc_codes = np.unique(self.doc_keys.astype(str), return_inverse=True)
+        self._doc_code = {str(name): i for i, name in enumerate(names)}
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -127,10 +129,12 @@ class UnitIndex:
         """Boolean row mask of the units of the given documents (None = every unit)."""
         if doc_keys is None:
             return None
-        return np.isin(self.doc_keys, np.asarray(list(doc_keys), dtype=object))
+        codes = [self._doc_code[k] for k in doc_keys if k in self._doc_code]
+        return np.isin(self._doc_codes, np.asarray(codes, dtype=self._doc_codes.dtype))
 
     def dense_scores(self, vector: np.ndarray) -> np.ndarray:
-        return self.dense @ vector.astype(np.float32)
+        # einsum, not BLAS: OpenBLAS threads spin-wait and get 4x slower on a busy machine
+        return np.einsum("ij,j->i", self.dense, vector.astype(np.float32))
 
     def sparse_scores(self, query: SparseVector) -> np.ndarray:
         ids = np.asarray(query.indices, dtype=np.uint32)
@@ -179,4 +183,4 @@ class UnitIndex:
     def similarity(self, dense: np.ndarray, unit_ids: Sequence[str]) -> dict[str, float]:
         rows = {uid: i for i, uid in enumerate(self.ids)} if not hasattr(self, "_rows") else self._rows
         self._rows = rows
-        return {u: float(self.dense[rows[u]] @ dense) for u in unit_ids if u in rows}
+        return {u: float(np.einsum("j,j->", self.dense[rows[u]], dense)) for u in unit_ids if u in rows}
