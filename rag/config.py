@@ -83,9 +83,30 @@ class Settings(BaseSettings):
     # Answering
     answer_mode: Literal["extractive", "llm"] = "extractive"
     max_citations: int = 3
-    # Dense cosine similarity below which the best passage is "not relevant enough".
-    abstain_similarity: float = 0.84
     max_question_chars: int = 2000
+    # Abstention (calibrated by bench/answers.py --calibrate): answer only when the best passages
+    # have dense similarity ≥ abstain_similarity AND similarity + abstain_lexical_weight × lexical
+    # overlap (share of the question's content words found in a top passage) ≥ abstain_score.
+    abstain_similarity: float = 0.80
+    abstain_lexical_weight: float = 0.10
+    abstain_score: float = 0.905
+    # Verification of every answer sentence: "remove" (fail-closed) or "flag" ("chưa kiểm chứng").
+    verification_policy: Literal["remove", "flag"] = "remove"
+    verify_min_overlap: float = 0.6
+
+    # Generation (answer_mode = "llm"): a local GGUF via llama-cpp-python, or an OpenAI-compatible
+    # server the agency runs (TTHC_LLM_URL, e.g. http://127.0.0.1:8080/v1).
+    llm_backend: Literal["llama-cpp", "openai"] = "llama-cpp"
+    llm_model_path: Path = Path("models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf")
+    llm_url: str | None = None
+    llm_model: str = ""  # model name sent to the server
+    llm_api_key: str | None = None
+    llm_max_tokens: int = 200
+    llm_context: int = 4096
+    llm_threads: int = Field(default_factory=lambda: os.cpu_count() or 2)
+    llm_passages: int = 3  # numbered passages shown to the model
+    llm_passage_chars: int = 900
+    llm_timeout: float = 120.0
 
     # Procedure checklists: a TTF with Vietnamese glyphs for the PDF export
     pdf_font: Path = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")

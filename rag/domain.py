@@ -225,6 +225,24 @@ class Procedure:
 
 
 @dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of an answer with its verification result.
+
+    ``status``: "verified"; "unverified" (shown flagged "chưa kiểm chứng"); "removed" (not shown,
+    kept for audit). ``spans``: (n, start, end) character spans in citation n's unit text that
+    support the sentence, for highlighting.
+    """
+
+    text: str
+    citations: tuple[int, ...] = ()
+    status: str = "verified"
+    reasons: tuple[str, ...] = ()
+    overlap: float = 1.0
+    spans: tuple[tuple[int, int, int], ...] = ()
+    kind: str = "claim"  # "lead" (extractive answer line), "quote" (verbatim clause), "claim" (generated)
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     text: str
@@ -233,3 +251,17 @@ class Answer:
     warnings: tuple[str, ...] = ()
     related: tuple[Passage, ...] = field(default=())  # shown as "có thể liên quan" on abstention
     procedure: Procedure | None = None  # the matching procedure card, shown above the answer
+    sentences: tuple[AnswerSentence, ...] = ()  # per-sentence verification (removed ones included)
+    mode: str = "extractive"  # "extractive" or "llm"
+    query: str = ""  # the retrieval query (a follow-up question rewritten with its context)
+    model: str = ""  # generator name in llm mode
+
+    @property
+    def displayed_sentences(self) -> tuple[AnswerSentence, ...]:
+        return tuple(s for s in self.sentences if s.status != "removed")
+
+    @property
+    def verified(self) -> bool:
+        """True when every displayed sentence passed verification."""
+        return all(s.status == "verified" for s in self.displayed_sentences)
+

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cached_property
+from typing import Sequence
 
-from rag.answer import answer_question
+from rag.answer import AnswerStream, answer_extractive, prepare, stream_llm
 from rag.config import Settings
 from rag.domain import Answer, Passage
 from rag.embeddings import Embedder, make_embedder
 from rag.filters import SearchFilters
+from rag.followup import is_follow_up
+from rag.llm import Generator, make_generator, rewrite_with_llm
 from rag.procedures.search import ProcedureSearch
 from rag.retrieval import Retriever
 from rag.store import ProcedureStore, UnitStore, open_client
@@ -47,9 +50,40 @@ class Engine:
     def search(self, question: str, top_k: int | None = None, filters: SearchFilters | None = None) -> list[Passage]:
         return self.retriever.search(question, top_k, filters=filters)
 
-    def ask(self, question: str, filters: SearchFilters | None = None) -> Answer:
-        answer = answer_question(self.retriever, self.settings, question, filters=filters)
-        hit = self.procedures.best_match(answer.question)  # the card goes on top of the answer
+    @cached_property
+    def generator(self) -> Generator:
+        """The configured LLM (loaded on first use; raises ``LLMUnavailable`` with the fix)."""
+        return make_generator(self.settings)
+
+    def ask(
+        self, question: str, mode: str | None = None, history: Sequence[str] = (), filters: SearchFilters | None = None
+    ) -> Answer:
+        """Answer a question (``mode``: "extractive" or "llm"; default from settings).
+
+        ``history``: earlier user questions of the conversation, oldest first, used to rewrite a
+        follow-up ("còn trường hợp quá hạn thì sao?") into a self-contained query.
+        """
+        return self.ask_stream(question, mode, history, filters).result()
+
+    def ask_stream(
+        self, question: str, mode: str | None = None, history: Sequence[str] = (), filters: SearchFilters | None = None
+    ) -> AnswerStream:
+        """Like ``ask`` but streams the LLM draft; iterate it, then read ``.answer`` (verified)."""
+        mode = mode or self.settings.answer_mode
+        if mode == "llm":
+            query = None
+            if history and is_follow_up(question):  # the model rewrites; rules are the fallback
+                query = rewrite_with_llm(self.generator, question, history) or None
+            prep = prepare(self.retriever, self.settings, question, history, query, filters)
+            stream = stream_llm(prep, self.settings, self.generator)
+        else:
+            prep = prepare(self.retriever, self.settings, question, history, filters=filters)
+            answer = answer_extractive(prep, self.settings)
+            stream = AnswerStream(iter(()), lambda _text: answer)
+        return stream.then(self._with_procedure)
+
+    def _with_procedure(self, answer: Answer) -> Answer:
+        hit = self.procedures.best_match(answer.query or answer.question)  # the card goes on top of the answer
         return replace(answer, procedure=hit.procedure) if hit else answer
 
     def index_changed(self) -> None:

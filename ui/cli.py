@@ -69,6 +69,22 @@ def answer_json(a: Answer, resolved: list[Any] | None = None) -> dict[str, Any]:
         ],
         "related": [passage_json(i + 1, p) for i, p in enumerate(a.related)],
         "warnings": list(a.warnings),
+        "mode": a.mode,
+        "model": a.model or None,
+        "query": a.query,
+        "verified": a.verified and not a.abstained,
+        "sentences": [
+            {
+                "text": s.text,
+                "kind": s.kind,
+                "citations": list(s.citations),
+                "status": s.status,
+                "reasons": list(s.reasons),
+                "overlap": s.overlap,
+                "spans": [{"n": n, "start": a0, "end": b0} for n, a0, b0 in s.spans],
+            }
+            for s in a.sentences
+        ],
     }
 
 
@@ -143,7 +159,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from rag.procedures.legal_basis import resolve_basis
 
     engine = Engine(settings)
-    answer = engine.ask(args.question)
+    answer = engine.ask(args.question, mode=args.mode)
     resolved = resolve_basis(answer.procedure.legal_basis, engine.store) if answer.procedure else None
     if args.json:
         _print_json(answer_json(answer, resolved))
@@ -155,6 +171,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print(card_text(answer.procedure, resolved))
         print()
     print(answer.text)
+    for w in answer.warnings:
+        print(f"! {w}")
     if answer.citations:
         print("\nTrích dẫn / citations:")
         for c in answer.citations:
@@ -297,6 +315,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("ask", "hỏi đáp có trích dẫn / answer with citations")
     p.add_argument("question")
+    p.add_argument(
+        "--mode", choices=["extractive", "llm"], help="trích nguyên văn hoặc mô hình ngôn ngữ / answer mode"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ask)
 
