@@ -271,12 +271,18 @@ class Prepared:
 
 
 def prepare(
-    retriever: Retriever, settings: Settings, question: str, history: Sequence[str] = (), query: str | None = None
+    retriever: Retriever,
+    settings: Settings,
+    question: str,
+    history: Sequence[str] = (),
+    query: str | None = None,
+    filters: object | None = None,
 ) -> Prepared:
-    """Clean the question, rewrite a follow-up, retrieve, and gate on relevance."""
+    """Clean the question, rewrite a follow-up, retrieve (with ``filters`` if given), gate on relevance."""
     text = clean_question(question, settings.max_question_chars)
     query = clean_question(query, settings.max_question_chars) if query else rewrite_follow_up(text, history)
-    passages = retriever.search(query, top_k=max(settings.top_k, settings.max_citations * 3))
+    extra = {"filters": filters} if filters is not None else {}
+    passages = retriever.search(query, top_k=max(settings.top_k, settings.max_citations * 3), **extra)
     rel = relevance(query, passages, settings)
     chosen = select_citations(passages, settings.max_citations) if is_relevant(rel, settings) else []
     return Prepared(text, query, passages, chosen, rel)
@@ -369,9 +375,10 @@ def answer_question(
     history: Sequence[str] = (),
     generator: Generator | None = None,
     query: str | None = None,
+    filters: object | None = None,
 ) -> Answer:
     """Retrieve, answer in the requested mode, verify. ``history``: earlier user questions."""
-    prep = prepare(retriever, settings, question, history, query)
+    prep = prepare(retriever, settings, question, history, query, filters)
     if (mode or settings.answer_mode) == "llm":
         if generator is None:
             raise ValueError("llm mode needs a generator")

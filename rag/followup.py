@@ -56,6 +56,26 @@ def topic_of(question: str) -> str:
     return normalise_space(re.sub(r"[,;:]+", " ", q))
 
 
+# A follow-up that names one of these asks something new about the same topic ("attribute shift");
+# otherwise it names a new topic and keeps the previous question's attribute ("topic shift").
+_ATTRIBUTES = re.compile(
+    r"lệ\s+phí|\bphí\b|giấy\s+tờ|hồ\s+sơ|thời\s+hạn|bao\s+lâu|mấy\s+ngày|thẩm\s+quyền|cơ\s+quan|ở\s+đâu|"
+    r"trường\s+hợp|quá\s+hạn|nước\s+ngoài|ủy\s+quyền|điều\s+kiện|trình\s+tự|thủ\s+tục|mẫu|bị\s+mất|"
+    r"\bnếu\b|\bkhi\b|người\s+nước",
+    re.IGNORECASE,
+)
+
+
+def _substitute_compound(previous: str, rest: str) -> str | None:
+    """"… đăng ký khai sinh …" + "khai tử" → "… đăng ký khai tử …" (compounds sharing a first syllable)."""
+    words = rest.split()
+    for first, second in zip(words, words[1:]):
+        pattern = re.compile(rf"\b{re.escape(first)}\s+(?!{re.escape(second)}\b)\w+", re.IGNORECASE)
+        if pattern.search(previous):
+            return pattern.sub(f"{first} {second}", previous, count=1)
+    return None
+
+
 def rewrite_follow_up(question: str, history: Sequence[str]) -> str:
     """A self-contained retrieval query; unchanged when it is not a follow-up or there is no history.
 
@@ -67,7 +87,16 @@ def rewrite_follow_up(question: str, history: Sequence[str]) -> str:
         return question
     rest = _OPENERS.sub("", question.lower(), count=1)
     rest = _TAILS.sub("", rest)
-    rest = _ANAPHORA.sub(" ", rest)
-    topic = topic_of(previous)
-    merged = normalise_space(f"{topic} {rest}")
+    rest = normalise_space(_ANAPHORA.sub(" ", rest))
+    if rest and not _ATTRIBUTES.search(rest):  # topic shift: same question about a new topic
+        shifted = _substitute_compound(normalise_space(nfc(previous)).rstrip("?.! "), rest)
+        if shifted:
+            return shifted
+        attributes = " ".join(m.group(0).lower() for m in _ATTRIBUTES.finditer(previous))
+        if attributes:
+            verb = re.match(r"(đăng ký|cấp lại|cấp|chứng thực|xin|đổi|nộp)\b", topic_of(previous), re.IGNORECASE)
+            if verb and verb.group(1).lower() not in rest:
+                rest = f"{verb.group(1).lower()} {rest}"
+            return normalise_space(f"{attributes} {rest}")
+    merged = normalise_space(f"{topic_of(previous)} {rest}")
     return merged or question
