@@ -18,6 +18,7 @@ from rag.domain import Answer, AnswerSentence, Citation, LegalUnit, Passage
 from rag.followup import rewrite_follow_up
 from rag.llm import MODEL_ABSTAINS, Generator, build_messages
 from rag.retrieval import Retriever, clean_question
+from rag.vietnamese import syllables
 from rag.verification import (
     VerificationConfig,
     content_words,
@@ -36,7 +37,7 @@ RELEVANCE_DEPTH = 3  # passages whose lexical overlap with the question is consi
 
 _QUESTION_ONLY = frozenset(
     "bao lâu nhiêu mấy gì nào ai đâu sao thế không có phải được hỏi xin cho tôi em anh chị muốn biết "
-    "trường hợp thủ tục".split()
+    "trường hợp thủ tục mất cần làm hiện nay".split()
 )
 
 
@@ -51,16 +52,30 @@ def question_words(question: str) -> set[str]:
     return content_words(question) - _QUESTION_ONLY
 
 
+def question_bigrams(question: str) -> set[tuple[str, str]]:
+    """Adjacent syllable pairs of the question where both carry meaning ("sổ đỏ", "khai sinh")."""
+    syl = syllables(question)
+    keep = question_words(question)
+    return {(a, b) for a, b in zip(syl, syl[1:]) if a in keep and b in keep}
+
+
+def lexical_overlap(question: str, passage_text: str) -> float:
+    """Mean of the shares of the question's content syllables and syllable pairs found in the passage."""
+    words, pairs = question_words(question), question_bigrams(question)
+    if not words:
+        return 0.0
+    syl = syllables(passage_text)
+    have_words, have_pairs = set(syl), set(zip(syl, syl[1:]))
+    share = len(words & have_words) / len(words)
+    pair_share = len(pairs & have_pairs) / len(pairs) if pairs else share
+    return (share + pair_share) / 2
+
+
 def relevance(question: str, passages: Sequence[Passage], settings: Settings) -> Relevance:
     if not passages:
         return Relevance(0.0, 0.0, 0.0)
-    similarity = max((p.similarity or 0.0) for p in passages[:1])
-    words = question_words(question)
-    lexical = 0.0
-    if words:
-        for p in passages[:RELEVANCE_DEPTH]:
-            have = content_words(f"{p.unit.heading} {p.unit.text}")
-            lexical = max(lexical, len(words & have) / len(words))
+    similarity = passages[0].similarity or 0.0
+    lexical = max(lexical_overlap(question, f"{p.unit.heading} {p.unit.text}") for p in passages[:RELEVANCE_DEPTH])
     return Relevance(similarity, lexical, similarity + settings.abstain_lexical_weight * lexical)
 
 
