@@ -45,8 +45,16 @@ def load_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def answerable(rows: list[dict], doc_numbers: set[str]) -> list[dict]:
+    """Dev questions whose gold documents are all in the index (all of them on the full corpus)."""
+    return [r for r in rows if all(g["doc"] in doc_numbers for g in r["gold"])]
+
+
 def short_answer_questions(rows: list[dict], n: int = 50) -> list[dict]:
-    return [r for r in rows if r.get("question_type") == "Tự luận (đáp án ngắn)" and r.get("answer")][:n]
+    """The first n rows with short answers ("Tự luận (đáp án ngắn)"), topped up with other answered rows."""
+    short = [r for r in rows if r.get("question_type") == "Tự luận (đáp án ngắn)" and r.get("answer")]
+    rest = [r for r in rows if r not in short and r.get("answer")]
+    return (short + rest)[:n]
 
 
 def absent_numbers(answer: Answer) -> list[str]:
@@ -219,10 +227,18 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = load_settings(index_dir=args.index)
     engine = Engine(settings)
-    dev = load_jsonl(DEV)
+    docs = {d.get("doc_number") or d.get("key") for d in engine.store.document_records()}
+    dev = answerable(load_jsonl(DEV), docs)
     short = short_answer_questions(dev)
     unanswerable = load_jsonl(UNANSWERABLE)
-    results: dict = {"index": args.index, "date": time.strftime("%Y-%m-%d")}
+    results: dict = {
+        "index": args.index,
+        "date": time.strftime("%Y-%m-%d"),
+        "documents": len(docs),
+        "units": engine.store.unit_count(),
+        "dev_answerable": len(dev),
+        "short_set": len(short),
+    }
     engine.ask("khởi động / warm-up")  # load models before timing
 
     if args.calibrate:
