@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag.answer import prepare, relevance  # noqa: E402
+from rag.answer import answer_extractive, prepare, relevance  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 from rag.domain import Answer  # noqa: E402
 from rag.engine import Engine  # noqa: E402
@@ -219,55 +219,90 @@ def calibrate_overlap(engine: Engine, rows: list[dict]) -> dict:
     return {"n": len(pos), "table": table}
 
 
+def measure(engine: Engine, rows: list[dict], out: Path, answer: bool) -> None:
+    """One JSON line per question (appended as it goes): relevance features, and for ``answer`` rows
+    the extractive answer's verification stats and latency (retrieval included)."""
+    done = {json.loads(line)["id"] for line in out.read_text().splitlines()} if out.exists() else set()
+    with out.open("a", encoding="utf-8") as fh:
+        for row in rows:
+            if row["id"] in done:
+                continue
+            started, started_cpu = time.perf_counter(), time.process_time()
+            prep = prepare(engine.retriever, engine.settings, row["question"])
+            record: dict = {"id": row["id"]}
+            if answer:
+                a = answer_extractive(prep, engine.settings)
+                record.update(
+                    abstained=a.abstained,
+                    shown=len(a.displayed_sentences),
+                    verified=sum(s.status == "verified" for s in a.displayed_sentences),
+                    absent=absent_numbers(a),
+                )
+            record.update(seconds=time.perf_counter() - started, cpu=time.process_time() - started_cpu)
+            rel = relevance(prep.query, prep.passages, engine.settings)
+            record.update(similarity=rel.similarity, lexical=rel.lexical)
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            fh.flush()
+
+
+def report(paths: list[Path], unanswerable_ids: set[str]) -> dict:
+    rows = [json.loads(line) for p in paths for line in p.read_text().splitlines() if line.strip()]
+    neg_rows = [r for r in rows if r["id"] in unanswerable_ids]
+    pos_rows = [r for r in rows if r["id"] not in unanswerable_ids]
+    feat = lambda rs: [(r["similarity"], r["lexical"]) for r in rs]  # noqa: E731
+    pos, neg = feat(pos_rows), feat(neg_rows)
+    fit = calibrate_abstention(pos[1::2], neg[1::2])
+    out: dict = {
+        "calibration_fit_on_odd_rows": {
+            **fit,
+            "even_rows_answered": round(sum(apply(fit, pos[0::2])) / len(pos[0::2]), 4),
+            "even_rows_abstained": round(sum(not x for x in apply(fit, neg[0::2])) / len(neg[0::2]), 4),
+        },
+        "calibration_all_rows": calibrate_abstention(pos, neg),
+    }
+    answered = [r for r in pos_rows if "shown" in r]
+    secs = [r["seconds"] for r in answered]
+    shown = sum(r["shown"] for r in answered)
+    out["extractive"] = {
+        "n": len(answered),
+        "answered_with_bench_defaults": sum(not r["abstained"] for r in answered),
+        "displayed_sentences": shown,
+        "verified_share": round(sum(r["verified"] for r in answered) / shown, 4) if shown else None,
+        "absent_numbers": sum(len(r["absent"]) for r in answered),
+        "p50_s": round(statistics.median(secs), 3),
+        "p95_s": round(pct(secs, 0.95), 3),
+        "cpu_p50_s": round(statistics.median(r["cpu"] for r in answered), 3),
+    }
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index", required=True)
+    parser.add_argument("--index", help="index folder (measure / llm)")
+    parser.add_argument("--rows", choices=["short", "unanswerable", "dev"], default="short")
+    parser.add_argument("--shard", default="0/1", help="i/n: this process measures every n-th row from i")
+    parser.add_argument("--out", type=Path, help="measure: JSONL of per-question measurements (resumable)")
+    parser.add_argument("--report", type=Path, nargs="*", help="compute metrics from measurement files")
     parser.add_argument("--llm", type=int, default=0, help="questions to run in llm mode (0 = skip)")
-    parser.add_argument("--calibrate", action="store_true")
-    parser.add_argument("--json", help="write results here")
+    parser.add_argument("--overlap", action="store_true", help="calibrate the verifier's overlap threshold")
     args = parser.parse_args(argv)
-
-    settings = load_settings(index_dir=args.index)
-    engine = Engine(settings)
+    unanswerable = load_jsonl(UNANSWERABLE)
+    if args.report:
+        print(json.dumps(report(args.report, {r["id"] for r in unanswerable}), ensure_ascii=False, indent=1))
+        return 0
+    engine = Engine(load_settings(index_dir=args.index))
     docs = {d.get("doc_number") or d.get("key") for d in engine.store.document_records()}
     dev = answerable(load_jsonl(DEV), docs)
     short = short_answer_questions(dev)
-    unanswerable = load_jsonl(UNANSWERABLE)
-    results: dict = {
-        "index": args.index,
-        "date": time.strftime("%Y-%m-%d"),
-        "documents": len(docs),
-        "units": engine.store.unit_count(),
-        "dev_answerable": len(dev),
-        "short_set": len(short),
-    }
-    engine.ask("khởi động / warm-up")  # load models before timing
-
-    if args.calibrate:
-        pos = features(engine, dev)
-        neg = features(engine, unanswerable)
-        fit_pos, test_pos = pos[1::2], pos[0::2]
-        fit_neg, test_neg = neg[1::2], neg[0::2]
-        params = calibrate_abstention(fit_pos, fit_neg)
-        results["calibration"] = {
-            **params,
-            "heldout_answered": round(sum(apply(params, test_pos)) / len(test_pos), 4),
-            "heldout_abstained": round(sum(not x for x in apply(params, test_neg)) / len(test_neg), 4),
-            "all_params": calibrate_abstention(pos, neg),
-            "overlap": calibrate_overlap(engine, short + [r for r in dev if r not in short][:150]),
-        }
-        print(json.dumps(results["calibration"], ensure_ascii=False, indent=1))
-
-    results["extractive_50"] = run_extractive(engine, short)
-    print("extractive:", json.dumps(results["extractive_50"], ensure_ascii=False))
-    results["abstention"] = abstention(engine, unanswerable, dev)
-    print("abstention:", json.dumps(results["abstention"], ensure_ascii=False))
+    i, n = (int(x) for x in args.shard.split("/"))
+    if args.out:
+        rows = {"short": short, "unanswerable": unanswerable, "dev": [r for r in dev if r not in short]}[args.rows]
+        measure(engine, rows[i::n], args.out, answer=args.rows != "unanswerable")
+    if args.overlap:
+        print(json.dumps(calibrate_overlap(engine, [r for r in dev if r.get("answer")]), ensure_ascii=False, indent=1))
     if args.llm:
-        results["llm"] = run_llm(engine, short[: args.llm])
-        print("llm:", json.dumps(results["llm"], ensure_ascii=False))
+        print(json.dumps(run_llm(engine, short[: args.llm]), ensure_ascii=False, indent=1))
     engine.close()
-    if args.json:
-        Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
 
