@@ -87,9 +87,10 @@ class Settings(BaseSettings):
     # Abstention (calibrated by bench/answers.py --calibrate): answer only when the best passages
     # have dense similarity ≥ abstain_similarity AND similarity + abstain_lexical_weight × lexical
     # overlap (share of the question's content words found in a top passage) ≥ abstain_score.
-    abstain_similarity: float = 0.80
-    abstain_lexical_weight: float = 0.10
-    abstain_score: float = 0.905
+    # Calibrated 2026-11-26 on 50 dev questions + 40 unanswerable ones (docs/benchmarks.md, issue 5).
+    abstain_similarity: float = 0.76
+    abstain_lexical_weight: float = 0.05
+    abstain_score: float = 0.902
     # Verification of every answer sentence: "remove" (fail-closed) or "flag" ("chưa kiểm chứng").
     verification_policy: Literal["remove", "flag"] = "remove"
     verify_min_overlap: float = 0.6
