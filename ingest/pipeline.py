@@ -21,6 +21,7 @@ from ingest.metadata import document_from
 from ingest.procedures import PROCEDURE_SUFFIXES, ProcedureIngestor, sniff_procedures
 from ingest.phapdien_jsonl import is_phapdien_jsonl, iter_records
 from ingest.structure import build_units, parse_articles
+from ingest.validity import attach_validity
 from rag.config import Settings
 from rag.domain import LegalDocument, LegalUnit
 from rag.embeddings import Embedder
@@ -194,7 +195,8 @@ class Ingestor:
                 return procedures
             loaded = load_file(path, max_bytes=int(self.settings.max_file_mb * 1e6))
             document, units = parse_file(loaded, self.settings)
-            return self._write(path, document, units)
+            document, units, validity = attach_validity(loaded, document, units)
+            return self._write(path, document, units, validity=validity)
         except IngestError as exc:
             log.warning("ingest failed: %s", exc)
             return FileResult(str(path), "failed", reason=str(exc))
@@ -221,7 +223,14 @@ class Ingestor:
             return replace(document, key=f"{document.key}@{path.stem}")
         return document
 
-    def _write(self, path: Path, document: LegalDocument, units: list[LegalUnit], persist: bool = True) -> FileResult:
+    def _write(
+        self,
+        path: Path,
+        document: LegalDocument,
+        units: list[LegalUnit],
+        persist: bool = True,
+        validity: dict[str, Any] | None = None,
+    ) -> FileResult:
         from dataclasses import replace
 
         resolved = self._resolve_key(path, document)
@@ -230,12 +239,16 @@ class Ingestor:
             document = resolved
         record = self.store.document_record(document.key)
         if record and record.get("content_hash") == document.content_hash:
+            if validity is not None and record.get("validity") != validity:  # indexed before validity existed
+                kept = {k: record[k] for k in ("ingested_at",) if k in record}
+                self.store.put_document(document, record.get("unit_count", 0), extra={**kept, "validity": validity})
             return FileResult(str(path), "unchanged", document.doc_number, document.key, record.get("unit_count", 0))
         status = "updated" if record else "added"
         # Make the document absent first, then rewrite it whole.
         self.store.delete_document(document.key)
         self._embed_and_upsert(units)
-        self.store.put_document(document, len(units), extra={"ingested_at": _now()})
+        extra = {"ingested_at": _now(), **({"validity": validity} if validity else {})}
+        self.store.put_document(document, len(units), extra=extra)
         if persist:
             self._persist_docstore()
         return FileResult(str(path), status, document.doc_number, document.key, len(units))

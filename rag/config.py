@@ -80,6 +80,14 @@ class Settings(BaseSettings):
     restore_diacritics: bool = True
     glossary_file: Path | None = None
 
+    # Validity (rag/legal/validity.py): the administrator's override file wins over extraction.
+    validity_file: Path = Path("data/validity.csv")
+    # Retrieval keeps only units in force on this date (--in-force) / computes badges for it (--as-of).
+    in_force_only: bool = False
+    as_of: str | None = Field(None, description="ISO date for validity; today when unset")
+    # Places a unit not in force moves down in results (a soft preference; --in-force drops them).
+    validity_demotion: int = 3
+
     # Answering
     answer_mode: Literal["extractive", "llm"] = "extractive"
     max_citations: int = 3

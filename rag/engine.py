@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cached_property
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from rag.answer import AnswerStream, answer_extractive, prepare, stream_llm
 from rag.config import Settings
@@ -13,10 +13,14 @@ from rag.embeddings import Embedder, make_embedder
 from rag.filters import SearchFilters
 from rag.followup import is_follow_up
 from rag.llm import Generator, make_generator, rewrite_with_llm
+from rag.legal.validity import ValidityRegistry, prefer_in_force
 from rag.procedures.search import ProcedureSearch
 from rag.retrieval import Retriever
 from rag.store import ProcedureStore, UnitStore, open_client
 from rag.stores import CollectionLayout, VectorClient
+
+if TYPE_CHECKING:
+    from rag.legal.checker import CheckedCitation
 
 
 class Engine:
@@ -40,7 +44,17 @@ class Engine:
 
     @cached_property
     def retriever(self) -> Retriever:
-        return Retriever(self.store, self.embedder, self.settings)
+        retriever = Retriever(self.store, self.embedder, self.settings)
+        retriever.passage_filter = lambda passages: prefer_in_force(
+            passages, self.validity, self.settings.as_of, self.settings.in_force_only,
+            self.settings.validity_demotion,
+        )
+        return retriever
+
+    @cached_property
+    def validity(self) -> ValidityRegistry:
+        """Validity of the indexed documents (own text + cross-document relations + override file)."""
+        return ValidityRegistry.from_store(self.store, self.settings.validity_file)
 
     @cached_property
     def procedures(self) -> ProcedureSearch:
@@ -90,6 +104,16 @@ class Engine:
         """Documents were added, removed or edited through this engine: refresh cached views."""
         if "retriever" in self.__dict__:
             self.retriever.forget_documents()
+        self.__dict__.pop("validity", None)  # rebuilt from the document records on next use
+
+    def check(self, text: str) -> list["CheckedCitation"]:
+        """Every citation in ``text`` with its verdict (see rag.legal.checker)."""
+        from rag.legal.checker import CitationChecker
+
+        checker = CitationChecker(
+            self.store, self.validity, search=lambda q, k: self.retriever.search(q, k), as_of=self.settings.as_of
+        )
+        return checker.check(text)
 
     def close(self) -> None:
         if "client" in self.__dict__:

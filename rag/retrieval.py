@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Literal
 
 from rag.config import Settings
 from rag.domain import Passage
@@ -159,6 +159,8 @@ class Retriever:
         self._records: list[dict] | None = None
         self._resolver: DocumentResolver | None = None
         self._index: UnitIndex | None = None
+        # Validity hook (rag.legal.validity.prefer_in_force): badges; units not in force demoted or dropped.
+        self.passage_filter: Callable[[list[Passage]], list[Passage]] | None = None
 
     # -- question understanding ------------------------------------------------------------
     def analyse(self, question: str) -> QueryAnalysis:
@@ -229,7 +231,10 @@ class Retriever:
     ) -> list[Passage]:
         """Top passages for a question: the best unit of each of the top articles."""
         k = top_k or self.settings.top_k
-        return [hit.best for hit in self.rank_articles(question, k, filters, mode)]
+        if self.passage_filter is None:
+            return [hit.best for hit in self.rank_articles(question, k, filters, mode)]
+        pool = [hit.best for hit in self.rank_articles(question, max(k * 3, 20), filters, mode)]
+        return self.passage_filter(pool)[:k]
 
     def search_articles(
         self,

@@ -108,7 +108,10 @@ def _document_from_payload(p: dict[str, Any]) -> LegalDocument:
     values["key"] = p.get("doc_key", p.get("key", ""))
     values["source"] = p.get("doc_source", p.get("source", ""))
     values["access"] = tuple(p.get("access") or ())
-    return LegalDocument(**{k: v for k, v in values.items() if v is not None or k in ("issued_date", "effective_date")})
+    for name in ("amends", "amended_by", "replaces", "replaced_by", "guides"):
+        if isinstance(values.get(name), list):
+            values[name] = tuple(values[name])
+    return LegalDocument(**{k: v for k, v in values.items() if v is not None or k in ("issued_date", "effective_date", "effective_to")})
 
 
 def unit_from_payload(p: dict[str, Any]) -> LegalUnit:

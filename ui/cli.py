@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from rag.config import Settings, load_settings
-from rag.domain import Answer, Passage
+from rag.domain import Answer, Badge, Passage
 from rag.engine import Engine
 from rag.errors import InputError, TthcError
 
@@ -42,7 +42,15 @@ def passage_json(rank: int, p: Passage) -> dict[str, Any]:
         "text": u.text,
         "source": u.document.source,
         "page": u.page_start,
+        **badge_json(p.badge, u.document.status),
     }
+
+
+def badge_json(badge: Badge | None, fallback_status: str) -> dict[str, Any]:
+    """Validity of a cited unit: ``status`` (one of the five), ``badge`` (🟢🟡🔴⚪), label, amending docs."""
+    if badge is None:
+        return {"status": fallback_status, "badge": "⚪", "validity": "Không rõ hiệu lực", "amended_by": []}
+    return {"status": badge.status, "badge": badge.symbol, "validity": badge.label, "amended_by": list(badge.amended_by)}
 
 
 def answer_json(a: Answer, resolved: list[Any] | None = None) -> dict[str, Any]:
@@ -63,7 +71,7 @@ def answer_json(a: Answer, resolved: list[Any] | None = None) -> dict[str, Any]:
                 "text": c.unit.text,
                 "source": c.unit.document.source,
                 "page": c.unit.page_start,
-                "status": c.unit.document.status,
+                **badge_json(c.passage.badge, c.unit.document.status),
             }
             for c in a.citations
         ],
@@ -151,7 +159,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             print("Không tìm thấy đoạn văn bản nào phù hợp / no matching passages")
         for i, p in enumerate(passages, start=1):
             snippet = p.unit.text.replace("\n", " ")[:160]
-            print(f"{i}. [{p.score:.4f}] {p.unit.citation}\n   {snippet}")
+            badge = f" {p.badge.text}" if p.badge else ""
+            print(f"{i}. [{p.score:.4f}] {p.unit.citation}{badge}\n   {snippet}")
     return 0
 
 
@@ -177,7 +186,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print("\nTrích dẫn / citations:")
         for c in answer.citations:
             page = f", trang {c.unit.page_start}" if c.unit.page_start else ""
-            print(f"[{c.n}] {c.unit.citation}{page} — {c.unit.document.source}")
+            badge = f" {c.passage.badge.text}" if c.passage.badge else ""
+            print(f"[{c.n}] {c.unit.citation}{page}{badge} — {c.unit.document.source}")
     if answer.related:
         print("\nCó thể liên quan / possibly related:")
         for p in answer.related:
@@ -285,6 +295,74 @@ def cmd_procedure(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_validity(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.legal.validity import RELATION_KINDS
+
+    engine = Engine(settings)
+    try:
+        registry = engine.validity
+        record = registry.find(args.doc)
+        if record is None:
+            raise TthcError(
+                f"Không tìm thấy văn bản '{args.doc}' trong chỉ mục (nhập số hiệu, ví dụ 23/2015/NĐ-CP, hoặc tên) / "
+                "document not in the index"
+            )
+        data = registry.record(str(record["key"]), settings.as_of).as_dict()
+    finally:
+        engine.close()
+    if args.json:
+        _print_json(data)
+        return 0
+    src = data["sources"]
+    print(f"{data['label']} (tính đến ngày / as of {data['as_of']})")
+    print(f"  Tình trạng / status: {data['status']}  ← {src.get('status') or '—'}")
+    print(f"  Hiệu lực từ / effective from: {data['effective_from'] or '—'}  ← {src.get('effective_from') or '—'}")
+    print(f"  Hết hiệu lực / effective to: {data['effective_to'] or '—'}  ← {src.get('effective_to') or '—'}")
+    names = {"amends": "Sửa đổi", "amended_by": "Được sửa đổi bởi", "replaces": "Thay thế / bãi bỏ",
+             "replaced_by": "Bị thay thế bởi", "guides": "Hướng dẫn"}
+    for kind in RELATION_KINDS:
+        for rel in data[kind]:
+            articles = f" (Điều {', '.join(rel['articles'])})" if rel["articles"] else ""
+            when = f", từ {rel['date']}" if rel["date"] else ""
+            print(f"  {names[kind]} / {kind}: {rel['doc']}{articles}{when}  ← {rel['source']}")
+    if data["note"]:
+        print(f"  Ghi chú / note: {data['note']}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        path = Path(args.file)
+        if not path.is_file():
+            raise TthcError(f"Không tìm thấy tệp {args.file} / file not found")
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise TthcError(f"{args.file}: không phải UTF-8 / not valid UTF-8") from exc
+    engine = Engine(settings)
+    try:
+        results = engine.check(text)
+    finally:
+        engine.close()
+    if not results:
+        sys.stderr.write("tthc: không tìm thấy trích dẫn nào (Điều … + số hiệu/tên văn bản) / no citations found\n")
+    if args.summary:
+        for r in results:
+            badge = f" {r.badge.symbol}" if r.badge else ""
+            print(f"[{r.verdict}]{badge} {r.text}: {r.evidence}" + (f" → {r.suggestion}" if r.suggestion else ""))
+    else:
+        _print_json([r.as_dict() for r in results])
+    return 0
+
+
+def _validity_flags(p: argparse.ArgumentParser, filter_flag: bool = True) -> None:
+    if filter_flag:
+        p.add_argument("--in-force", action="store_true", help="chỉ văn bản còn hiệu lực / only units in force")
+    p.add_argument("--as-of", help="tính hiệu lực tại ngày YYYY-MM-DD / validity as of a date")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tthc", description="Trợ lý thủ tục hành chính có trích dẫn / TTHC assistant")
     parser.add_argument("--index", help="thư mục chỉ mục / index folder (TTHC_INDEX_DIR)")
@@ -311,6 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=int, default=5)
     p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE", help=filter_help)
     p.add_argument("--json", action="store_true")
+    _validity_flags(p)
     p.set_defaults(func=cmd_search)
 
     p = add("ask", "hỏi đáp có trích dẫn / answer with citations")
@@ -319,6 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--mode", choices=["extractive", "llm"], help="trích nguyên văn hoặc mô hình ngôn ngữ / answer mode"
     )
     p.add_argument("--json", action="store_true")
+    _validity_flags(p)
     p.set_defaults(func=cmd_ask)
 
     p = add("eval", "đánh giá truy hồi / retrieval evaluation")
@@ -348,7 +428,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code", help="mã thủ tục, mã hiệu quy trình hoặc khóa / code or key")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_procedure)
+
+    p = add("check", "kiểm tra trích dẫn / check the legal citations of a text (FILE or - for stdin)")
+    p.add_argument("file")
+    p.add_argument("--summary", action="store_true", help="một dòng mỗi trích dẫn / one line per citation")
+    _validity_flags(p, filter_flag=False)
+    p.set_defaults(func=cmd_check)
+
+    p = add("validity", "hiệu lực của văn bản / validity of a document and where each field came from")
+    p.add_argument("doc", help="số hiệu, khóa hoặc tên / doc number, key or name")
+    p.add_argument("--json", action="store_true")
+    _validity_flags(p, filter_flag=False)
+    p.set_defaults(func=cmd_validity)
     return parser
+
+
+def _as_of(value: str | None) -> str | None:
+    from rag.legal.validity import parse_date
+
+    if value is None:
+        return None
+    parsed = parse_date(value)
+    if not parsed:
+        raise TthcError(f"Ngày '{value}' không hợp lệ: dùng YYYY-MM-DD / invalid date (use YYYY-MM-DD)")
+    return parsed
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -362,7 +465,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "top_k", 1) is not None and getattr(args, "top_k", 1) < 1:
         parser.error("--top-k phải ≥ 1 / must be >= 1")
     try:
-        settings = load_settings(index_dir=args.sub_index or args.index)
+        settings = load_settings(
+            index_dir=args.sub_index or args.index,
+            as_of=_as_of(getattr(args, "as_of", None)),
+            in_force_only=getattr(args, "in_force", None) or None,
+        )
         return args.func(args, settings)
     except TthcError as exc:
         sys.stderr.write(f"tthc: {exc}\n")

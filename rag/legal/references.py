@@ -107,7 +107,7 @@ _COMMON_NAMES = [
     "Bảo vệ và phát triển rừng", "Quản lý, sử dụng vũ khí, vật liệu nổ và công cụ hỗ trợ",
     "Phòng, chống tác hại của rượu, bia", "Phòng, chống mua bán người", "Phòng, chống rửa tiền",
     "Phòng, chống tác hại của thuốc lá", "Phòng, chống bệnh truyền nhiễm", "Ban hành văn bản quy phạm pháp luật",
-    "Bảo vệ quyền lợi người tiêu dùng", "Thuế thu nhập cá nhân", "Kinh doanh bất động sản",
+    "Bảo vệ quyền lợi người tiêu dùng", "Thuế thu nhập cá nhân", "Kinh doanh bất động sản", "Đê điều",
 ]
 
 # -- regular expressions over folded text -------------------------------------------------------
