@@ -37,6 +37,15 @@ VERDICTS = (
     "not_in_force",
     "unverifiable",
 )
+VERDICT_LABELS = {
+    "correct": "✅ Đúng",
+    "wrong_article": "↪️ Sai điều (nội dung ở điều khác)",
+    "wrong_content": "❌ Sai nội dung",
+    "nonexistent_article": "🚫 Không có điều/khoản/điểm này",
+    "nonexistent_document": "🚫 Không có văn bản này",
+    "not_in_force": "🔴 Không còn (hoặc chưa có) hiệu lực",
+    "unverifiable": "❔ Không kiểm chứng được (văn bản chưa được nạp)",
+}
 Search = Callable[[str, int], Sequence[Passage]]
 log = logging.getLogger(__name__)
 
@@ -241,7 +250,7 @@ class CitationChecker:
         refs = find_references(text, known_names=self.resolver.titles)
         out = []
         for ref in refs:
-            if not ref.articles and not ref.clauses and ref.start > 0 and any(
+            if not ref.articles and not ref.clauses and any(
                 r.inherited and r.doc_text == ref.doc_text for r in refs
             ):
                 continue  # a document mention already checked through the citations that use it

@@ -164,16 +164,20 @@ def _articles(text: str) -> list[tuple[str, str, str]]:
 
 
 def _sentences(body: str) -> list[str]:
-    """Sentences and list items of an article body (a trailing ":" keeps its list)."""
+    """Sentences and list items of an article body; a sentence ending with ":" keeps its list items."""
     parts: list[str] = []
+    in_list = False
     for block in re.split(r"\n\s*\n|\n(?=\s*(?:\d{1,2}\.|[a-zđ]\)|-)\s)", body):
         block = " ".join(block.split())
         if not block or block.startswith(">"):
             continue
-        if parts and parts[-1].endswith(":"):
+        is_item = re.match(r"(?:[a-zđ]\)|-)\s", block) is not None
+        if parts and in_list and is_item:
             parts[-1] += " " + block
-        else:
-            parts.extend(s for s in re.split(r"(?<=[.])\s+(?=[A-ZĐ])", block) if s)
+            continue
+        pieces = [p for p in re.split(r"(?<=[.])\s+(?=[A-ZĐ])", block) if p]
+        parts.extend(pieces)
+        in_list = bool(pieces) and pieces[-1].endswith(":")
     return parts
 
 
@@ -251,9 +255,9 @@ def extract_validity(
         for sentence in _sentences(body):
             folded = fold(sentence)
             if effective_from is None:
-                if m := _EFFECTIVE.search(folded):
-                    if d := _first_date(folded, m.end() - len("ngay")):
-                        effective_from, from_source = d, where
+                m = _EFFECTIVE.search(folded)
+                if m and (d := _first_date(folded, m.end() - len("ngay"))) and not _EFFECTIVE_SIGNED.search(folded):
+                    effective_from, from_source = d, where
                 elif (m := _EFFECTIVE_AFTER.search(folded)) and issued_date:
                     effective_from = (date.fromisoformat(issued_date) + timedelta(days=int(m.group(1)))).isoformat()
                     from_source = f"{where} (sau {m.group(1)} ngày kể từ ngày ký)"
@@ -274,8 +278,9 @@ def extract_validity(
                 if re.search(rf"{_SELF_TYPES}\s+nay\s*$", folded[: m.start()]):
                     continue  # "Thông tư này hết hiệu lực …" is the document's own end (above)
                 zone_start = _zone_start(folded, m.start())
-                if folded.rstrip().endswith(":"):
-                    zone = (m.end(), len(sentence))  # "Các văn bản sau đây hết hiệu lực …: a) …; b) …"
+                colon = folded.find(":", m.end())
+                if colon >= 0 and not re.search(r"[a-z]", folded[zone_start : m.start()].replace("cac van ban sau day", "")):
+                    zone = (colon + 1, len(sentence))  # "Các văn bản sau đây hết hiệu lực …: a) …; b) …"
                 else:
                     zone = (zone_start, m.start())
                 for ref in _targets(sentence, zone, own):
