@@ -80,8 +80,7 @@ class Settings(BaseSettings):
     restore_diacritics: bool = True
     glossary_file: Path | None = None
 
-    # Validity (rag/legal/validity.py): the administrator's override file wins over extraction.
-    validity_file: Path = Path("data/validity.csv")
+    # Validity (rag/legal/validity.py): validity_file (below) is the administrator's override file.
     # Retrieval keeps only units in force on this date (--in-force) / computes badges for it (--as-of).
     in_force_only: bool = False
     as_of: str | None = Field(None, description="ISO date for validity; today when unset")

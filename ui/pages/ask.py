@@ -73,7 +73,11 @@ def render_answer(message: dict) -> None:
     chosen = citation_chips(answer, key=f"chips-{key}")
     if chosen is not None:
         doc = chosen.unit.document
-        source_panel(chosen, answer, _status_of(doc.doc_number, doc.key, doc.status))
+        status = _status_of(doc.doc_number, doc.key, doc.status)
+        badge = chosen.passage.badge  # validity from the texts (rag.legal.validity): amended / replaced
+        if badge and status == doc.status and badge.symbol in ("🟡", "🔴"):
+            status = badge.label
+        source_panel(chosen, answer, status)
     verification_panel(answer)
     if answer.related:
         with st.expander("Có thể liên quan"):
