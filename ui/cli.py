@@ -151,7 +151,10 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from rag.filters import parse_filters
 
     engine = Engine(settings)
-    passages = engine.search(args.question, top_k=args.top_k, filters=parse_filters(args.filter))
+    try:
+        passages = engine.search(args.question, top_k=args.top_k, filters=parse_filters(args.filter))
+    finally:
+        engine.close()
     if args.json:
         _print_json([passage_json(i + 1, p) for i, p in enumerate(passages)])
     else:
@@ -168,8 +171,11 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from rag.procedures.legal_basis import resolve_basis
 
     engine = Engine(settings)
-    answer = engine.ask(args.question, mode=args.mode)
-    resolved = resolve_basis(answer.procedure.legal_basis, engine.store) if answer.procedure else None
+    try:
+        answer = engine.ask(args.question, mode=args.mode)
+        resolved = resolve_basis(answer.procedure.legal_basis, engine.store) if answer.procedure else None
+    finally:
+        engine.close()
     if args.json:
         _print_json(answer_json(answer, resolved))
         return 0
