@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from rag.answer import AnswerStream, answer_extractive, prepare, stream_llm
@@ -51,10 +52,17 @@ class Engine:
         )
         return retriever
 
-    @cached_property
+    @property
     def validity(self) -> ValidityRegistry:
-        """Validity of the indexed documents (own text + cross-document relations + override file)."""
-        return ValidityRegistry.from_store(self.store, self.settings.validity_file)
+        """Validity of the indexed documents (own text + cross-document relations + override file);
+        rebuilt when the override file changes (the app's Văn bản page edits it)."""
+        path = Path(self.settings.validity_file)
+        stamp = path.stat().st_mtime_ns if path.is_file() else None
+        cached = self.__dict__.get("_validity")
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, ValidityRegistry.from_store(self.store, path))
+            self.__dict__["_validity"] = cached
+        return cached[1]
 
     @cached_property
     def procedures(self) -> ProcedureSearch:
@@ -104,7 +112,7 @@ class Engine:
         """Documents were added, removed or edited through this engine: refresh cached views."""
         if "retriever" in self.__dict__:
             self.retriever.forget_documents()
-        self.__dict__.pop("validity", None)  # rebuilt from the document records on next use
+        self.__dict__.pop("_validity", None)  # rebuilt from the document records on next use
 
     def check(self, text: str) -> list["CheckedCitation"]:
         """Every citation in ``text`` with its verdict (see rag.legal.checker)."""
