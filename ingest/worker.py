@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from ingest.loaders import LoadedFile, LoadLimits, load_file
 from ingest.metadata import document_from
@@ -44,6 +44,7 @@ class ParsedFile:
     warnings: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
     articles: int = 0
+    validity: dict[str, Any] | None = None  # status/dates/relations found in the text (ingest.validity)
 
 
 LIBRARY_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OSError, RuntimeError,
@@ -84,9 +85,13 @@ def parse_loaded(loaded: LoadedFile, options: ParseOptions) -> ParsedFile:
         units = paragraph_units(document, loaded.lines, options.max_chunk_chars, options.chunk_overlap_chars) + [
             u for u in units if u.annex
         ]
+    from ingest.validity import attach_validity
+
+    document, units, validity = attach_validity(loaded, document, units)
     return ParsedFile(
         document=document,
         units=units,
+        validity=validity,
         kind=loaded.kind,
         pages=loaded.pages,
         ocr_pages=loaded.ocr_pages,

@@ -64,23 +64,57 @@ class Settings(BaseSettings):
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
     bm25_avgdl: float = 120.0
-    # Hybrid ranking (issue 4): candidates per encoder, then weighted reciprocal-rank fusion of
-    # each article's best dense and best BM25 unit: weight / (rrf_k + rank).
-    candidate_pool: int = 100
-    dense_weight: float = 1.0
-    sparse_weight: float = 1.0
+    # Hybrid ranking (issue 4): candidates per encoder, then fusion of each article's best dense
+    # and best BM25 unit. "score": weights × (dense cosine min-max normalised, BM25 / best BM25);
+    # "rrf": weight / (rrf_k + rank). Weights tuned on dev (never on heldout).
+    fusion: Literal["score", "rrf"] = "score"
+    candidate_pool: int = 200
+    # Where candidates come from: "auto" = in-process arrays for the embedded index (Qdrant's
+    # local mode scores sparse vectors in Python: seconds per query), Qdrant itself for a server.
+    search_backend: Literal["auto", "memory", "qdrant"] = "auto"
+    dense_weight: float = 0.45
+    sparse_weight: float = 0.55
     rrf_k: float = 60.0
     # Query understanding: restore diacritics of questions typed without them; glossary of
     # abbreviations / colloquial words (None = the shipped rag/data/glossary.tsv).
     restore_diacritics: bool = True
     glossary_file: Path | None = None
 
+    # Validity (rag/legal/validity.py): validity_file (below) is the administrator's override file.
+    # Retrieval keeps only units in force on this date (--in-force) / computes badges for it (--as-of).
+    in_force_only: bool = False
+    as_of: str | None = Field(None, description="ISO date for validity; today when unset")
+    # Places a unit not in force moves down in results (a soft preference; --in-force drops them).
+    validity_demotion: int = 3
+
     # Answering
     answer_mode: Literal["extractive", "llm"] = "extractive"
     max_citations: int = 3
-    # Dense cosine similarity below which the best passage is "not relevant enough".
-    abstain_similarity: float = 0.84
     max_question_chars: int = 2000
+    # Abstention (calibrated by bench/answers.py --calibrate): answer only when the best passages
+    # have dense similarity ≥ abstain_similarity AND similarity + abstain_lexical_weight × lexical
+    # overlap (share of the question's content words found in a top passage) ≥ abstain_score.
+    # Calibrated 2026-11-26 on 50 dev questions + 40 unanswerable ones (docs/benchmarks.md, issue 5).
+    abstain_similarity: float = 0.76
+    abstain_lexical_weight: float = 0.05
+    abstain_score: float = 0.902
+    # Verification of every answer sentence: "remove" (fail-closed) or "flag" ("chưa kiểm chứng").
+    verification_policy: Literal["remove", "flag"] = "remove"
+    verify_min_overlap: float = 0.6
+
+    # Generation (answer_mode = "llm"): a local GGUF via llama-cpp-python, or an OpenAI-compatible
+    # server the agency runs (TTHC_LLM_URL, e.g. http://127.0.0.1:8080/v1).
+    llm_backend: Literal["llama-cpp", "openai"] = "llama-cpp"
+    llm_model_path: Path = Path("models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf")
+    llm_url: str | None = None
+    llm_model: str = ""  # model name sent to the server
+    llm_api_key: str | None = None
+    llm_max_tokens: int = 200
+    llm_context: int = 4096
+    llm_threads: int = Field(default_factory=lambda: os.cpu_count() or 2)
+    llm_passages: int = 3  # numbered passages shown to the model
+    llm_passage_chars: int = 900
+    llm_timeout: float = 120.0
 
     # Procedure checklists: a TTF with Vietnamese glyphs for the PDF export
     pdf_font: Path = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")

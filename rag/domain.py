@@ -24,6 +24,17 @@ class LegalDocument:
     source: str = ""  # file path the document was read from
     content_hash: str = ""  # sha256 of the normalised text
     access: tuple[str, ...] = ()  # access tags, e.g. ("noi-bo",)
+    # Validity (rag/legal/validity.py): effective_date is the start ("effective_from").
+    effective_to: str | None = None  # ISO yyyy-mm-dd, when known
+    amends: tuple[str, ...] = ()  # số hiệu of documents this one amends (sửa đổi, bổ sung)
+    amended_by: tuple[str, ...] = ()
+    replaces: tuple[str, ...] = ()  # documents this one replaces or repeals (thay thế, bãi bỏ)
+    replaced_by: tuple[str, ...] = ()
+    guides: tuple[str, ...] = ()  # documents this one details or guides (quy định chi tiết, hướng dẫn)
+
+    @property
+    def effective_from(self) -> str | None:
+        return self.effective_date
 
     @property
     def label(self) -> str:
@@ -105,6 +116,22 @@ class LegalUnit:
 
 
 @dataclass(frozen=True)
+class Badge:
+    """Validity of a cited unit for a date: 🟢 in force, 🟡 amended, 🔴 not in force, ⚪ unknown."""
+
+    status: str  # còn hiệu lực | hết hiệu lực | hết hiệu lực một phần | chưa có hiệu lực | không rõ
+    symbol: str
+    label: str  # Vietnamese, e.g. "Đã được sửa đổi, bổ sung bởi 02/2016/TT-TTCP"
+    amended_by: tuple[str, ...] = ()
+    as_of: str = ""
+    in_force: bool | None = None  # None when unknown
+
+    @property
+    def text(self) -> str:
+        return f"{self.symbol} {self.label}"
+
+
+@dataclass(frozen=True)
 class Passage:
     """A retrieved unit with its retrieval score (and dense similarity when known)."""
 
@@ -112,6 +139,7 @@ class Passage:
     score: float
     similarity: float | None = None
     unit_id: str = ""
+    badge: Badge | None = None  # validity, filled by rag.legal.validity
 
 
 @dataclass(frozen=True)
@@ -237,6 +265,24 @@ class Procedure:
 
 
 @dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of an answer with its verification result.
+
+    ``status``: "verified"; "unverified" (shown flagged "chưa kiểm chứng"); "removed" (not shown,
+    kept for audit). ``spans``: (n, start, end) character spans in citation n's unit text that
+    support the sentence, for highlighting.
+    """
+
+    text: str
+    citations: tuple[int, ...] = ()
+    status: str = "verified"
+    reasons: tuple[str, ...] = ()
+    overlap: float = 1.0
+    spans: tuple[tuple[int, int, int], ...] = ()
+    kind: str = "claim"  # "lead" (extractive answer line), "quote" (verbatim clause), "claim" (generated)
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     text: str
@@ -245,3 +291,17 @@ class Answer:
     warnings: tuple[str, ...] = ()
     related: tuple[Passage, ...] = field(default=())  # shown as "có thể liên quan" on abstention
     procedure: Procedure | None = None  # the matching procedure card, shown above the answer
+    sentences: tuple[AnswerSentence, ...] = ()  # per-sentence verification (removed ones included)
+    mode: str = "extractive"  # "extractive" or "llm"
+    query: str = ""  # the retrieval query (a follow-up question rewritten with its context)
+    model: str = ""  # generator name in llm mode
+
+    @property
+    def displayed_sentences(self) -> tuple[AnswerSentence, ...]:
+        return tuple(s for s in self.sentences if s.status != "removed")
+
+    @property
+    def verified(self) -> bool:
+        """True when every displayed sentence passed verification."""
+        return all(s.status == "verified" for s in self.displayed_sentences)
+

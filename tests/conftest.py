@@ -47,6 +47,12 @@ def slice_index(tmp_path_factory) -> Path:
     from ui.cli import main
 
     index = tmp_path_factory.mktemp("slice") / "index"
+    prebuilt = os.environ.get("TTHC_TEST_SLICE_INDEX")  # developer shortcut: copy a slice index built before
+    if prebuilt:
+        import shutil
+
+        shutil.copytree(prebuilt, index, ignore=shutil.ignore_patterns(".lock"))
+        return index
     assert main(["--index", str(index), "ingest", *map(str, SLICE)]) == 0
     return index
 

@@ -30,6 +30,7 @@ st.set_page_config(
 PAGES = [
     st.Page("pages/ask.py", title="Hỏi đáp", icon=":material/forum:", url_path="hoi-dap", default=True),
     st.Page("pages/procedures.py", title="Thủ tục", icon=":material/assignment:", url_path="thu-tuc"),
+    st.Page("pages/checker.py", title="Kiểm tra trích dẫn", icon=":material/fact_check:", url_path="kiem-tra-trich-dan"),
 ]
 # Administration pages (admins only).
 ADMIN_PAGES = [

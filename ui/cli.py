@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from rag.config import Settings, load_settings
-from rag.domain import Answer, Passage
+from rag.domain import Answer, Badge, Passage
 from rag.engine import Engine
 from rag.errors import InputError, TthcError
 
@@ -42,7 +42,15 @@ def passage_json(rank: int, p: Passage) -> dict[str, Any]:
         "text": u.text,
         "source": u.document.source,
         "page": u.page_start,
+        **badge_json(p.badge, u.document.status),
     }
+
+
+def badge_json(badge: Badge | None, fallback_status: str) -> dict[str, Any]:
+    """Validity of a cited unit: ``status`` (one of the five), ``badge`` (🟢🟡🔴⚪), label, amending docs."""
+    if badge is None:
+        return {"status": fallback_status, "badge": "⚪", "validity": "Không rõ hiệu lực", "amended_by": []}
+    return {"status": badge.status, "badge": badge.symbol, "validity": badge.label, "amended_by": list(badge.amended_by)}
 
 
 def answer_json(a: Answer, resolved: list[Any] | None = None) -> dict[str, Any]:
@@ -63,12 +71,28 @@ def answer_json(a: Answer, resolved: list[Any] | None = None) -> dict[str, Any]:
                 "text": c.unit.text,
                 "source": c.unit.document.source,
                 "page": c.unit.page_start,
-                "status": c.unit.document.status,
+                **badge_json(c.passage.badge, c.unit.document.status),
             }
             for c in a.citations
         ],
         "related": [passage_json(i + 1, p) for i, p in enumerate(a.related)],
         "warnings": list(a.warnings),
+        "mode": a.mode,
+        "model": a.model or None,
+        "query": a.query,
+        "verified": a.verified and not a.abstained,
+        "sentences": [
+            {
+                "text": s.text,
+                "kind": s.kind,
+                "citations": list(s.citations),
+                "status": s.status,
+                "reasons": list(s.reasons),
+                "overlap": s.overlap,
+                "spans": [{"n": n, "start": a0, "end": b0} for n, a0, b0 in s.spans],
+            }
+            for s in a.sentences
+        ],
     }
 
 
@@ -146,7 +170,10 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from rag.filters import parse_filters
 
     engine = Engine(settings)
-    passages = engine.search(args.question, top_k=args.top_k, filters=parse_filters(args.filter))
+    try:
+        passages = engine.search(args.question, top_k=args.top_k, filters=parse_filters(args.filter))
+    finally:
+        engine.close()
     if args.json:
         _print_json([passage_json(i + 1, p) for i, p in enumerate(passages)])
     else:
@@ -154,7 +181,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
             print("Không tìm thấy đoạn văn bản nào phù hợp / no matching passages")
         for i, p in enumerate(passages, start=1):
             snippet = p.unit.text.replace("\n", " ")[:160]
-            print(f"{i}. [{p.score:.4f}] {p.unit.citation}\n   {snippet}")
+            badge = f" {p.badge.text}" if p.badge else ""
+            print(f"{i}. [{p.score:.4f}] {p.unit.citation}{badge}\n   {snippet}")
     return 0
 
 
@@ -162,8 +190,11 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from rag.procedures.legal_basis import resolve_basis
 
     engine = Engine(settings)
-    answer = engine.ask(args.question)
-    resolved = resolve_basis(answer.procedure.legal_basis, engine.store) if answer.procedure else None
+    try:
+        answer = engine.ask(args.question, mode=args.mode)
+        resolved = resolve_basis(answer.procedure.legal_basis, engine.store) if answer.procedure else None
+    finally:
+        engine.close()
     if args.json:
         _print_json(answer_json(answer, resolved))
         return 0
@@ -174,11 +205,14 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print(card_text(answer.procedure, resolved))
         print()
     print(answer.text)
+    for w in answer.warnings:
+        print(f"! {w}")
     if answer.citations:
         print("\nTrích dẫn / citations:")
         for c in answer.citations:
             page = f", trang {c.unit.page_start}" if c.unit.page_start else ""
-            print(f"[{c.n}] {c.unit.citation}{page} — {c.unit.document.source}")
+            badge = f" {c.passage.badge.text}" if c.passage.badge else ""
+            print(f"[{c.n}] {c.unit.citation}{page}{badge} — {c.unit.document.source}")
     if answer.related:
         print("\nCó thể liên quan / possibly related:")
         for p in answer.related:
@@ -286,6 +320,74 @@ def cmd_procedure(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_validity(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.legal.validity import RELATION_KINDS
+
+    engine = Engine(settings)
+    try:
+        registry = engine.validity
+        record = registry.find(args.doc)
+        if record is None:
+            raise TthcError(
+                f"Không tìm thấy văn bản '{args.doc}' trong chỉ mục (nhập số hiệu, ví dụ 23/2015/NĐ-CP, hoặc tên) / "
+                "document not in the index"
+            )
+        data = registry.record(str(record["key"]), settings.as_of).as_dict()
+    finally:
+        engine.close()
+    if args.json:
+        _print_json(data)
+        return 0
+    src = data["sources"]
+    print(f"{data['label']} (tính đến ngày / as of {data['as_of']})")
+    print(f"  Tình trạng / status: {data['status']}  ← {src.get('status') or '—'}")
+    print(f"  Hiệu lực từ / effective from: {data['effective_from'] or '—'}  ← {src.get('effective_from') or '—'}")
+    print(f"  Hết hiệu lực / effective to: {data['effective_to'] or '—'}  ← {src.get('effective_to') or '—'}")
+    names = {"amends": "Sửa đổi", "amended_by": "Được sửa đổi bởi", "replaces": "Thay thế / bãi bỏ",
+             "replaced_by": "Bị thay thế bởi", "guides": "Hướng dẫn"}
+    for kind in RELATION_KINDS:
+        for rel in data[kind]:
+            articles = f" (Điều {', '.join(rel['articles'])})" if rel["articles"] else ""
+            when = f", từ {rel['date']}" if rel["date"] else ""
+            print(f"  {names[kind]} / {kind}: {rel['doc']}{articles}{when}  ← {rel['source']}")
+    if data["note"]:
+        print(f"  Ghi chú / note: {data['note']}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        path = Path(args.file)
+        if not path.is_file():
+            raise TthcError(f"Không tìm thấy tệp {args.file} / file not found")
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise TthcError(f"{args.file}: không phải UTF-8 / not valid UTF-8") from exc
+    engine = Engine(settings)
+    try:
+        results = engine.check(text)
+    finally:
+        engine.close()
+    if not results:
+        sys.stderr.write("tthc: không tìm thấy trích dẫn nào (Điều … + số hiệu/tên văn bản) / no citations found\n")
+    if args.summary:
+        for r in results:
+            badge = f" {r.badge.symbol}" if r.badge else ""
+            print(f"[{r.verdict}]{badge} {r.text}: {r.evidence}" + (f" → {r.suggestion}" if r.suggestion else ""))
+    else:
+        _print_json([r.as_dict() for r in results])
+    return 0
+
+
+def _validity_flags(p: argparse.ArgumentParser, filter_flag: bool = True) -> None:
+    if filter_flag:
+        p.add_argument("--in-force", action="store_true", help="chỉ văn bản còn hiệu lực / only units in force")
+    p.add_argument("--as-of", help="tính hiệu lực tại ngày YYYY-MM-DD / validity as of a date")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tthc", description="Trợ lý thủ tục hành chính có trích dẫn / TTHC assistant")
     parser.add_argument("--index", help="thư mục chỉ mục / index folder (TTHC_INDEX_DIR)")
@@ -317,11 +419,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=int, default=5)
     p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE", help=filter_help)
     p.add_argument("--json", action="store_true")
+    _validity_flags(p)
     p.set_defaults(func=cmd_search)
 
     p = add("ask", "hỏi đáp có trích dẫn / answer with citations")
     p.add_argument("question")
+    p.add_argument(
+        "--mode", choices=["extractive", "llm"], help="trích nguyên văn hoặc mô hình ngôn ngữ / answer mode"
+    )
     p.add_argument("--json", action="store_true")
+    _validity_flags(p)
     p.set_defaults(func=cmd_ask)
 
     p = add("eval", "đánh giá truy hồi / retrieval evaluation")
@@ -351,7 +458,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("code", help="mã thủ tục, mã hiệu quy trình hoặc khóa / code or key")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_procedure)
+
+    p = add("check", "kiểm tra trích dẫn / check the legal citations of a text (FILE or - for stdin)")
+    p.add_argument("file")
+    p.add_argument("--summary", action="store_true", help="một dòng mỗi trích dẫn / one line per citation")
+    _validity_flags(p, filter_flag=False)
+    p.set_defaults(func=cmd_check)
+
+    p = add("validity", "hiệu lực của văn bản / validity of a document and where each field came from")
+    p.add_argument("doc", help="số hiệu, khóa hoặc tên / doc number, key or name")
+    p.add_argument("--json", action="store_true")
+    _validity_flags(p, filter_flag=False)
+    p.set_defaults(func=cmd_validity)
     return parser
+
+
+def _as_of(value: str | None) -> str | None:
+    from rag.legal.validity import parse_date
+
+    if value is None:
+        return None
+    parsed = parse_date(value)
+    if not parsed:
+        raise TthcError(f"Ngày '{value}' không hợp lệ: dùng YYYY-MM-DD / invalid date (use YYYY-MM-DD)")
+    return parsed
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -365,7 +495,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "top_k", 1) is not None and getattr(args, "top_k", 1) < 1:
         parser.error("--top-k phải ≥ 1 / must be >= 1")
     try:
-        settings = load_settings(index_dir=args.sub_index or args.index)
+        settings = load_settings(
+            index_dir=args.sub_index or args.index,
+            as_of=_as_of(getattr(args, "as_of", None)),
+            in_force_only=getattr(args, "in_force", None) or None,
+        )
         return args.func(args, settings)
     except TthcError as exc:
         sys.stderr.write(f"tthc: {exc}\n")

@@ -116,7 +116,7 @@ def test_ask_open_citation_see_highlight_desktop_and_phone(app_url, browser):
     ask_and_open_first_citation(page, QUESTION, "[1] Khoản 1 Điều 15 · 60/2014/QH13")
     assert any("60 ngày" in text for text in highlighted(page))
     page.get_by_text("60/2014/QH13 › Chương II › Mục 1 › Điều 15 › Khoản 1").wait_for(timeout=10_000)
-    page.get_by_text("Chưa rõ hiệu lực").first.wait_for(timeout=10_000)
+    page.get_by_text("Còn hiệu lực").first.wait_for(timeout=10_000)  # from "Luật này có hiệu lực … 01/01/2016"
     shot(page, "hoi-dap.png")
     page.close()
 

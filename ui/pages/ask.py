@@ -12,6 +12,7 @@ from rag.filters import NOT_IN_FORCE_STATUSES, SearchFilters
 from rag.errors import TthcError
 from rag.feedback import Feedback, add_feedback
 from rag.overrides import read_overrides
+from ui.answering import ask_streaming, conversation_history, mode_switch, verification_panel
 from ui.components.access import current_user, is_admin
 from ui.components.citation import citation_chips, escape_markdown, source_panel
 from ui.components.status import badge_text, index_state, show_index_problem
@@ -72,7 +73,12 @@ def render_answer(message: dict) -> None:
     chosen = citation_chips(answer, key=f"chips-{key}")
     if chosen is not None:
         doc = chosen.unit.document
-        source_panel(chosen, answer, _status_of(doc.doc_number, doc.key, doc.status))
+        status = _status_of(doc.doc_number, doc.key, doc.status)
+        badge = chosen.passage.badge  # validity from the texts (rag.legal.validity): amended / replaced
+        if badge and status == doc.status and badge.symbol in ("🟡", "🔴"):
+            status = badge.label
+        source_panel(chosen, answer, status)
+    verification_panel(answer)
     if answer.related:
         with st.expander("Có thể liên quan"):
             for p in answer.related:
@@ -174,8 +180,8 @@ def ask(question: str, filters: SearchFilters) -> None:
         st.text(question)
     with st.chat_message("assistant"):
         try:
-            with st.spinner("Đang tìm căn cứ…"):
-                answer = get_engine().ask(question, filters=filters)
+            history = conversation_history(st.session_state.messages)
+            answer = ask_streaming(get_engine(), question, mode, history, filters=filters)
         except TthcError as exc:
             st.error(str(exc))
             return
@@ -197,6 +203,7 @@ if state.kind != "ready":
     st.stop()
 
 filters = sidebar_filters()
+mode = mode_switch(get_settings())
 if filters:
     st.caption("🔎 Đang áp dụng bộ lọc ở thanh bên.")
 

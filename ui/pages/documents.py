@@ -70,10 +70,10 @@ def ingest_uploads(files) -> list[dict]:
                     out.append({"file": upload.name, "status": "failed", "doc": "", "units": 0, "reason": str(exc)})
                     continue
                 with engine_lock():
-                    result = ingestor.ingest_file(path)
-                    record_results(settings, [result])
+                    results = ingestor.ingest_path(path)  # one per document (a JSONL may hold many)
+                    record_results(settings, results)
                     get_engine().index_changed()
-                out.append(
+                out.extend(
                     {
                         "file": upload.name,
                         "status": result.status,
@@ -81,6 +81,7 @@ def ingest_uploads(files) -> list[dict]:
                         "units": result.units,
                         "reason": result.reason,
                     }
+                    for result in results
                 )
         bar.progress(1.0, text="Đã nạp xong.")
     except TthcError as exc:
