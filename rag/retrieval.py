@@ -178,6 +178,8 @@ class Retriever:
         """Drop what was cached about the indexed documents (call after ingest/remove/edits)."""
         self._records = None
         self._restorer = None
+        self._resolver = None
+        self._index = None  # in-process search arrays are rebuilt for the new document set
 
     def document_records(self) -> list[dict]:
         if self._records is None:
