@@ -22,6 +22,7 @@ from ingest.procedures import PROCEDURE_SUFFIXES, ProcedureIngestor, sniff_proce
 from ingest.phapdien_jsonl import is_phapdien_jsonl, iter_records
 from ingest.structure import build_units, parse_articles
 from ingest.validity import attach_validity
+from rag.access import folder_tags
 from rag.config import Settings
 from rag.domain import LegalDocument, LegalUnit
 from rag.embeddings import Embedder
@@ -87,7 +88,8 @@ def embedding_text(unit: LegalUnit) -> str:
 
 
 def parse_file(loaded: LoadedFile, settings: Settings) -> tuple[LegalDocument, list[LegalUnit]]:
-    document = document_from(loaded.path, loaded.header, loaded.text)
+    tags = folder_tags(loaded.path.resolve(), settings.access_folders)  # e.g. .../noi-bo/x.pdf → noi-bo
+    document = document_from(loaded.path, loaded.header, loaded.text, extra_access=tags)
     articles = parse_articles(loaded.lines)
     units = build_units(document, articles, settings.max_chunk_chars, settings.chunk_overlap_chars)
     if not units:

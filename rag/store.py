@@ -123,11 +123,32 @@ def unit_from_payload(p: dict[str, Any]) -> LegalUnit:
 class UnitStore:
     """Units and document records in Qdrant."""
 
-    def __init__(self, client: VectorClient, collection: str = "tthc_units", layout: CollectionLayout | None = None):
+    def __init__(
+        self,
+        client: VectorClient,
+        collection: str = "tthc_units",
+        layout: CollectionLayout | None = None,
+        access: tuple[str, ...] | None = None,
+    ):
         self.client = client
         self.units = collection
         self.documents = f"{collection}_documents"
         self.layout = layout or CollectionLayout()
+        # Access tags this view may read (None: all). Applied inside every unit and document query.
+        self.access = access
+
+    def restricted(self, access: tuple[str, ...] | None) -> "UnitStore":
+        """A view of the same collections that only ever returns documents ``access`` allows."""
+        return UnitStore(self.client, self.units, self.layout, access)
+
+    def access_filter(self, flt: models.Filter | None = None) -> models.Filter | None:
+        """``flt`` plus the access rule: every access tag of a unit must be allowed."""
+        if self.access is None:
+            return flt
+        rule = models.FieldCondition(key="access", match=models.MatchExcept(**{"except": list(self.access)}))
+        if flt is None:
+            return models.Filter(must_not=[rule])
+        return models.Filter(must=[flt], must_not=[rule])
 
     # -- collections -------------------------------------------------------------------
     def exists(self) -> bool:
@@ -217,13 +238,16 @@ class UnitStore:
     # -- reads -------------------------------------------------------------------------
     def document_record(self, doc_key: str) -> dict[str, Any] | None:
         found = self.client.retrieve(self.documents, [document_id(doc_key)], with_payload=True)
-        return dict(found[0].payload or {}) if found else None
+        record = dict(found[0].payload or {}) if found else None
+        if record and self.access is not None and not set(record.get("access") or ()) <= set(self.access):
+            return None
+        return record
 
     def document_records(self) -> list[dict[str, Any]]:
         if not self.client.collection_exists(self.documents):
             return []
         out = []
-        for record in self._scroll(self.documents):
+        for record in self._scroll(self.documents, self.access_filter()):
             if not (record.payload or {}).get("meta"):
                 out.append(dict(record.payload or {}))
         return out
@@ -237,7 +261,7 @@ class UnitStore:
         flt = _match("doc_key", doc_key)
         if article is not None:
             flt.must.append(models.FieldCondition(key="article", match=models.MatchValue(value=article)))
-        return [unit_from_payload(r.payload or {}) for r in self._scroll(self.units, flt)]
+        return [unit_from_payload(r.payload or {}) for r in self._scroll(self.units, self.access_filter(flt))]
 
     def hybrid_query(
         self,
@@ -248,6 +272,7 @@ class UnitStore:
         query_filter: models.Filter | None = None,
     ) -> list[Passage]:
         """Dense + BM25 prefetch fused by RRF in one ``query_points`` call."""
+        query_filter = self.access_filter(query_filter)
         prefetch = [
             models.Prefetch(
                 query=dense.tolist(),
@@ -294,6 +319,7 @@ class UnitStore:
         while True:
             records, offset = self.client.scroll(
                 self.units,
+                scroll_filter=self.access_filter(),
                 limit=1024,
                 offset=offset,
                 with_payload=models.PayloadSelectorInclude(include=["doc_key", "article"]),
@@ -317,11 +343,15 @@ class UnitStore:
         if not unit_ids:
             return {}
         records = self.client.retrieve(self.units, list(unit_ids), with_payload=True, with_vectors=False)
-        return {str(r.id): unit_from_payload(r.payload or {}) for r in records}
+        return {str(r.id): unit_from_payload(r.payload or {}) for r in records if self._readable(r.payload)}
+
+    def _readable(self, payload: dict[str, Any] | None) -> bool:
+        """Whether this view may read a point fetched by id (ids bypass the query filter)."""
+        return self.access is None or set((payload or {}).get("access") or ()) <= set(self.access)
 
     def iter_units(self) -> Iterator[LegalUnit]:
         """Every unit in the index (payload only), in storage order."""
-        for record in self._scroll(self.units):
+        for record in self._scroll(self.units, self.access_filter()):
             yield unit_from_payload(record.payload or {})
 
     def search_units(
@@ -337,7 +367,7 @@ class UnitStore:
         Dense hits carry the cosine similarity; sparse hits carry the BM25 score and no
         similarity (see ``similarities``).
         """
-        flt = payload_filter(filters)
+        flt = self.access_filter(payload_filter(filters))
         requests, kinds = [], []
         if dense is not None and dense_limit > 0:
             requests.append(
@@ -386,7 +416,7 @@ class UnitStore:
         flt = _match("doc_key", doc_key)
         flt.must.append(models.FieldCondition(key="article", match=models.MatchValue(value=article)))
         out = []
-        for r in self._scroll(self.units, flt):
+        for r in self._scroll(self.units, self.access_filter(flt)):
             unit = unit_from_payload(r.payload or {})
             if clause is None or unit.clause == clause:
                 out.append(Passage(unit=unit, score=0.0, unit_id=str(r.id)))
