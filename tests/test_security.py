@@ -10,7 +10,7 @@ import pytest
 
 from rag.errors import ConfigError
 from rag.privacy import check_outbound
-from tests.conftest import INJECTION, SLICE, write_security_docs
+from tests.conftest import INJECTION, write_security_docs
 from ui.cli import main
 
 
@@ -119,11 +119,11 @@ def test_ingest_and_ask_with_all_outbound_sockets_blocked(outbound_blocked, tmp_
     monkeypatch.setenv("TTHC_AUDIT_DB", str(tmp_path / "audit.db"))
     docs = write_security_docs(tmp_path / "docs")
     index = tmp_path / "index"
-    assert main(["--index", str(index), "ingest", str(SLICE[0]), *map(str, docs.values()), "--json"]) == 0
+    assert main(["--index", str(index), "ingest", *map(str, docs.values()), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["failed"] == 0
-    question = "Anh Nguyễn Văn An, CCCD 001090012345: thời hạn đăng ký khai sinh cho con là bao lâu?"
+    question = "Anh Nguyễn Văn An, CCCD 001090012345: lệ phí cấp bản sao trích lục hộ tịch tại xã Tân Lập?"
     data = ask_json(capsys, index, question)
-    assert data["citations"][0]["article"] == "Điều 15" and data["redactions"]
+    assert data["citations"][0]["doc"] == "55/2026/QĐ-UBND" and data["redactions"]
     assert main(["--index", str(index), "audit", "verify"]) == 0
     assert outbound_blocked == [], outbound_blocked
     # The guard itself works: a real outbound attempt is caught.

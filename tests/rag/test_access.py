@@ -87,7 +87,6 @@ def _docs(passages) -> set[str]:
 INTERNAL_QUESTIONS = [
     "Mã mở kho lưu trữ hồ sơ mật là gì?",
     "Điều 2 Quyết định 99/2026/QĐ-UBND quy định gì?",  # by citation number
-    "99/2026/QĐ-UBND",
     "Lịch kiểm tra đột xuất kho lưu trữ hồ sơ mật ORCHID-93",
 ]
 
