@@ -247,7 +247,7 @@ class UnitStore:
         if not self.client.collection_exists(self.documents):
             return []
         out = []
-        for record in self._scroll(self.documents, self.access_filter()):
+        for record in self._scroll(self.documents):
             if not (record.payload or {}).get("meta"):
                 out.append(dict(record.payload or {}))
         return out
@@ -255,13 +255,13 @@ class UnitStore:
     def unit_count(self) -> int:
         if not self.exists():
             return 0
-        return self.client.count(self.units, exact=True).count
+        return self.client.count(self.units, count_filter=self.access_filter(), exact=True).count
 
     def units_of(self, doc_key: str, article: str | None = None) -> list[LegalUnit]:
         flt = _match("doc_key", doc_key)
         if article is not None:
             flt.must.append(models.FieldCondition(key="article", match=models.MatchValue(value=article)))
-        return [unit_from_payload(r.payload or {}) for r in self._scroll(self.units, self.access_filter(flt))]
+        return [unit_from_payload(r.payload or {}) for r in self._scroll(self.units, flt)]
 
     def hybrid_query(
         self,
@@ -403,9 +403,13 @@ class UnitStore:
         """Cosine similarity of the query vector to the stored vectors of the given units."""
         if not unit_ids:
             return {}
-        records = self.client.retrieve(self.units, list(unit_ids), with_payload=False, with_vectors=[DENSE])
+        records = self.client.retrieve(
+            self.units, list(unit_ids), with_payload=self.access is not None, with_vectors=[DENSE]
+        )
         out = {}
         for r in records:
+            if self.access is not None and not set((r.payload or {}).get("access") or ()) <= set(self.access):
+                continue
             vec = r.vector.get(DENSE) if isinstance(r.vector, dict) else None
             if vec is not None:
                 out[str(r.id)] = float(np.dot(np.asarray(vec, dtype=np.float32), dense))
@@ -424,6 +428,8 @@ class UnitStore:
         return out
 
     def _scroll(self, collection: str, flt: models.Filter | None = None) -> Iterator[models.Record]:
+        """Every record of a collection matching ``flt`` and this view's access rule."""
+        flt = self.access_filter(flt)
         offset = None
         while True:
             records, offset = self.client.scroll(
