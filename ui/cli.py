@@ -318,6 +318,9 @@ def cmd_procedure(args: argparse.Namespace, settings: Settings) -> int:
         _print_json(card_json(card, resolved))
     else:
         print(card_text(card, resolved))
+    return 0
+
+
 def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
     from rag.audit import AuditLog, parse_since
 

@@ -134,3 +134,13 @@ def test_audit_commands_explain_missing_log_and_bad_date(tmp_path, monkeypatch, 
     assert main(["audit", "export", "--since", "31-31-2026"]) == 1
     err = capsys.readouterr().err
     assert "Ngày không hợp lệ" in err and err.count("\n") == 1
+
+
+def test_no_answer_without_an_audit_record(index_env, tmp_path, monkeypatch, capsys):
+    """Fail closed: when the audit log cannot be written, the answer is not given."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("TTHC_AUDIT_DB", str(blocker / "audit.db"))
+    assert main(["ask", "Thời hạn đăng ký khai sinh cho con là bao lâu?", "--json"]) == 1
+    out = capsys.readouterr()
+    assert out.out == "" and "nhật ký kiểm toán" in out.err and out.err.count("\n") == 1

@@ -113,3 +113,30 @@ def test_require_role_guards_admin_pages(role, allowed):
     assert not at.exception
     assert bool(at.markdown and "Xin chào lan" in at.markdown[0].value) is allowed
     assert bool(at.error) is not allowed
+
+
+def _audit_page():
+    from rag.config import load_settings
+    from ui.components.audit_trail import render_audit_trail
+
+    render_audit_trail(load_settings())
+
+
+def test_audit_trail_view_shows_chain_state(tmp_path, monkeypatch):
+    import sqlite3
+
+    from rag.audit import AuditLog, AuditRecord
+
+    db = tmp_path / "audit.db"
+    monkeypatch.setenv("TTHC_AUDIT_DB", str(db))
+    log = AuditLog(db)
+    for i in range(3):
+        log.append(AuditRecord(user=f"u{i}", role="clerk", question=f"câu hỏi {i} của [HỌ TÊN]", mode="extractive"))
+    at = AppTest.from_function(_audit_page).run()
+    assert not at.exception
+    assert "toàn vẹn: 3 bản ghi" in at.success[0].value
+    assert len(at.dataframe[0].value) == 3
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE audit SET question = 'sửa' WHERE id = 2")
+    at = AppTest.from_function(_audit_page).run()
+    assert "đã bị thay đổi" in at.error[0].value
