@@ -72,5 +72,5 @@ def feedback_section() -> None:
     st.caption(f"Hiển thị {len(shown)}/{len(rows)} đánh giá. Tệp: `{settings.feedback_file}`")
 
 
-render_audit_trail(settings)
 feedback_section()
+render_audit_trail(settings)
