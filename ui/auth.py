@@ -67,14 +67,12 @@ def sign_out(settings: Settings) -> None:
 def login_gate(settings: Settings) -> User:
     """The signed-in user; shows the sign-in screen and stops the run until there is one."""
     mode = auth_mode(settings)
-    if mode == "none":
-        user = current_user()
-        if user is None:
-            import getpass
+    if mode == "none":  # single-user: the operator; a role already chosen in the session is kept
+        import getpass
 
-            user = User(f"local:{getpass.getuser()}", settings.default_role)
-            sign_in(user)
-        return user
+        st.session_state.setdefault(USER_KEY, f"local:{getpass.getuser()}")
+        st.session_state.setdefault(ROLE_KEY, settings.default_role)
+        return current_user()
     if mode == "oidc":
         return _oidc_gate(settings)
     user = current_user()
