@@ -268,6 +268,9 @@ class AnswerSentence:
     overlap: float = 1.0
     spans: tuple[tuple[int, int, int], ...] = ()
     kind: str = "claim"  # "lead" (extractive answer line), "quote" (verbatim clause), "claim" (generated)
+
+
+@dataclass(frozen=True)
 class Redaction:
     """Personal data taken out of a question before anything else saw it (no original value kept)."""
 

@@ -351,7 +351,7 @@ class UnitStore:
 
     def iter_units(self) -> Iterator[LegalUnit]:
         """Every unit in the index (payload only), in storage order."""
-        for record in self._scroll(self.units, self.access_filter()):
+        for record in self._scroll(self.units):
             yield unit_from_payload(record.payload or {})
 
     def search_units(
@@ -420,7 +420,7 @@ class UnitStore:
         flt = _match("doc_key", doc_key)
         flt.must.append(models.FieldCondition(key="article", match=models.MatchValue(value=article)))
         out = []
-        for r in self._scroll(self.units, self.access_filter(flt)):
+        for r in self._scroll(self.units, flt):
             unit = unit_from_payload(r.payload or {})
             if clause is None or unit.clause == clause:
                 out.append(Passage(unit=unit, score=0.0, unit_id=str(r.id)))

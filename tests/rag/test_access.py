@@ -118,3 +118,23 @@ def test_restricted_store_hides_internal_units_and_records(engine):
     assert "99-2026-QĐ-UBND" not in {r["key"] for r in clerk_store.document_records()}
     assert len(engine.store.restricted(("noi-bo",)).units_of("99-2026-QĐ-UBND")) == 2
     assert len(engine.store.units_of("99-2026-QĐ-UBND")) == 2
+
+
+@pytest.mark.parametrize("backend", ["memory", "qdrant"])
+def test_clerk_restriction_holds_on_both_search_paths(engine, backend):
+    """In-process search arrays (the embedded default) and Qdrant queries both apply the access
+    rule before top-k: a clerk's results contain no internal unit, a leader's do."""
+    from rag.retrieval import Retriever
+
+    settings = engine.settings.model_copy(update={"search_backend": backend})
+    full = Retriever(engine.store, engine.embedder, settings)
+    clerk = Retriever(engine.store.restricted(allowed_tags("clerk", ROLE_ACCESS)), engine.embedder, settings)
+    clerk.shared = full
+    if backend == "memory":  # the clerk's view searches the shared arrays, masked
+        assert clerk.unit_index() is full.unit_index() is not None
+    else:
+        assert clerk.unit_index() is None
+    for question in INTERNAL_QUESTIONS:
+        passages = clerk.search(question, top_k=50)
+        assert passages and all(not p.unit.document.access for p in passages), _docs(passages)
+        assert any(p.unit.document.access for p in full.search(question, top_k=50))
