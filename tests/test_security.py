@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 import socket
 
 import pytest
@@ -27,9 +28,9 @@ def test_injection_in_a_document_is_quoted_as_data(secure_index, capsys):
     assert "8.000 đồng" in data["answer"]
     # The payload appears only inside the verbatim quote of the cited clause, never as an instruction
     # the answer followed: citations are still given and the structure is the normal one.
-    assert data["answer"].startswith(f"Theo {first['citation']} [1]:")
-    quoted = data["answer"].split("«", 1)[1].split("»", 1)[0]
-    assert INJECTION in quoted and data["answer"].count(INJECTION) == 1
+    assert f"Theo {first['citation']} [1]:" in data["answer"]
+    quotes = re.findall(r"«(.*?)»", data["answer"], re.S)
+    assert any(INJECTION in q for q in quotes) and data["answer"].count(INJECTION) == 1
     assert all(c["text"] in data["answer"] for c in data["citations"])
 
 
