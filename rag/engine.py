@@ -188,12 +188,15 @@ class Engine:
         self._retrievers.clear()  # restricted views are rebuilt (sharing the refreshed arrays)
         self.__dict__.pop("_validity", None)  # rebuilt from the document records on next use
 
-    def check(self, text: str) -> list["CheckedCitation"]:
-        """Every citation in ``text`` with its verdict (see rag.legal.checker)."""
+    def check(self, text: str, user: User | None = None, as_of: str | None = None) -> list["CheckedCitation"]:
+        """Every citation in ``text`` with its verdict (see rag.legal.checker), within ``user``'s access:
+        a document the role may not read is never quoted as evidence."""
         from rag.legal.checker import CitationChecker
 
+        retriever = self.retriever_for(user)
         checker = CitationChecker(
-            self.store, self.validity, search=lambda q, k: self.retriever.search(q, k), as_of=self.settings.as_of
+            retriever.store, self.validity, search=lambda q, k: retriever.search(q, k),
+            as_of=as_of or self.settings.as_of,
         )
         return checker.check(text)
 

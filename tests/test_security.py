@@ -140,3 +140,15 @@ def test_remote_llm_url_needs_explicit_permission(caplog):
     assert check_outbound("http://10.0.0.5:8080/v1", "http://192.168.1.9:6333", allow_remote_llm=False) == []
     warnings = check_outbound("https://api.example.com/v1", "https://qdrant.example.com", allow_remote_llm=True)
     assert len(warnings) == 2 and "api.example.com" in warnings[0]
+
+
+def test_checker_never_quotes_an_internal_document_to_a_clerk(secure_index, capsys, tmp_path):
+    """The citation checker respects access like search: no internal text as evidence for a clerk."""
+    pasted = tmp_path / "pasted.txt"
+    pasted.write_text("Theo Điều 2 Quyết định 99/2026/QĐ-UBND, mã mở kho lưu trữ hồ sơ mật là KIWI-4471.", encoding="utf-8")
+    assert main(["--index", str(secure_index), "check", str(pasted), "--role", "clerk"]) == 0
+    clerk = capsys.readouterr().out
+    assert "KIWI-4471" not in clerk.replace("mã mở kho lưu trữ hồ sơ mật là KIWI-4471", "")
+    assert main(["--index", str(secure_index), "check", str(pasted)]) == 0  # the operator (admin) may see it
+    admin = json.loads(capsys.readouterr().out)
+    assert admin[0]["doc"] == "99/2026/QĐ-UBND" and "KIWI-4471" in admin[0]["evidence"] + admin[0].get("cited_text", "")

@@ -423,7 +423,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
             raise TthcError(f"{args.file}: không phải UTF-8 / not valid UTF-8") from exc
     engine = Engine(settings)
     try:
-        results = engine.check(text)
+        results = engine.check(text, user=_cli_user(args, engine))
     finally:
         engine.close()
     if not results:
@@ -515,6 +515,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("check", "kiểm tra trích dẫn / check the legal citations of a text (FILE or - for stdin)")
     p.add_argument("file")
     p.add_argument("--summary", action="store_true", help="một dòng mỗi trích dẫn / one line per citation")
+    p.add_argument("--role", choices=roles, help="xem như vai trò này / act with this role's access")
     _validity_flags(p, filter_flag=False)
     p.set_defaults(func=cmd_check)
 
