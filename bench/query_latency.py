@@ -1,41 +1,52 @@
-"""Warm in-process latency of `search` and extractive `ask` on an index (40 dev questions each).
+"""Warm in-process latency of `search` and extractive `ask` (40 different dev questions each).
 
-Usage: PYTHONPATH=. python bench/query_latency.py INDEX_DIR   (copy the index first if an app holds it)
+Usage: PYTHONPATH=. python bench/query_latency.py INDEX_DIR
+(copy the index first if an app holds it: an embedded index is locked by its owner).
 """
 
+from __future__ import annotations
+
 import json
-import os
 import resource
 import statistics
 import sys
 import time
+from pathlib import Path
 
-sys.path.insert(0, os.getcwd())
 from rag.config import load_settings
 from rag.engine import Engine
 
-DEV = os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data", "eval", "dev.jsonl"
-)
-qs = [json.loads(l)["question"] for l in open(DEV)][::13][:40]
-e = Engine(load_settings(index_dir=sys.argv[1]))
-t = time.time()
-e.search("khai sinh")
-e.ask("Thời hạn đăng ký khai sinh?")
-print("warm-up s", round(time.time() - t, 1))
+DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval" / "dev.jsonl"
 
 
-def pct(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(p * len(xs)))]
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-qs2 = [json.loads(l)["question"] for l in open(DEV)][5::13][:40]
-for name, fn, qq in (("search", lambda q: e.search(q, 10), qs), ("ask", e.ask, qs2)):
-    ts = []
-    for q in qq:
-        t = time.perf_counter()
-        fn(q)
-        ts.append((time.perf_counter() - t) * 1000)
-    print(name, "n", len(ts), "p50 ms", round(statistics.median(ts)), "p95 ms", round(pct(ts, 0.95)))
-print("maxrss MB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+def main(index_dir: str) -> None:
+    questions = [json.loads(line)["question"] for line in DEV.read_text(encoding="utf-8").splitlines()]
+    engine = Engine(load_settings(index_dir=index_dir))
+    start = time.perf_counter()
+    engine.search("khai sinh")
+    engine.ask("Thời hạn đăng ký khai sinh?")
+    print(f"warm-up {time.perf_counter() - start:.1f} s")
+    runs = (
+        ("search", lambda q: engine.search(q, 10), questions[::13][:40]),
+        ("ask", engine.ask, questions[5::13][:40]),
+    )
+    for name, call, batch in runs:
+        times = []
+        for question in batch:
+            start = time.perf_counter()
+            call(question)
+            times.append((time.perf_counter() - start) * 1000)
+        print(
+            f"{name}: n={len(times)} p50={statistics.median(times):.0f} ms p95={percentile(times, 0.95):.0f} ms"
+        )
+    print(f"max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB")
+    engine.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
