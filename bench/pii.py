@@ -180,6 +180,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.errors:
             for e in report.errors:
                 print(f"- {e['text']}\n    missed={e['missed']} wrong={e['wrong']}")
+    held_out = [p for p in files if p.stem.startswith("test")]
+    if not args.files and len(held_out) > 1:  # the sets never tuned on, together
+        combined = score([item for p in held_out for item in load(p)])
+        results["held-out"] = combined
+        if not args.json:
+            print(format_table(" + ".join(p.stem for p in held_out), combined))
     if args.json:
         print(json.dumps({k: r.as_dict() for k, r in results.items()}, ensure_ascii=False, indent=2))
     return 0

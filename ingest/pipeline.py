@@ -103,7 +103,7 @@ def parse_options(settings: Settings) -> ParseOptions:
         ocr_language=settings.ocr_language,
         ocr_dpi=settings.ocr_dpi,
     )
-    return ParseOptions(limits, settings.max_chunk_chars, settings.chunk_overlap_chars)
+    return ParseOptions(limits, settings.max_chunk_chars, settings.chunk_overlap_chars, dict(settings.access_folders))
 
 
 def embedding_text(unit: LegalUnit) -> str:

@@ -31,6 +31,7 @@ class ParseOptions:
     limits: LoadLimits = field(default_factory=LoadLimits)
     max_chunk_chars: int = 1800
     chunk_overlap_chars: int = 200
+    access_folders: dict[str, str] = field(default_factory=dict)  # folder name → access tag (noi-bo)
 
 
 @dataclass
@@ -73,7 +74,10 @@ def _parse(path: Path, options: ParseOptions, on_page: Callable[[int, int], None
 def parse_loaded(loaded: LoadedFile, options: ParseOptions) -> ParsedFile:
     """Structure and metadata of a loaded file; ``IngestError`` when there is nothing to index."""
     path = loaded.path
-    document = document_from(loaded.path, loaded.header, loaded.text)
+    from rag.access import folder_tags
+
+    tags = folder_tags(loaded.path.resolve(), options.access_folders)  # e.g. .../noi-bo/x.pdf → noi-bo
+    document = document_from(loaded.path, loaded.header, loaded.text, extra_access=tags)
     articles = parse_articles(loaded.lines)
     units = build_units(document, articles, options.max_chunk_chars, options.chunk_overlap_chars)
     if not any(a.number for a in articles):

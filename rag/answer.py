@@ -334,6 +334,8 @@ class AnswerStream:
         self.answer: Answer | None = None
 
     def __iter__(self) -> Iterator[str]:
+        if self.answer is not None:  # finished: the answer (and its audit record) is made once
+            return
         parts: list[str] = []
         for chunk in self._chunks:
             parts.append(chunk)

@@ -136,6 +136,27 @@ class Settings(BaseSettings):
     max_chunk_chars: int = 1800
     chunk_overlap_chars: int = 200
 
+    # Privacy, audit and access control (docs/security.md)
+    audit_enabled: bool = True
+    audit_db: Path = Path("data/audit.db")
+    audit_key: str | None = Field(None, description="HMAC key for the audit hash chain (keep it elsewhere)")
+    accounts_file: Path = Path("data/accounts.json")
+    # auto: OIDC when .streamlit/secrets.toml has [auth], local accounts when accounts_file exists,
+    # otherwise single-user mode (the app then listens on loopback only, see .streamlit/config.toml).
+    auth_mode: Literal["auto", "none", "local", "oidc"] = "auto"
+    default_role: Literal["clerk", "leader", "admin"] = Field(
+        "admin", description="Role of unauthenticated local use: the CLI operator, the single-user app"
+    )
+    oidc_default_role: Literal["clerk", "leader", "admin"] = "clerk"
+    # Role → access tags it may read ("*" = all). Documents without tags are public.
+    role_access: dict[str, list[str]] = Field(
+        default_factory=lambda: {"clerk": [], "leader": ["noi-bo"], "admin": ["*"]}
+    )
+    # Folder name → access tag given at ingestion to every file below such a folder.
+    access_folders: dict[str, str] = Field(default_factory=lambda: {"noi-bo": "noi-bo"})
+    # An LLM server outside loopback/private networks is refused unless this is set (warned at start).
+    allow_remote_llm: bool = False
+
     @classmethod
     def settings_customise_sources(
         cls,

@@ -283,8 +283,18 @@ class AnswerSentence:
 
 
 @dataclass(frozen=True)
+class Redaction:
+    """Personal data taken out of a question before anything else saw it (no original value kept)."""
+
+    kind: str  # "cccd", "phone", "name", ... (rag.privacy.PLACEHOLDERS)
+    placeholder: str  # "[CCCD]"
+    start: int  # offsets in the cleaned question the user typed
+    end: int
+
+
+@dataclass(frozen=True)
 class Answer:
-    question: str
+    question: str  # the question as processed: personal data already replaced by placeholders
     text: str
     citations: tuple[Citation, ...] = ()
     abstained: bool = False
@@ -305,3 +315,5 @@ class Answer:
         """True when every displayed sentence passed verification."""
         return all(s.status == "verified" for s in self.displayed_sentences)
 
+    redactions: tuple[Redaction, ...] = ()  # what was redacted from the question (for the UI)
+    audit_id: int | None = None  # id of the audit record written for this answer

@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+import getpass
+import logging
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from rag.answer import AnswerStream, answer_extractive, prepare, stream_llm
+from rag.access import User, allowed_tags
+from rag.audit import AuditLog, AuditRecord
 from rag.config import Settings
-from rag.domain import Answer, Passage
+from rag.domain import Answer, Passage, Redaction
 from rag.embeddings import Embedder, make_embedder
 from rag.filters import SearchFilters
 from rag.followup import is_follow_up
 from rag.llm import Generator, make_generator, rewrite_with_llm
 from rag.legal.validity import ValidityRegistry, prefer_in_force
+from rag.privacy import check_outbound, redact
 from rag.procedures.search import ProcedureSearch
-from rag.retrieval import Retriever
+from rag.retrieval import Retriever, clean_question
 from rag.store import ProcedureStore, UnitStore, open_client
 from rag.stores import CollectionLayout, VectorClient
 
 if TYPE_CHECKING:
     from rag.legal.checker import CheckedCitation
+log = logging.getLogger(__name__)
 
 
 class Engine:
@@ -30,6 +36,11 @@ class Engine:
     def __init__(self, settings: Settings, create: bool = False):
         self.settings = settings
         self._create = create
+        self._retrievers: dict[tuple[str, ...], Retriever] = {}
+        for warning in check_outbound(
+            getattr(settings, "llm_url", None), settings.qdrant_url, settings.allow_remote_llm
+        ):
+            log.warning(warning)
 
     @cached_property
     def client(self) -> VectorClient:
@@ -45,12 +56,7 @@ class Engine:
 
     @cached_property
     def retriever(self) -> Retriever:
-        retriever = Retriever(self.store, self.embedder, self.settings)
-        retriever.passage_filter = lambda passages: prefer_in_force(
-            passages, self.validity, self.settings.as_of, self.settings.in_force_only,
-            self.settings.validity_demotion,
-        )
-        return retriever
+        return self._make_retriever(self.store)
 
     @property
     def validity(self) -> ValidityRegistry:
@@ -69,57 +75,128 @@ class Engine:
         store = ProcedureStore(self.client, self.settings.collection)
         return ProcedureSearch(store, self.embedder, self.settings, analyse=self.retriever.analyse)
 
-    def search(self, question: str, top_k: int | None = None, filters: SearchFilters | None = None) -> list[Passage]:
-        return self.retriever.search(question, top_k, filters=filters)
+    @cached_property
+    def audit(self) -> AuditLog | None:
+        if not self.settings.audit_enabled:
+            return None
+        return AuditLog(self.settings.audit_db, self.settings.audit_key)
 
     @cached_property
     def generator(self) -> Generator:
         """The configured LLM (loaded on first use; raises ``LLMUnavailable`` with the fix)."""
         return make_generator(self.settings)
 
+    @property
+    def local_user(self) -> User:
+        """Who is asking when no one signed in: the operator of this machine."""
+        try:
+            login = getpass.getuser()
+        except (OSError, KeyError):
+            login = "local"
+        return User(f"local:{login}", self.settings.default_role)
+
+    def _make_retriever(self, store: UnitStore) -> Retriever:
+        retriever = Retriever(store, self.embedder, self.settings)
+        retriever.passage_filter = lambda passages: prefer_in_force(
+            passages, self.validity, self.settings.as_of, self.settings.in_force_only,
+            self.settings.validity_demotion,
+        )
+        return retriever
+
+    def retriever_for(self, user: User | None) -> Retriever:
+        """A retriever that can only ever see the documents ``user``'s role may read."""
+        access = allowed_tags((user or self.local_user).role, self.settings.role_access)
+        if access is None:
+            return self.retriever
+        if access not in self._retrievers:
+            restricted = self._make_retriever(self.store.restricted(access))
+            restricted.shared = self.retriever  # same search arrays, masked to readable documents
+            self._retrievers[access] = restricted
+        return self._retrievers[access]
+
+    def search(
+        self,
+        question: str,
+        top_k: int | None = None,
+        filters: SearchFilters | None = None,
+        user: User | None = None,
+    ) -> list[Passage]:
+        """Passages for a question (personal data redacted first), within ``user``'s access."""
+        question = redact(clean_question(question, self.settings.max_question_chars)).text
+        return self.retriever_for(user).search(question, top_k, filters=filters)
+
     def ask(
-        self, question: str, mode: str | None = None, history: Sequence[str] = (), filters: SearchFilters | None = None
+        self,
+        question: str,
+        mode: str | None = None,
+        history: Sequence[str] = (),
+        filters: SearchFilters | None = None,
+        user: User | None = None,
     ) -> Answer:
         """Answer a question (``mode``: "extractive" or "llm"; default from settings).
 
         ``history``: earlier user questions of the conversation, oldest first, used to rewrite a
-        follow-up ("còn trường hợp quá hạn thì sao?") into a self-contained query.
+        follow-up ("còn trường hợp quá hạn thì sao?") into a self-contained query. Personal data is
+        redacted first, retrieval stays within ``user``'s access, and the audit record is written.
         """
-        return self.ask_stream(question, mode, history, filters).result()
+        return self.ask_stream(question, mode, history, filters, user).result()
 
     def ask_stream(
-        self, question: str, mode: str | None = None, history: Sequence[str] = (), filters: SearchFilters | None = None
+        self,
+        question: str,
+        mode: str | None = None,
+        history: Sequence[str] = (),
+        filters: SearchFilters | None = None,
+        user: User | None = None,
     ) -> AnswerStream:
-        """Like ``ask`` but streams the LLM draft; iterate it, then read ``.answer`` (verified)."""
+        """Like ``ask`` but streams the LLM draft; iterate it, then read ``.answer`` (verified, audited)."""
+        user = user or self.local_user
         mode = mode or self.settings.answer_mode
+        redacted = redact(clean_question(question, self.settings.max_question_chars))
+        question = redacted.text
+        history = tuple(redact(clean_question(h, self.settings.max_question_chars)).text for h in history if h)
+        retriever = self.retriever_for(user)
         if mode == "llm":
             query = None
             if history and is_follow_up(question):  # the model rewrites; rules are the fallback
                 query = rewrite_with_llm(self.generator, question, history) or None
-            prep = prepare(self.retriever, self.settings, question, history, query, filters)
+            prep = prepare(retriever, self.settings, question, history, query, filters)
             stream = stream_llm(prep, self.settings, self.generator)
         else:
-            prep = prepare(self.retriever, self.settings, question, history, filters=filters)
+            prep = prepare(retriever, self.settings, question, history, filters=filters)
             answer = answer_extractive(prep, self.settings)
             stream = AnswerStream(iter(()), lambda _text: answer)
-        return stream.then(self._with_procedure)
+        spans = tuple(Redaction(s.kind, s.placeholder, s.start, s.end) for s in redacted.spans)
+        return stream.then(self._with_procedure).then(lambda a: self._audited(a, spans, user, mode))
 
     def _with_procedure(self, answer: Answer) -> Answer:
         hit = self.procedures.best_match(answer.query or answer.question)  # the card goes on top of the answer
         return replace(answer, procedure=hit.procedure) if hit else answer
 
+    def _audited(self, answer: Answer, redactions: tuple[Redaction, ...], user: User, mode: str) -> Answer:
+        """Attach what was redacted and write the audit record (fails closed if the log cannot be written)."""
+        answer = replace(answer, redactions=redactions)
+        if self.audit is not None:
+            record = AuditRecord.for_answer(answer, user.name, user.role, mode)
+            answer = replace(answer, audit_id=self.audit.append(record))
+        return answer
+
     def index_changed(self) -> None:
         """Documents were added, removed or edited through this engine: refresh cached views."""
         if "retriever" in self.__dict__:
             self.retriever.forget_documents()
+        self._retrievers.clear()  # restricted views are rebuilt (sharing the refreshed arrays)
         self.__dict__.pop("_validity", None)  # rebuilt from the document records on next use
 
-    def check(self, text: str) -> list["CheckedCitation"]:
-        """Every citation in ``text`` with its verdict (see rag.legal.checker)."""
+    def check(self, text: str, user: User | None = None, as_of: str | None = None) -> list["CheckedCitation"]:
+        """Every citation in ``text`` with its verdict (see rag.legal.checker), within ``user``'s access:
+        a document the role may not read is never quoted as evidence."""
         from rag.legal.checker import CitationChecker
 
+        retriever = self.retriever_for(user)
         checker = CitationChecker(
-            self.store, self.validity, search=lambda q, k: self.retriever.search(q, k), as_of=self.settings.as_of
+            retriever.store, self.validity, search=lambda q, k: retriever.search(q, k),
+            as_of=as_of or self.settings.as_of,
         )
         return checker.check(text)
 

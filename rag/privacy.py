@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from rag.errors import ConfigError
 from rag.vietnamese import nfc
 
 # kind → placeholder. Kinds are stable identifiers (JSON, audit log); placeholders are shown.
@@ -33,6 +34,18 @@ PLACEHOLDERS: dict[str, str] = {
     "birth_date": "[NGÀY SINH]",
     "address": "[ĐỊA CHỈ]",
     "name": "[HỌ TÊN]",
+}
+KIND_LABELS: dict[str, str] = {
+    "email": "email",
+    "bank_account": "số tài khoản",
+    "tax_code": "mã số thuế",
+    "cmnd": "số CMND",
+    "cccd": "số CCCD/căn cước",
+    "phone": "số điện thoại",
+    "plate": "biển số xe",
+    "birth_date": "ngày sinh",
+    "address": "địa chỉ",
+    "name": "họ tên",
 }
 # Earlier kinds win overlaps (context-anchored numbers before bare ones).
 PRIORITY = {kind: i for i, kind in enumerate(PLACEHOLDERS)}
@@ -386,3 +399,23 @@ def is_local_url(url: str) -> bool:
     except ValueError:
         return False  # a public DNS name: it may resolve anywhere
     return ip.is_loopback or ip.is_private or ip.is_link_local
+
+
+def check_outbound(llm_url: str | None, qdrant_url: str | None, allow_remote_llm: bool) -> list[str]:
+    """Refuse an LLM server outside this machine / private networks unless explicitly allowed.
+
+    Returns the warnings to log (a remote LLM that was allowed; a remote Qdrant server, which
+    receives question embeddings and redacted questions, never the raw ones).
+    """
+    warnings = []
+    if llm_url and not is_local_url(llm_url):
+        if not allow_remote_llm:
+            raise ConfigError(
+                f"Máy chủ LLM {llm_url} nằm ngoài mạng nội bộ: câu hỏi sẽ rời khỏi cơ quan. Đặt "
+                "TTHC_ALLOW_REMOTE_LLM=true nếu thật sự muốn vậy. / LLM URL outside loopback/private "
+                "networks: set TTHC_ALLOW_REMOTE_LLM=true to allow it."
+            )
+        warnings.append(f"LLM server outside the local network is allowed: {llm_url} (questions leave the agency)")
+    if qdrant_url and not is_local_url(qdrant_url):
+        warnings.append(f"Qdrant server outside the local network: {qdrant_url}")
+    return warnings

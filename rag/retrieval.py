@@ -159,6 +159,9 @@ class Retriever:
         self._records: list[dict] | None = None
         self._resolver: DocumentResolver | None = None
         self._index: UnitIndex | None = None
+        # A restricted retriever (``store.access`` set) may share the search arrays and diacritics
+        # model of the unrestricted one; its searches are masked to readable documents before top-k.
+        self.shared: Retriever | None = None
         # Validity hook (rag.legal.validity.prefer_in_force): badges; units not in force demoted or dropped.
         self.passage_filter: Callable[[list[Passage]], list[Passage]] | None = None
 
@@ -170,6 +173,8 @@ class Retriever:
 
     def restorer(self) -> DiacriticRestorer:
         """The diacritics model of this index (built from its texts once, then cached on disk)."""
+        if self._restorer is None and self.shared is not None:
+            self._restorer = self.shared.restorer()
         if self._restorer is None:
             self._restorer = load_or_build_restorer(self.store, self._cache_dir(), self.document_records())
         return self._restorer
@@ -178,6 +183,8 @@ class Retriever:
         """Drop what was cached about the indexed documents (call after ingest/remove/edits)."""
         self._records = None
         self._restorer = None
+        self._resolver = None
+        self._index = None  # in-process search arrays are rebuilt for the new document set
 
     def document_records(self) -> list[dict]:
         if self._records is None:
@@ -203,6 +210,8 @@ class Retriever:
 
     def unit_index(self) -> UnitIndex | None:
         """In-process search arrays (embedded Qdrant only; a server searches itself)."""
+        if self._index is None and self.shared is not None and self._use_unit_index():
+            self._index = self.shared.unit_index()
         if self._index is None and self._use_unit_index():
             self._index = load_or_build_unit_index(self.store, self._cache_dir(), self.document_records())
         return self._index
@@ -212,14 +221,16 @@ class Retriever:
         return mode == "memory" or (mode == "auto" and is_embedded(self.store))
 
     def _cache_dir(self) -> Path | None:
-        if self.settings.qdrant_url:
-            return None
+        if self.settings.qdrant_url or self.store.access is not None:
+            return None  # a restricted view never replaces the shared caches
         return Path(self.settings.index_dir)
 
     def _allowed_documents(self, filters: SearchFilters | None) -> list[str] | None:
-        if not filters:
+        """Documents a search may return: those the filters allow, within the store's access
+        (``document_records`` of a restricted store holds only readable documents)."""
+        if not filters and self.store.access is None:
             return None
-        return [str(r.get("key")) for r in self.document_records() if filters.allows(r)]
+        return [str(r.get("key")) for r in self.document_records() if not filters or filters.allows(r)]
 
     # -- search ----------------------------------------------------------------------------
     def search(

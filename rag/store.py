@@ -126,11 +126,32 @@ def unit_from_payload(p: dict[str, Any]) -> LegalUnit:
 class UnitStore:
     """Units and document records in Qdrant."""
 
-    def __init__(self, client: VectorClient, collection: str = "tthc_units", layout: CollectionLayout | None = None):
+    def __init__(
+        self,
+        client: VectorClient,
+        collection: str = "tthc_units",
+        layout: CollectionLayout | None = None,
+        access: tuple[str, ...] | None = None,
+    ):
         self.client = client
         self.units = collection
         self.documents = f"{collection}_documents"
         self.layout = layout or CollectionLayout()
+        # Access tags this view may read (None: all). Applied inside every unit and document query.
+        self.access = access
+
+    def restricted(self, access: tuple[str, ...] | None) -> "UnitStore":
+        """A view of the same collections that only ever returns documents ``access`` allows."""
+        return UnitStore(self.client, self.units, self.layout, access)
+
+    def access_filter(self, flt: models.Filter | None = None) -> models.Filter | None:
+        """``flt`` plus the access rule: every access tag of a unit must be allowed."""
+        if self.access is None:
+            return flt
+        rule = models.FieldCondition(key="access", match=models.MatchExcept(**{"except": list(self.access)}))
+        if flt is None:
+            return models.Filter(must_not=[rule])
+        return models.Filter(must=[flt], must_not=[rule])
 
     # -- collections -------------------------------------------------------------------
     def exists(self) -> bool:
@@ -239,7 +260,11 @@ class UnitStore:
     def document_record(self, doc_key: str) -> dict[str, Any] | None:
         found = self.client.retrieve(self.documents, [document_id(doc_key)], with_payload=True)
         record = dict(found[0].payload or {}) if found else None
-        return None if record is None or record.get("pending") else record
+        if record is None or record.get("pending"):
+            return None
+        if self.access is not None and not set(record.get("access") or ()) <= set(self.access):
+            return None
+        return record
 
     def document_records(self) -> list[dict[str, Any]]:
         if not self.client.collection_exists(self.documents):
@@ -263,7 +288,7 @@ class UnitStore:
     def unit_count(self) -> int:
         if not self.exists():
             return 0
-        return self.client.count(self.units, exact=True).count
+        return self.client.count(self.units, count_filter=self.access_filter(), exact=True).count
 
     def units_of(self, doc_key: str, article: str | None = None) -> list[LegalUnit]:
         flt = _match("doc_key", doc_key)
@@ -280,6 +305,7 @@ class UnitStore:
         query_filter: models.Filter | None = None,
     ) -> list[Passage]:
         """Dense + BM25 prefetch fused by RRF in one ``query_points`` call."""
+        query_filter = self.access_filter(query_filter)
         prefetch = [
             models.Prefetch(
                 query=dense.tolist(),
@@ -326,6 +352,7 @@ class UnitStore:
         while True:
             records, offset = self.client.scroll(
                 self.units,
+                scroll_filter=self.access_filter(),
                 limit=1024,
                 offset=offset,
                 with_payload=models.PayloadSelectorInclude(include=["doc_key", "article"]),
@@ -349,7 +376,11 @@ class UnitStore:
         if not unit_ids:
             return {}
         records = self.client.retrieve(self.units, list(unit_ids), with_payload=True, with_vectors=False)
-        return {str(r.id): unit_from_payload(r.payload or {}) for r in records}
+        return {str(r.id): unit_from_payload(r.payload or {}) for r in records if self._readable(r.payload)}
+
+    def _readable(self, payload: dict[str, Any] | None) -> bool:
+        """Whether this view may read a point fetched by id (ids bypass the query filter)."""
+        return self.access is None or set((payload or {}).get("access") or ()) <= set(self.access)
 
     def iter_units(self) -> Iterator[LegalUnit]:
         """Every unit in the index (payload only), in storage order."""
@@ -369,7 +400,7 @@ class UnitStore:
         Dense hits carry the cosine similarity; sparse hits carry the BM25 score and no
         similarity (see ``similarities``).
         """
-        flt = payload_filter(filters)
+        flt = self.access_filter(payload_filter(filters))
         requests, kinds = [], []
         if dense is not None and dense_limit > 0:
             requests.append(
@@ -405,9 +436,13 @@ class UnitStore:
         """Cosine similarity of the query vector to the stored vectors of the given units."""
         if not unit_ids:
             return {}
-        records = self.client.retrieve(self.units, list(unit_ids), with_payload=False, with_vectors=[DENSE])
+        records = self.client.retrieve(
+            self.units, list(unit_ids), with_payload=self.access is not None, with_vectors=[DENSE]
+        )
         out = {}
         for r in records:
+            if self.access is not None and not set((r.payload or {}).get("access") or ()) <= set(self.access):
+                continue
             vec = r.vector.get(DENSE) if isinstance(r.vector, dict) else None
             if vec is not None:
                 out[str(r.id)] = float(np.dot(np.asarray(vec, dtype=np.float32), dense))
@@ -426,6 +461,8 @@ class UnitStore:
         return out
 
     def _scroll(self, collection: str, flt: models.Filter | None = None) -> Iterator[models.Record]:
+        """Every record of a collection matching ``flt`` and this view's access rule."""
+        flt = self.access_filter(flt)
         offset = None
         while True:
             records, offset = self.client.scroll(

@@ -402,7 +402,8 @@ def render(sentences: Iterable[AnswerSentence], separator: str = " ") -> str:
 
 # -- spans for highlighting ---------------------------------------------------------------------
 
-_PASSAGE_PIECE = re.compile(r"[^.;:\n]+[.;:]?")
+# "." and ":" between digits (15.000 đồng, 01.01.2025, 8:30) do not end a piece
+_PASSAGE_PIECE = re.compile(r"(?:[^.;:\n]|(?<=\d)[.:](?=\d))+[.;:]?")
 
 
 def passage_pieces(text: str) -> list[tuple[int, int]]:

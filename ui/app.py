@@ -26,6 +26,11 @@ st.set_page_config(
     menu_items={"About": "Trợ lý thủ tục hành chính — hỏi đáp có trích dẫn, chạy trên máy của cơ quan."},
 )
 
+from ui.auth import login_gate, sign_out_button  # noqa: E402
+from ui.resources import get_settings  # noqa: E402
+
+login_gate(get_settings())  # stops here with a sign-in form until someone signs in (when configured)
+
 # Pages every signed-in user sees (other features add theirs here).
 PAGES = [
     st.Page("pages/ask.py", title="Hỏi đáp", icon=":material/forum:", url_path="hoi-dap", default=True),
@@ -48,6 +53,7 @@ def sidebar() -> None:
         name, role = current_user()
         who = f"{name} · " if name else ""
         st.caption(f":material/person: {who}{ROLE_LABELS.get(role, role)}")
+        sign_out_button(get_settings())
         state = index_state()
         if state.kind == "ready":
             st.caption(f":material/library_books: {state.documents} văn bản · {state.units} đoạn đã nạp")

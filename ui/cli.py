@@ -93,6 +93,11 @@ def answer_json(a: Answer, resolved: list[Any] | None = None) -> dict[str, Any]:
             }
             for s in a.sentences
         ],
+        "question": a.question,
+        "redactions": [
+            {"type": r.kind, "placeholder": r.placeholder, "start": r.start, "end": r.end} for r in a.redactions
+        ],
+        "audit_id": a.audit_id,
     }
 
 
@@ -166,12 +171,22 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cli_user(args: argparse.Namespace, engine: Engine):
+    """The local operator, optionally acting with a narrower role (``--role clerk``)."""
+    from dataclasses import replace
+
+    role = getattr(args, "role", None)
+    return replace(engine.local_user, role=role) if role else engine.local_user
+
+
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from rag.filters import parse_filters
 
     engine = Engine(settings)
     try:
-        passages = engine.search(args.question, top_k=args.top_k, filters=parse_filters(args.filter))
+        passages = engine.search(
+            args.question, top_k=args.top_k, filters=parse_filters(args.filter), user=_cli_user(args, engine)
+        )
     finally:
         engine.close()
     if args.json:
@@ -191,8 +206,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
     engine = Engine(settings)
     try:
-        answer = engine.ask(args.question, mode=args.mode)
-        resolved = resolve_basis(answer.procedure.legal_basis, engine.store) if answer.procedure else None
+        user = _cli_user(args, engine)
+        answer = engine.ask(args.question, mode=args.mode, user=user)
+        store = engine.retriever_for(user).store  # legal bases resolve only within the user's access
+        resolved = resolve_basis(answer.procedure.legal_basis, store) if answer.procedure else None
     finally:
         engine.close()
     if args.json:
@@ -204,6 +221,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print("Thủ tục liên quan / matching procedure card:")
         print(card_text(answer.procedure, resolved))
         print()
+    if answer.redactions:
+        kinds = ", ".join(dict.fromkeys(r.placeholder for r in answer.redactions))
+        print(f"(Đã ẩn dữ liệu cá nhân trước khi xử lý / personal data redacted: {kinds})\n")
     print(answer.text)
     for w in answer.warnings:
         print(f"! {w}")
@@ -320,6 +340,60 @@ def cmd_procedure(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.audit import AuditLog, parse_since
+
+    if not Path(settings.audit_db).is_file():
+        raise TthcError(f"Chưa có nhật ký kiểm toán tại {settings.audit_db} / no audit log yet")
+    audit = AuditLog(settings.audit_db, settings.audit_key)
+    if args.action == "verify":
+        result = audit.verify()
+        for problem in result.problems:
+            print(f"! {problem}")
+        status = "toàn vẹn / intact" if result.ok else "BỊ THAY ĐỔI / TAMPERED"
+        print(f"{result.count} bản ghi / records — {status} — băm cuối / head: {result.head}")
+        return 0 if result.ok else 1
+    since = parse_since(args.since) if args.since else None
+    rows = audit.export(since)
+    lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    if not args.output:
+        sys.stdout.write(lines)
+    else:
+        Path(args.output).write_text(lines, encoding="utf-8")
+        print(f"Đã xuất {len(rows)} bản ghi vào {args.output} / exported {len(rows)} records")
+    return 0
+
+
+def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
+    from rag.access import ROLE_LABELS, AccountStore
+
+    accounts = AccountStore(settings.accounts_file)
+    if args.action == "list":
+        for u in accounts.users():
+            print(f"{u.name}\t{u.role}\t{ROLE_LABELS.get(u.role, u.role)}\t{u.display_name}")
+        return 0
+    if not args.name:
+        raise TthcError("Cần tên đăng nhập / user name required")
+    if args.action == "remove":
+        if not accounts.remove(args.name):
+            raise TthcError(f"Không có tài khoản {args.name} / no such user")
+        print(f"Đã xóa / removed: {args.name}")
+        return 0
+    password = None
+    if not args.sso:
+        if args.password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            import getpass
+
+            password = getpass.getpass("Mật khẩu / password: ")
+            if getpass.getpass("Nhập lại / again: ") != password:
+                raise TthcError("Hai lần nhập mật khẩu không khớp / passwords differ")
+    user = accounts.add(args.name, args.role, password, args.display_name or "")
+    print(f"Đã lưu tài khoản / saved: {user.name} ({user.role}) → {settings.accounts_file}")
+    return 0
+
+
 def cmd_validity(args: argparse.Namespace, settings: Settings) -> int:
     from rag.legal.validity import RELATION_KINDS
 
@@ -368,7 +442,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
             raise TthcError(f"{args.file}: không phải UTF-8 / not valid UTF-8") from exc
     engine = Engine(settings)
     try:
-        results = engine.check(text)
+        results = engine.check(text, user=_cli_user(args, engine))
     finally:
         engine.close()
     if not results:
@@ -405,6 +479,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="exit 1 if any file failed")
     p.set_defaults(func=cmd_ingest)
 
+    roles = ("clerk", "leader", "admin")
     filter_help = (
         "lọc văn bản / filter, KHÓA=GIÁ_TRỊ[|GIÁ_TRỊ…], lặp lại được: loai, co_quan, so_hieu, "
         "tinh_trang, tu_ngay, den_ngay (vd. loai='Luật|Nghị định' tu_ngay=2015)"
@@ -416,6 +491,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("search", "tìm đoạn văn bản / search passages")
     p.add_argument("question")
+    p.add_argument("--role", choices=roles, help="xem như vai trò này / act with this role's access")
     p.add_argument("--top-k", type=int, default=5)
     p.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE", help=filter_help)
     p.add_argument("--json", action="store_true")
@@ -427,6 +503,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--mode", choices=["extractive", "llm"], help="trích nguyên văn hoặc mô hình ngôn ngữ / answer mode"
     )
+    p.add_argument("--role", choices=roles, help="xem như vai trò này / act with this role's access")
     p.add_argument("--json", action="store_true")
     _validity_flags(p)
     p.set_defaults(func=cmd_ask)
@@ -462,6 +539,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("check", "kiểm tra trích dẫn / check the legal citations of a text (FILE or - for stdin)")
     p.add_argument("file")
     p.add_argument("--summary", action="store_true", help="một dòng mỗi trích dẫn / one line per citation")
+    p.add_argument("--role", choices=roles, help="xem như vai trò này / act with this role's access")
     _validity_flags(p, filter_flag=False)
     p.set_defaults(func=cmd_check)
 
@@ -470,6 +548,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     _validity_flags(p, filter_flag=False)
     p.set_defaults(func=cmd_validity)
+
+    p = add("audit", "nhật ký kiểm toán / audit trail: verify | export --since DATE")
+    p.add_argument("action", choices=("verify", "export"))
+    p.add_argument("--since", help="từ ngày / from date (YYYY-MM-DD)")
+    p.add_argument("--output", help="tệp JSONL / output file (default: stdout)")
+    p.set_defaults(func=cmd_audit)
+
+    p = add("user", "tài khoản / local accounts: add | list | remove")
+    p.add_argument("action", choices=("add", "list", "remove"))
+    p.add_argument("name", nargs="?")
+    p.add_argument("--role", choices=roles, default="clerk")
+    p.add_argument("--display-name")
+    p.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ stdin / read password from stdin")
+    p.add_argument("--sso", action="store_true", help="tài khoản đăng nhập một lần, không mật khẩu / SSO identity")
+    p.set_defaults(func=cmd_user)
     return parser
 
 

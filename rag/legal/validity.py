@@ -706,6 +706,10 @@ def document_label(record: dict[str, Any]) -> str:
     return doc.label
 
 
+# A unit not in force is only demoted below passages at least this relevant (share of its score).
+DEMOTION_SCORE_RATIO = 0.5
+
+
 def prefer_in_force(passages: list[Passage], registry: ValidityRegistry, as_of: str | None = None,
                     only_in_force: bool = False, demotion: int = 3) -> list[Passage]:
     """Badge every passage; a unit not in force moves ``demotion`` places down (dropped with ``only_in_force``).
@@ -716,6 +720,16 @@ def prefer_in_force(passages: list[Passage], registry: ValidityRegistry, as_of: 
     annotated = registry.annotate(passages, as_of)
     if only_in_force:
         return [p for p in annotated if p.badge is not None and p.badge.in_force is True]
-    order = {id(p): i + (demotion if p.badge is not None and p.badge.in_force is False else 0)
-             for i, p in enumerate(annotated)}
+    def position(i: int, p: Passage) -> int:
+        if p.badge is None or p.badge.in_force is not False:
+            return i
+        # move down past at most ``demotion`` passages, and only past comparably relevant ones
+        steps = 0
+        for other in annotated[i + 1 : i + 1 + demotion]:
+            if other.score < DEMOTION_SCORE_RATIO * p.score:
+                break
+            steps += 1
+        return i + steps
+
+    order = {id(p): position(i, p) for i, p in enumerate(annotated)}
     return sorted(annotated, key=lambda p: order[id(p)])

@@ -189,3 +189,26 @@ def test_bundled_gguf_rewrites_a_follow_up(slice_index):
     gen = LlamaCppGenerator(GGUF, n_ctx=1024)
     rewritten = rewrite_with_llm(gen, "còn khai tử thì sao?", ["Thời hạn đăng ký khai sinh cho con là bao lâu?"], 40)
     assert rewritten == "" or "khai tử" in rewritten.lower()
+
+
+def test_streamed_llm_answer_is_redacted_and_audited(slice_index, fake_server, tmp_path):
+    """ask_stream (llm mode) redacts the question before retrieval and the model, and audits."""
+    from rag.audit import AuditLog
+
+    server = fake_server("Cha hoặc mẹ có trách nhiệm đăng ký khai sinh cho con trong thời hạn 60 ngày kể từ ngày sinh con [1].")
+    db = tmp_path / "audit.db"
+    engine = llm_engine(slice_index, llm_url=server.url, audit_db=str(db), audit_enabled=True)
+    question = "Anh Nguyễn Văn An, CCCD 001090012345: thời hạn đăng ký khai sinh cho con là bao lâu?"
+    try:
+        stream = engine.ask_stream(question)
+        list(stream)
+        answer = stream.result()
+    finally:
+        engine.close()
+    sent = json.dumps(server.requests[0]["body"], ensure_ascii=False)
+    assert "001090012345" not in sent and "Nguyễn Văn An" not in sent
+    assert [r.kind for r in answer.redactions] == ["name", "cccd"] and answer.audit_id is not None
+    raw = db.read_bytes()
+    assert b"001090012345" not in raw and "Nguyễn Văn An".encode() not in raw
+    (row,) = AuditLog(db).export()
+    assert row["id"] == answer.audit_id and row["mode"] == "llm" and row["question"] == answer.question

@@ -134,3 +134,14 @@ def test_render_shows_only_what_passed_and_labels_flags():
     flagged = verify_text(answer, PASSAGES, VerificationConfig(policy="flag"))
     shown = render(flagged)
     assert shown.count("(chưa kiểm chứng)") == 2 and "300.000" in shown
+
+
+def test_passage_pieces_keep_thousands_and_dates_whole():
+    """"15.000 đồng" must not be cut at its dot (a lead sentence quoting "15" would be wrong)."""
+    from rag.verification import passage_pieces
+
+    text = "1. Lệ phí cấp thẻ là 15.000 đồng mỗi thẻ. Hiệu lực từ 01.01.2025; hết hạn lúc 8:30."
+    pieces = [text[a:b] for a, b in passage_pieces(text)]
+    assert "Lệ phí cấp thẻ là 15.000 đồng mỗi thẻ." in pieces
+    assert "Hiệu lực từ 01.01.2025;" in pieces
+    assert not any(p.rstrip(".").endswith(" 15") for p in pieces)

@@ -13,6 +13,8 @@ from rag.errors import TthcError
 from rag.feedback import Feedback, add_feedback
 from rag.overrides import read_overrides
 from ui.answering import ask_streaming, conversation_history, mode_switch, verification_panel
+from rag.privacy import KIND_LABELS
+from ui.auth import current_user as signed_in_user
 from ui.components.access import current_user, is_admin
 from ui.components.citation import citation_chips, escape_markdown, source_panel
 from ui.components.status import badge_text, index_state, show_index_problem
@@ -59,9 +61,19 @@ def sidebar_filters() -> SearchFilters:
     )
 
 
+def render_redactions(answer: Answer) -> None:
+    """Tell the user which personal data was hidden before search, any model, and the audit log."""
+    if not answer.redactions:
+        return
+    kinds = ", ".join(dict.fromkeys(KIND_LABELS.get(r.kind, r.kind) for r in answer.redactions))
+    st.caption(f"🔒 Đã ẩn dữ liệu cá nhân ({kinds}) trước khi tìm kiếm và ghi nhật ký. Câu hỏi đã xử lý:")
+    st.text(answer.question)
+
+
 def render_answer(message: dict) -> None:
     answer: Answer = message["answer"]
     key = message["id"]
+    render_redactions(answer)
     if getattr(answer, "procedure", None):
         _procedure_card(answer.procedure)
     for w in answer.warnings:
@@ -181,12 +193,13 @@ def ask(question: str, filters: SearchFilters) -> None:
     with st.chat_message("assistant"):
         try:
             history = conversation_history(st.session_state.messages)
-            answer = ask_streaming(get_engine(), question, mode, history, filters=filters)
+            answer = ask_streaming(get_engine(), question, mode, history, filters=filters, user=signed_in_user())
         except TthcError as exc:
             st.error(str(exc))
             return
         message = {"role": "assistant", "answer": answer, "id": uuid.uuid4().hex}
-        st.session_state.messages.append({"role": "user", "content": question})
+        # Keep only the redacted question in the session.
+        st.session_state.messages.append({"role": "user", "content": answer.question})
         st.session_state.messages.append(message)
     st.rerun()  # render from history: one place, stable widget keys
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from rag.feedback import read_feedback
 from ui.components.access import require_admin
+from ui.components.audit_trail import render_audit_trail
 from ui.resources import get_settings
 
 st.title("Nhật ký")
@@ -71,8 +72,5 @@ def feedback_section() -> None:
     st.caption(f"Hiển thị {len(shown)}/{len(rows)} đánh giá. Tệp: `{settings.feedback_file}`")
 
 
-st.info(
-    "Nhật ký kiểm toán (chuỗi băm) sẽ hiển thị ở đây khi mô-đun kiểm toán được bật.",
-    icon="ℹ️",
-)
 feedback_section()
+render_audit_trail(settings)

@@ -7,7 +7,8 @@ from datetime import date
 import streamlit as st
 
 from rag.errors import IndexMissing, IndexUnavailable, TthcError
-from rag.legal.checker import VERDICT_LABELS, CheckedCitation, CitationChecker
+from rag.legal.checker import VERDICT_LABELS, CheckedCitation
+from ui.auth import current_user
 from ui.resources import get_engine
 
 st.title("Kiểm tra trích dẫn")
@@ -75,11 +76,7 @@ if index_ready():
             engine = get_engine()
             try:
                 with st.spinner("Đang đối chiếu với văn bản gốc…"):
-                    checker = CitationChecker(
-                        engine.store, engine.validity, search=lambda q, k: engine.retriever.search(q, k),
-                        as_of=as_of.isoformat(),
-                    )
-                    results = checker.check(text)
+                    results = engine.check(text, user=current_user(), as_of=as_of.isoformat())
             except TthcError as exc:
                 st.error(str(exc))
             else:
