@@ -324,18 +324,8 @@ class UnitStore:
                     filter=query_filter,
                 )
             )
-        response = self.client.query_points(
-            self.units,
-            prefetch=prefetch,
-            query=models.FusionQuery(fusion=models.Fusion.RRF),
-            limit=limit,
-            with_payload=True,
-            with_vectors=[DENSE],
-        )
         passages = []
-        for point in response.points:
-            vec = point.vector.get(DENSE) if isinstance(point.vector, dict) else None
-            similarity = float(np.dot(np.asarray(vec, dtype=np.float32), dense)) if vec is not None else None
+        for point, similarity in _fused_points(self.client, self.units, prefetch, dense, limit):
             passages.append(
                 Passage(
                     unit=unit_from_payload(point.payload or {}),
@@ -523,6 +513,26 @@ def _match_bool(key: str, value: bool) -> models.Filter:
     return models.Filter(must=[models.FieldCondition(key=key, match=models.MatchValue(value=value))])
 
 
+def _fused_points(
+    client: QdrantClient, collection: str, prefetch: list[models.Prefetch], dense: np.ndarray, limit: int
+) -> list[tuple[Any, float | None]]:
+    """RRF-fused points of one ``query_points`` call, each with its dense cosine similarity."""
+    response = client.query_points(
+        collection,
+        prefetch=prefetch,
+        query=models.FusionQuery(fusion=models.Fusion.RRF),
+        limit=limit,
+        with_payload=True,
+        with_vectors=[DENSE],
+    )
+    out = []
+    for point in response.points:
+        vec = point.vector.get(DENSE) if isinstance(point.vector, dict) else None
+        similarity = float(np.dot(np.asarray(vec, dtype=np.float32), dense)) if vec is not None else None
+        out.append((point, similarity))
+    return out
+
+
 def _match(key: str, value: str) -> models.Filter:
     return models.Filter(must=[models.FieldCondition(key=key, match=models.MatchValue(value=value))])
 
@@ -675,18 +685,8 @@ class ProcedureStore:
                     filter=flt,
                 )
             )
-        response = self.client.query_points(
-            self.cards,
-            prefetch=prefetch,
-            query=models.FusionQuery(fusion=models.Fusion.RRF),
-            limit=limit,
-            with_payload=True,
-            with_vectors=[DENSE],
-        )
         out = []
-        for point in response.points:
-            vec = point.vector.get(DENSE) if isinstance(point.vector, dict) else None
-            similarity = float(np.dot(np.asarray(vec, dtype=np.float32), dense)) if vec is not None else None
+        for point, similarity in _fused_points(self.client, self.cards, prefetch, dense, limit):
             out.append((procedure_from_payload(point.payload or {}), float(point.score), similarity))
         return out
 
