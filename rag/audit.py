@@ -1,6 +1,6 @@
-"""Audit trail: one tamper-evident SQLite record per answer.
+"""Audit trail: one tamper-evident SQLite record per answer, and one per piece of feedback.
 
-Each record holds the time, the user and role, the *redacted* question, the retrieved units
+Each answer record holds the time, the user and role, the *redacted* question, the retrieved units
 (id, content hash, validity status), the answer mode and model, the citation verification
 results, and the hash of the previous record. The record hash covers every field and the
 previous hash, so changing, deleting or reordering any row breaks the chain from there on
@@ -9,6 +9,11 @@ but does not hold the key cannot rebuild a valid chain either.
 
 Deleting the *last* rows leaves a valid, shorter chain: keep the head hash that ``verify``
 prints (e.g. in a daily report) to detect that.
+
+Feedback (👍/👎 and an optional, redacted comment) is an entry of its own (``kind = "feedback"``)
+chained like the rest, with ``ref`` = the id of the answer record it rates: answer records are
+never rewritten. Answer records keep their original hashed form (the fields in ``FIELDS``), so
+logs written before feedback entries existed still verify.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from rag.domain import Answer, LegalUnit, Passage
 from rag.errors import TthcError
@@ -30,7 +35,10 @@ FIELDS = (
     "id", "ts", "user", "role", "question", "redactions", "units", "mode", "model", "abstained",
     "verification", "prev_hash",
 )
+# Hashed too when a record is not a plain answer (feedback entries); NULL on answer records.
+ENTRY_FIELDS = ("kind", "ref", "rating", "comment")
 _JSON_FIELDS = ("redactions", "units", "verification")
+ANSWER, FEEDBACK = "answer", "feedback"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY,
@@ -45,10 +53,16 @@ CREATE TABLE IF NOT EXISTS audit (
     abstained INTEGER NOT NULL,
     verification TEXT NOT NULL,
     prev_hash TEXT NOT NULL,
-    hash TEXT NOT NULL
+    hash TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'answer',
+    ref INTEGER,
+    rating TEXT,
+    comment TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_ts ON audit(ts);
 """
+# Columns added to logs created before feedback entries (ALTER TABLE on open).
+_ADDED_COLUMNS = {"kind": "TEXT NOT NULL DEFAULT 'answer'", "ref": "INTEGER", "rating": "TEXT", "comment": "TEXT"}
 
 
 class AuditError(TthcError):
@@ -101,6 +115,10 @@ class AuditRecord:
     redactions: tuple[dict[str, Any], ...] = ()
     verification: tuple[dict[str, Any], ...] = ()
     ts: str = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    kind: str = ANSWER
+    ref: int | None = None  # feedback: id of the answer record it rates
+    rating: str | None = None  # feedback: "up" | "down"
+    comment: str | None = None  # feedback: redacted comment ("" when none)
 
     @classmethod
     def for_answer(cls, answer: Answer, user: str, role: str, mode: str, model: str = "") -> "AuditRecord":
@@ -129,8 +147,16 @@ class VerifyResult:
     problems: tuple[str, ...] = ()
 
 
+def _hashed_fields(row: dict[str, Any]) -> tuple[str, ...]:
+    """An answer record (no entry fields set) is hashed in its original form; anything else over
+    every field, so turning one kind of record into the other breaks its hash too."""
+    plain = row.get("kind", ANSWER) == ANSWER and all(row.get(k) is None for k in ENTRY_FIELDS[1:])
+    return FIELDS if plain else FIELDS + ENTRY_FIELDS
+
+
 def _canonical(row: dict[str, Any]) -> bytes:
-    return json.dumps({k: row[k] for k in FIELDS}, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    data = {k: row[k] for k in _hashed_fields(row)}
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
 class AuditLog:
@@ -143,6 +169,10 @@ class AuditLog:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._connect() as db:
                 db.executescript(_SCHEMA)
+                have = {r["name"] for r in db.execute("PRAGMA table_info(audit)")}
+                for column, decl in _ADDED_COLUMNS.items():
+                    if column not in have:
+                        db.execute(f"ALTER TABLE audit ADD COLUMN {column} {decl}")
         except (OSError, sqlite3.Error) as exc:
             raise AuditError(
                 f"Không mở được nhật ký kiểm toán {self.path}: {exc} / cannot open the audit log"
@@ -160,11 +190,19 @@ class AuditLog:
         return hashlib.sha256(payload).hexdigest()
 
     def append(self, record: AuditRecord) -> int:
-        """Write one record, chained to the previous one; returns its id."""
+        """Write one record, chained to the previous one; returns its id.
+
+        A feedback entry must reference an existing answer record (``AuditError`` otherwise)."""
         try:
             db = self._connect()
             try:
                 db.execute("BEGIN IMMEDIATE")  # one writer at a time: read head + insert atomically
+                if record.kind != ANSWER:
+                    target = db.execute("SELECT kind FROM audit WHERE id = ?", (record.ref,)).fetchone()
+                    if target is None or target["kind"] != ANSWER:
+                        raise AuditError(
+                            f"Không có câu trả lời #{record.ref} trong nhật ký / no answer record #{record.ref}"
+                        )
                 last = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
                 row: dict[str, Any] = {
                     "id": (last["id"] + 1) if last else 1,
@@ -179,13 +217,18 @@ class AuditLog:
                     "abstained": bool(record.abstained),
                     "verification": list(record.verification),
                     "prev_hash": last["hash"] if last else GENESIS,
+                    "kind": record.kind,
+                    "ref": record.ref,
+                    "rating": record.rating,
+                    "comment": record.comment,
                 }
                 digest = self._hash(row)
                 stored = {k: (json.dumps(v, ensure_ascii=False) if k in _JSON_FIELDS else v) for k, v in row.items()}
                 stored["abstained"] = int(row["abstained"])
+                columns = FIELDS + ENTRY_FIELDS
                 db.execute(
-                    f"INSERT INTO audit ({', '.join(FIELDS)}, hash) VALUES ({', '.join('?' * (len(FIELDS) + 1))})",
-                    [stored[k] for k in FIELDS] + [digest],
+                    f"INSERT INTO audit ({', '.join(columns)}, hash) VALUES ({', '.join('?' * (len(columns) + 1))})",
+                    [stored[k] for k in columns] + [digest],
                 )
                 db.execute("COMMIT")
                 return row["id"]
@@ -200,12 +243,26 @@ class AuditLog:
                 f"Không ghi được nhật ký kiểm toán {self.path}: {exc} / cannot write the audit log"
             ) from exc
 
-    def rows(self, since: str | None = None) -> Iterator[dict[str, Any]]:
-        """Records in chain order (JSON fields decoded), optionally from an ISO date on."""
+    def rows(
+        self, since: str | None = None, kind: str | None = None, ids: Iterable[int] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Records in chain order (JSON fields decoded), optionally from an ISO date on, of one
+        kind, or with the given ids."""
+        where, params = [], []
+        if since:
+            where.append("ts >= ?")
+            params.append(since)
+        if kind:
+            where.append("kind = ?")
+            params.append(kind)
+        if ids is not None:
+            wanted = sorted({int(i) for i in ids})
+            where.append(f"id IN ({', '.join('?' * len(wanted))})")
+            params.extend(wanted)
         db = self._connect()
         try:
-            query = "SELECT * FROM audit" + (" WHERE ts >= ?" if since else "") + " ORDER BY id"
-            for r in db.execute(query, (since,) if since else ()):
+            query = "SELECT * FROM audit" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+            for r in db.execute(query, params):
                 row = dict(r)
                 for k in _JSON_FIELDS:
                     try:

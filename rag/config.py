@@ -121,7 +121,6 @@ class Settings(BaseSettings):
 
     # App (issue 9)
     validity_file: Path = Field(Path("data/validity.csv"), description="Administrator's validity overrides")
-    feedback_file: Path = Field(Path("data/feedback.jsonl"), description="👍/👎 feedback (until the audit log)")
 
     # Ingestion limits
     max_file_mb: float = 50.0

@@ -1,66 +1,95 @@
-"""👍/👎 feedback on answers, one JSON line each (used until the audit log stores it).
+"""👍/👎 feedback on answers, stored in the audit log beside the answer it rates.
 
-Each line: ``{at, answer_id, rating, comment, question, citations}`` where ``rating`` is
-``up`` or ``down`` and ``answer_id`` ties the feedback to the answer (and its audit record).
+Each rating (with an optional comment) is its own chained audit entry of kind ``feedback`` whose
+``ref`` is the answer's audit record id (``Answer.audit_id``): answer records are never rewritten,
+and a changed or deleted rating breaks the chain like any other record. Comments are redacted
+(``rag.privacy``) before they are written, like questions.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import threading
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
+from typing import Any, Iterable
 
+from rag.access import User
+from rag.audit import FEEDBACK, AuditLog, AuditRecord
 from rag.errors import InputError
+from rag.privacy import redact
 
-_LOCK = threading.Lock()
+RATINGS = ("up", "down")
 MAX_COMMENT = 1000
 
 
 @dataclass(frozen=True)
-class Feedback:
-    answer_id: str
+class FeedbackItem:
+    """One feedback entry joined to the answer it rates (everything already redacted)."""
+
+    id: int  # audit id of the feedback entry
+    answer_id: int  # audit id of the answer
     rating: str  # "up" | "down"
-    comment: str = ""
-    question: str = ""
-    citations: tuple[str, ...] = ()
-    user: str = ""
-    at: str = field(default_factory=lambda: dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    comment: str
+    user: str
+    ts: str
+    question: str = ""  # of the answer
+    citations: tuple[str, ...] = ()  # of the answer: "Khoản 1 Điều 15 60/2014/QH13"
 
 
-def add_feedback(path: Path, feedback: Feedback) -> Feedback:
-    """Append one feedback line; ``InputError`` for a rating other than up/down."""
-    if feedback.rating not in ("up", "down"):
-        raise InputError(f"Đánh giá không hợp lệ: {feedback.rating!r} / rating must be up or down")
-    clean = Feedback(
-        answer_id=feedback.answer_id,
-        rating=feedback.rating,
-        comment=" ".join(feedback.comment.split())[:MAX_COMMENT],
-        question=feedback.question[:2000],
-        citations=tuple(feedback.citations),
-        user=feedback.user,
-        at=feedback.at,
+def record_feedback(audit: AuditLog, answer_id: int, rating: str, user: User, comment: str = "") -> int:
+    """Append one feedback entry for the answer record ``answer_id``; returns the entry's id.
+
+    ``InputError`` for a rating other than up/down; ``AuditError`` when the answer is not in the log.
+    """
+    if rating not in RATINGS:
+        raise InputError(f"Đánh giá không hợp lệ: {rating!r} / rating must be up or down")
+    clean = redact(" ".join((comment or "").split())[:MAX_COMMENT])
+    record = AuditRecord(
+        user=user.name,
+        role=user.role,
+        question="",
+        mode="",
+        redactions=tuple({"type": s.kind, "placeholder": s.placeholder} for s in clean.spans),
+        kind=FEEDBACK,
+        ref=int(answer_id),
+        rating=rating,
+        comment=clean.text,
     )
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps(asdict(clean), ensure_ascii=False)
-    with _LOCK, path.open("a", encoding="utf-8") as handle:
-        handle.write(line + "\n")
-    return clean
+    return audit.append(record)
 
 
-def read_feedback(path: Path) -> list[Feedback]:
-    """All feedback, oldest first; unreadable lines are skipped."""
-    path = Path(path)
-    if not path.is_file():
-        return []
-    out: list[Feedback] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            data = json.loads(line)
-            data["citations"] = tuple(data.get("citations") or ())
-            out.append(Feedback(**data))
-        except (ValueError, TypeError):
-            continue
+def _cited(units: Any) -> tuple[str, ...]:
+    if not isinstance(units, list):
+        return ()
+    return tuple(f"{u.get('address', '')} {u.get('doc', '')}".strip() for u in units if isinstance(u, dict) and u.get("cited"))
+
+
+def feedback_items(audit: AuditLog, since: str | None = None) -> list[FeedbackItem]:
+    """Every feedback entry (oldest first, optionally from an ISO date on) with its answer."""
+    entries = list(audit.rows(since, kind=FEEDBACK))
+    answers = {r["id"]: r for r in audit.rows(ids={e["ref"] for e in entries})} if entries else {}
+    out = []
+    for e in entries:
+        answer = answers.get(e["ref"], {})
+        out.append(
+            FeedbackItem(
+                id=e["id"],
+                answer_id=e["ref"],
+                rating=e["rating"] or "",
+                comment=e["comment"] or "",
+                user=e["user"],
+                ts=e["ts"],
+                question=answer.get("question", ""),
+                citations=_cited(answer.get("units")),
+            )
+        )
     return out
+
+
+def latest_per_answer(items: Iterable[FeedbackItem]) -> list[FeedbackItem]:
+    """One row per (answer, user), newest first: the last rating, with the last non-empty comment."""
+    latest: dict[tuple[int, str], FeedbackItem] = {}
+    for item in items:  # oldest first
+        prev = latest.get((item.answer_id, item.user))
+        if prev is not None and not item.comment and prev.comment:
+            item = FeedbackItem(**{**item.__dict__, "comment": prev.comment})
+        latest[(item.answer_id, item.user)] = item
+    return sorted(latest.values(), key=lambda f: f.id, reverse=True)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from rag.audit import AuditLog
 from tests.conftest import ROOT
+from tests.ui.conftest import DECREE
 
 APP = str(ROOT / "ui" / "app.py")
 QUESTION = "Thời hạn đăng ký khai sinh cho con là bao lâu?"
@@ -23,7 +24,7 @@ def release_engine():
     """The app caches one engine (and the embedded index lock) per process.
 
     Tests on the same index share it (loading the model once); switching index closes it.
-    Settings are re-read for every test (each has its own feedback/validity files).
+    Settings are re-read for every test (each has its own validity file).
     """
     from ui.resources import get_settings, release_all
 
@@ -47,8 +48,7 @@ def _close_app_engine_after_module():
 
 @pytest.fixture
 def app_files(tmp_path, monkeypatch):
-    """Feedback and validity files of this test only."""
-    monkeypatch.setenv("TTHC_FEEDBACK_FILE", str(tmp_path / "feedback.jsonl"))
+    """Validity file and documents folder of this test only (the audit log is the session's)."""
     monkeypatch.setenv("TTHC_VALIDITY_FILE", str(tmp_path / "validity.csv"))
     monkeypatch.setenv("TTHC_DOCUMENTS_DIR", str(tmp_path / "documents"))
     return tmp_path
@@ -94,24 +94,36 @@ def test_answer_chips_open_highlighted_passage(index_env, app_files, release_eng
     assert "[1] Khoản 1 Điều 15 Luật Hộ tịch 60/2014/QH13" in at.code[0].value
 
 
-def test_feedback_is_stored_with_comment(index_env, app_files, release_engine):
+def test_feedback_is_stored_in_the_audit_log_with_its_answer(index_env, app_files, release_engine):
     at = AppTest.from_file(APP, default_timeout=180).run()
     ask(at, QUESTION)
+    answer_record = at.session_state["messages"][-1]["audit_id"]
     at.feedback[0].set_value(0).run()
     assert not at.exception
-    at.text_input[0].set_value("Thiếu trường hợp quá hạn")
+    at.text_input[0].set_value("Thiếu trường hợp quá hạn, gọi 0912345678")
     [b for b in at.form_submit_button if b.label == "Gửi góp ý"][0].click().run()
     assert not at.exception
-    lines = [json.loads(x) for x in (app_files / "feedback.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert lines[0]["rating"] == "down" and lines[0]["question"] == QUESTION
-    assert lines[-1]["comment"] == "Thiếu trường hợp quá hạn"
-    assert lines[0]["citations"][0].startswith("Khoản 1 Điều 15")
-    # the admin log page lists it
+    audit = AuditLog(os.environ["TTHC_AUDIT_DB"])  # the session's log (tests/conftest.py)
+    rows = [r for r in audit.export() if answer_record in (r["id"], r["ref"])]
+    assert [(r["kind"], r["ref"], r["rating"]) for r in rows] == [
+        ("answer", None, None), ("feedback", answer_record, "down"), ("feedback", answer_record, "down")
+    ]
+    assert rows[0]["id"] == answer_record and rows[0]["question"] == QUESTION
+    assert rows[2]["comment"] == "Thiếu trường hợp quá hạn, gọi [SĐT]"  # redacted like questions
+    assert audit.verify().ok
+    # the admin log page lists it, joined to the answer it rates
     at.switch_page("pages/audit.py").run()
     assert not at.exception
     table = at.dataframe[0].value
-    assert list(table["Góp ý"]) == ["Thiếu trường hợp quá hạn"]
+    table = table[table["Câu trả lời #"] == answer_record]
+    assert list(table["Góp ý"]) == ["Thiếu trường hợp quá hạn, gọi [SĐT]"]
     assert list(table["Đánh giá"]) == ["👎"]
+    assert list(table["Câu hỏi (đã ẩn dữ liệu cá nhân)"]) == [QUESTION]
+    assert list(table["Câu trả lời #"]) == [answer_record]
+    assert table["Trích dẫn"][0].startswith("Khoản 1 Điều 15")
+    assert "Chuỗi băm toàn vẹn" in at.success[0].value
+    [s for s in at.selectbox if s.label == "Đánh giá"][0].set_value("👍 Hữu ích").run()
+    assert answer_record not in set(at.dataframe[0].value.get("Câu trả lời #", []))
 
 
 def test_document_type_filter_restricts_retrieval(index_env, app_files, release_engine):
@@ -170,19 +182,6 @@ def test_locked_index_shows_retry_not_traceback(writable_index, app_files, relea
         assert at.button(key="retry-index").label == "Thử lại"
     finally:
         holder.close()
-
-
-DECREE = """NGHỊ ĐỊNH
-Số: 99/2026/NĐ-CP
-QUY ĐỊNH VỀ CẤP THẺ THƯ VIỆN XÃ
-
-Điều 1. Phạm vi điều chỉnh
-Nghị định này quy định việc cấp thẻ thư viện tại xã.
-
-Điều 2. Lệ phí cấp thẻ thư viện
-1. Lệ phí cấp thẻ thư viện xã là 15.000 đồng mỗi thẻ.
-2. Người cao tuổi được miễn lệ phí cấp thẻ thư viện.
-"""
 
 
 def test_documents_page_upload_ingest_edit_remove(writable_index, app_files, release_engine):

@@ -13,7 +13,8 @@ from rag.errors import TthcError
 
 
 def render_audit_trail(settings: Settings, limit: int = 200) -> None:
-    """Chain status, the latest records (redacted questions only) and a JSONL export."""
+    """Chain status (answers and feedback entries), the latest answers (redacted questions only)
+    and a JSONL export of every record."""
     st.subheader("Nhật ký kiểm toán")
     if not settings.audit_enabled:
         st.warning("Nhật ký kiểm toán đang tắt (TTHC_AUDIT_ENABLED=false).")
@@ -34,6 +35,7 @@ def render_audit_trail(settings: Settings, limit: int = 200) -> None:
         st.text("\n".join(result.problems[:50]))
     since = st.date_input("Từ ngày", value=None, format="DD/MM/YYYY", key="audit-since")
     rows = audit.export(since.isoformat() if isinstance(since, dt.date) else None)
+    answers = [r for r in rows if r.get("kind", "answer") == "answer"]  # feedback entries are listed above
     st.dataframe(
         [
             {
@@ -48,7 +50,7 @@ def render_audit_trail(settings: Settings, limit: int = 200) -> None:
                 "Chế độ": r["mode"],
                 "Từ chối trả lời": "có" if r["abstained"] else "",
             }
-            for r in reversed(rows[-limit:])
+            for r in reversed(answers[-limit:])
         ],
         hide_index=True,
     )

@@ -10,12 +10,12 @@ import streamlit as st
 from rag.domain import Answer
 from rag.filters import NOT_IN_FORCE_STATUSES, SearchFilters
 from rag.errors import TthcError
-from rag.feedback import Feedback, add_feedback
+from rag.feedback import record_feedback
 from rag.overrides import read_overrides
 from ui.answering import ask_streaming, conversation_history, mode_switch, verification_panel
 from rag.privacy import KIND_LABELS
 from ui.auth import current_user as signed_in_user
-from ui.components.access import current_user, is_admin
+from ui.components.access import is_admin
 from ui.components.citation import citation_chips, escape_markdown, source_panel
 from ui.components.status import badge_text, index_state, show_index_problem
 from ui.export import answer_plaintext, memo_docx, memo_pdf
@@ -146,24 +146,27 @@ def _actions(message: dict) -> None:
 
 
 def _save_rating(message: dict, comment: str = "") -> None:
+    """Write the rating (and comment) as a feedback entry of the audit log, tied to the answer's record."""
     value = st.session_state.get(f"fb-{message['id']}")
     if value is None:
         return
-    answer: Answer = message["answer"]
-    try:
-        add_feedback(
-            get_settings().feedback_file,
-            Feedback(
-                answer_id=message["id"],
-                rating="up" if value == 1 else "down",
-                comment=comment,
-                question=answer.question,
-                citations=tuple(c.unit.citation for c in answer.citations),
-                user=current_user()[0],
-            ),
+    engine = get_engine()
+    answer_record = message.get("audit_id")
+    if engine.audit is None or answer_record is None:
+        st.session_state[f"fb-error-{message['id']}"] = (
+            "Nhật ký kiểm toán đang tắt nên không lưu được đánh giá."
         )
-    except OSError as exc:
-        st.session_state[f"fb-error-{message['id']}"] = f"Không lưu được đánh giá: {exc.strerror}"
+        return
+    try:
+        record_feedback(
+            engine.audit,
+            answer_record,
+            "up" if value == 1 else "down",
+            signed_in_user() or engine.local_user,
+            comment,
+        )
+    except TthcError as exc:
+        st.session_state[f"fb-error-{message['id']}"] = f"Không lưu được đánh giá: {exc}"
 
 
 def _comment_box(message: dict) -> None:
@@ -197,7 +200,8 @@ def ask(question: str, filters: SearchFilters) -> None:
         except TthcError as exc:
             st.error(str(exc))
             return
-        message = {"role": "assistant", "answer": answer, "id": uuid.uuid4().hex}
+        # audit_id: the answer's audit record, which feedback entries reference
+        message = {"role": "assistant", "answer": answer, "id": uuid.uuid4().hex, "audit_id": answer.audit_id}
         # Keep only the redacted question in the session.
         st.session_state.messages.append({"role": "user", "content": answer.question})
         st.session_state.messages.append(message)

@@ -6,14 +6,16 @@ import datetime as dt
 
 import streamlit as st
 
-from rag.feedback import read_feedback
+from rag.audit import AuditLog
+from rag.errors import TthcError
+from rag.feedback import feedback_items, latest_per_answer
 from ui.components.access import require_admin
 from ui.components.audit_trail import render_audit_trail
 from ui.resources import get_settings
 
-st.title("Nhật ký")
 require_admin()
-st.caption("Đánh giá 👍/👎 và góp ý của cán bộ về các câu trả lời.")
+st.title("Nhật ký")
+st.caption("Đánh giá 👍/👎 và góp ý của cán bộ về các câu trả lời, và nhật ký kiểm toán các câu trả lời.")
 
 settings = get_settings()
 
@@ -27,12 +29,14 @@ def _local(value: str) -> str:
 
 def feedback_section() -> None:
     st.subheader("Đánh giá câu trả lời")
-    items = read_feedback(settings.feedback_file)
-    latest = {}
-    for fb in items:  # the last rating/comment for an answer wins
-        prev = latest.get(fb.answer_id)
-        latest[fb.answer_id] = fb if not prev or fb.comment or not prev.comment else prev
-    rows = sorted(latest.values(), key=lambda f: f.at, reverse=True)
+    if not settings.audit_enabled or not settings.audit_db.is_file():
+        st.info("Chưa có đánh giá nào.", icon="📭")
+        return
+    try:  # feedback entries live in the audit log, each tied to the answer record it rates
+        rows = latest_per_answer(feedback_items(AuditLog(settings.audit_db, settings.audit_key)))
+    except TthcError as exc:
+        st.error(str(exc))
+        return
     if not rows:
         st.info("Chưa có đánh giá nào.", icon="📭")
         return
@@ -46,7 +50,7 @@ def feedback_section() -> None:
         f
         for f in rows
         if (wanted is None or f.rating == wanted)
-        and (since is None or f.at[:10] >= since.isoformat())
+        and (since is None or f.ts[:10] >= since.isoformat())
         and (not q or q in f"{f.question} {f.comment} {' '.join(f.citations)}".lower())
     ]
     up = sum(1 for f in rows if f.rating == "up")
@@ -57,19 +61,23 @@ def feedback_section() -> None:
     st.dataframe(
         [
             {
-                "Thời gian": _local(f.at),
+                "Thời gian": _local(f.ts),
                 "Đánh giá": "👍" if f.rating == "up" else "👎",
-                "Câu hỏi": f.question,
+                "Câu hỏi (đã ẩn dữ liệu cá nhân)": f.question,
                 "Góp ý": f.comment,
                 "Trích dẫn": "; ".join(f.citations),
                 "Người dùng": f.user,
+                "Câu trả lời #": f.answer_id,
             }
             for f in shown
         ],
         hide_index=True,
         width="stretch",
     )
-    st.caption(f"Hiển thị {len(shown)}/{len(rows)} đánh giá. Tệp: `{settings.feedback_file}`")
+    st.caption(
+        f"Hiển thị {len(shown)}/{len(rows)} đánh giá (mỗi câu trả lời, mỗi người: đánh giá cuối cùng). "
+        "Cột «Câu trả lời #» là số bản ghi của câu trả lời trong nhật ký kiểm toán bên dưới."
+    )
 
 
 feedback_section()
