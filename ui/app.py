@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from ui.components.access import ROLE_LABELS, current_user, is_admin  # noqa: E402
+from ui.components.access import ROLE_LABELS, current_user, is_admin, require_admin  # noqa: E402
 from ui.components.status import index_state  # noqa: E402
 
 st.set_page_config(
@@ -25,25 +25,42 @@ st.set_page_config(
     layout="wide",
     menu_items={"About": "Trợ lý thủ tục hành chính — hỏi đáp có trích dẫn, chạy trên máy của cơ quan."},
 )
+st.html(ROOT / "ui" / "vietnamese.css")  # Streamlit's own widget texts in Vietnamese (style only)
 
 from ui.auth import login_gate, sign_out_button  # noqa: E402
 from ui.resources import get_settings  # noqa: E402
 
-login_gate(get_settings())  # stops here with a sign-in form until someone signs in (when configured)
-
 # Pages every signed-in user sees (other features add theirs here).
+ASK = st.Page("pages/ask.py", title="Hỏi đáp", icon=":material/forum:", url_path="hoi-dap")
 PAGES = [
-    st.Page("pages/ask.py", title="Hỏi đáp", icon=":material/forum:", url_path="hoi-dap", default=True),
+    ASK,
     st.Page("pages/procedures.py", title="Thủ tục", icon=":material/assignment:", url_path="thu-tuc"),
     st.Page("pages/checker.py", title="Kiểm tra trích dẫn", icon=":material/fact_check:", url_path="kiem-tra-trich-dan"),
 ]
 # Administration pages (admins only).
-ADMIN_PAGES = [
-    st.Page("pages/documents.py", title="Văn bản", icon=":material/library_books:", url_path="van-ban"),
-    st.Page("pages/audit.py", title="Nhật ký", icon=":material/receipt_long:", url_path="nhat-ky"),
-]
+ADMIN = {  # url path → (script, title, icon)
+    "van-ban": ("pages/documents.py", "Văn bản", ":material/library_books:"),
+    "nhat-ky": ("pages/audit.py", "Nhật ký", ":material/receipt_long:"),
+}
+ADMIN_PAGES = [st.Page(script, title=title, icon=icon, url_path=path) for path, (script, title, icon) in ADMIN.items()]
 HELP_PAGES = [
     st.Page("pages/guide.py", title="Hướng dẫn sử dụng", icon=":material/help:", url_path="huong-dan"),
+]
+
+
+def _home() -> None:
+    st.switch_page(ASK)  # "/" opens Hỏi đáp at its own address, /hoi-dap
+
+
+def _admin_only() -> None:
+    require_admin()  # the lock message; the admin page's own script never runs for other roles
+
+
+# The root URL (hidden in the menu), and for non-admins the admin addresses answered with a lock
+# message instead of Streamlit's English "Page not found".
+HOME = st.Page(_home, title="Trang chủ", url_path="trang-chu", default=True, visibility="hidden")
+ADMIN_LOCKS = [
+    st.Page(_admin_only, title=title, url_path=path, visibility="hidden") for path, (_, title, _) in ADMIN.items()
 ]
 
 
@@ -59,7 +76,12 @@ def sidebar() -> None:
             st.caption(f":material/library_books: {state.documents} văn bản · {state.units} đoạn đã nạp")
 
 
-pages = PAGES + (ADMIN_PAGES if is_admin() else []) + HELP_PAGES
+if login_gate(get_settings()) is None:  # the sign-in form is shown (when configured)
+    # Resolve the requested address now, so /nhat-ky still opens Nhật ký once an admin signs in.
+    st.navigation([HOME, *PAGES, *ADMIN_PAGES, *HELP_PAGES], position="hidden")
+    st.stop()
+
+pages = [HOME, *PAGES, *(ADMIN_PAGES if is_admin() else ADMIN_LOCKS), *HELP_PAGES]
 page = st.navigation(pages, position="top")
 sidebar()
 page.run()

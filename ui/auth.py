@@ -64,8 +64,8 @@ def sign_out(settings: Settings) -> None:
         st.logout()
 
 
-def login_gate(settings: Settings) -> User:
-    """The signed-in user; shows the sign-in screen and stops the run until there is one."""
+def login_gate(settings: Settings) -> User | None:
+    """The signed-in user; ``None`` after drawing the sign-in form (the caller stops the run then)."""
     mode = auth_mode(settings)
     if mode == "none":  # single-user: the operator; a role already chosen in the session is kept
         import getpass
@@ -79,8 +79,7 @@ def login_gate(settings: Settings) -> User:
     if user is not None:
         return user
     _login_form(AccountStore(settings.accounts_file))
-    st.stop()
-    raise AssertionError("unreachable")  # st.stop() ends the script run
+    return None
 
 
 def _oidc_gate(settings: Settings) -> User:

@@ -10,19 +10,6 @@ from tests.conftest import ROOT
 APP = str(ROOT / "ui" / "app.py")
 
 
-@pytest.fixture
-def release_engine():
-    yield
-    import streamlit as st
-
-    from ui.resources import get_engine
-
-    try:
-        get_engine().close()
-    finally:
-        st.cache_resource.clear()
-
-
 def test_checker_page_shows_verdicts_beside_the_real_text(index_env, release_engine):
     at = AppTest.from_file(APP, default_timeout=180)
     at.switch_page("pages/checker.py")
