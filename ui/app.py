@@ -76,10 +76,8 @@ def sidebar() -> None:
             st.caption(f":material/library_books: {state.documents} văn bản · {state.units} đoạn đã nạp")
 
 
-if login_gate(get_settings()) is None:  # the sign-in form is shown (when configured)
-    # Resolve the requested address now, so /nhat-ky still opens Nhật ký once an admin signs in.
-    st.navigation([HOME, *PAGES, *ADMIN_PAGES, *HELP_PAGES], position="hidden")
-    st.stop()
+if login_gate(get_settings(), routes=[HOME, *PAGES, *ADMIN_PAGES, *HELP_PAGES]) is None:
+    st.stop()  # the sign-in form is shown (when configured)
 
 pages = [HOME, *PAGES, *(ADMIN_PAGES if is_admin() else ADMIN_LOCKS), *HELP_PAGES]
 page = st.navigation(pages, position="top")

@@ -15,8 +15,10 @@ Pages call ``require_role("admin")``; ``login_gate`` runs once per script run in
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from rag.access import ROLE_LABELS, AccountStore, User
 from rag.config import Settings
@@ -64,8 +66,13 @@ def sign_out(settings: Settings) -> None:
         st.logout()
 
 
-def login_gate(settings: Settings) -> User | None:
-    """The signed-in user; ``None`` after drawing the sign-in form (the caller stops the run then)."""
+def login_gate(settings: Settings, routes: Sequence[StreamlitPage] = ()) -> User | None:
+    """The signed-in user; ``None`` after drawing the sign-in form (the caller stops the run then).
+
+    ``routes``: every page of the app, resolved against the requested address (hidden) before the
+    form is drawn, so /nhat-ky still opens Nhật ký after signing in. It must come first: widget
+    identities depend on the page being run, and the form's values would be lost otherwise.
+    """
     mode = auth_mode(settings)
     if mode == "none":  # single-user: the operator; a role already chosen in the session is kept
         import getpass
@@ -78,6 +85,8 @@ def login_gate(settings: Settings) -> User | None:
     user = current_user()
     if user is not None:
         return user
+    if routes:
+        st.navigation(list(routes), position="hidden")
     _login_form(AccountStore(settings.accounts_file))
     return None
 
