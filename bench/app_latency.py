@@ -54,7 +54,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="tthc-bench-app-"))
     shutil.copytree(args.index, work / "index")
     port = _port()
-    env = dict(os.environ, TTHC_INDEX_DIR=str(work / "index"), TTHC_FEEDBACK_FILE=str(work / "fb.jsonl"))
+    env = dict(os.environ, TTHC_INDEX_DIR=str(work / "index"), TTHC_AUDIT_DB=str(work / "audit.db"))
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
     proc = subprocess.Popen(
