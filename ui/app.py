@@ -1,7 +1,8 @@
 """Streamlit entry point: `streamlit run ui/app.py`.
 
 Builds the navigation (public pages for everyone, administration pages for admins) and the
-shared sidebar (index state, signed-in user). Pages live in ``ui/pages/``.
+shared sidebar (index state, signed-in user). Pages live in ``ui/views/`` (not ``pages/``: Streamlit would treat that folder as an old-style
+multipage app on the first session after a start and answer deep links with "Page not found").
 """
 
 from __future__ import annotations
@@ -31,20 +32,20 @@ from ui.auth import login_gate, sign_out_button  # noqa: E402
 from ui.resources import get_settings  # noqa: E402
 
 # Pages every signed-in user sees (other features add theirs here).
-ASK = st.Page("pages/ask.py", title="Hỏi đáp", icon=":material/forum:", url_path="hoi-dap")
+ASK = st.Page("views/ask.py", title="Hỏi đáp", icon=":material/forum:", url_path="hoi-dap")
 PAGES = [
     ASK,
-    st.Page("pages/procedures.py", title="Thủ tục", icon=":material/assignment:", url_path="thu-tuc"),
-    st.Page("pages/checker.py", title="Kiểm tra trích dẫn", icon=":material/fact_check:", url_path="kiem-tra-trich-dan"),
+    st.Page("views/procedures.py", title="Thủ tục", icon=":material/assignment:", url_path="thu-tuc"),
+    st.Page("views/checker.py", title="Kiểm tra trích dẫn", icon=":material/fact_check:", url_path="kiem-tra-trich-dan"),
 ]
 # Administration pages (admins only).
 ADMIN = {  # url path → (script, title, icon)
-    "van-ban": ("pages/documents.py", "Văn bản", ":material/library_books:"),
-    "nhat-ky": ("pages/audit.py", "Nhật ký", ":material/receipt_long:"),
+    "van-ban": ("views/documents.py", "Văn bản", ":material/library_books:"),
+    "nhat-ky": ("views/audit.py", "Nhật ký", ":material/receipt_long:"),
 }
 ADMIN_PAGES = [st.Page(script, title=title, icon=icon, url_path=path) for path, (script, title, icon) in ADMIN.items()]
 HELP_PAGES = [
-    st.Page("pages/guide.py", title="Hướng dẫn sử dụng", icon=":material/help:", url_path="huong-dan"),
+    st.Page("views/guide.py", title="Hướng dẫn sử dụng", icon=":material/help:", url_path="huong-dan"),
 ]
 
 

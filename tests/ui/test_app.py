@@ -112,7 +112,7 @@ def test_feedback_is_stored_in_the_audit_log_with_its_answer(index_env, app_file
     assert rows[2]["comment"] == "Thiếu trường hợp quá hạn, gọi [SĐT]"  # redacted like questions
     assert audit.verify().ok
     # the admin log page lists it, joined to the answer it rates
-    at.switch_page("pages/audit.py").run()
+    at.switch_page("views/audit.py").run()
     assert not at.exception
     table = at.dataframe[0].value
     table = table[table["Câu trả lời #"] == answer_record]
@@ -150,12 +150,12 @@ def test_admin_pages_refuse_non_admins(index_env, app_files, release_engine):
     at.session_state["tthc_role"] = "clerk"
     at.run()
     assert not at.exception
-    for admin_page in ("pages/documents.py", "pages/audit.py"):  # not even in the navigation
+    for admin_page in ("views/documents.py", "views/audit.py"):  # not even in the navigation
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(admin_page)
     at.session_state["tthc_role"] = "admin"
     at.run()
-    at.switch_page("pages/audit.py").run()
+    at.switch_page("views/audit.py").run()
     assert at.title[0].value == "Nhật ký"
 
 
@@ -186,7 +186,7 @@ def test_locked_index_shows_retry_not_traceback(writable_index, app_files, relea
 
 def test_documents_page_upload_ingest_edit_remove(writable_index, app_files, release_engine):
     at = AppTest.from_file(APP, default_timeout=240).run()
-    at.switch_page("pages/documents.py").run()
+    at.switch_page("views/documents.py").run()
     assert not at.exception
     assert at.title[0].value == "Văn bản"
     table = at.dataframe[0].value
@@ -219,7 +219,7 @@ def test_documents_page_upload_ingest_edit_remove(writable_index, app_files, rel
     assert row["Tình trạng"].startswith("🔴") and row["Nguồn tình trạng"] == "tệp ghi đè"
 
     # ask about the new document: found, and gone when only in-force documents are wanted
-    at.switch_page("pages/ask.py").run()
+    at.switch_page("views/ask.py").run()
     ask(at, "Lệ phí cấp thẻ thư viện xã là bao nhiêu?")
     assert chip_labels(at.pills[0])[0].startswith("[1] Khoản 1 Điều 2 · 99/2026/NĐ-CP")
     at.pills[0].set_value(1).run()
@@ -229,7 +229,7 @@ def test_documents_page_upload_ingest_edit_remove(writable_index, app_files, rel
     assert not any("99/2026" in o for p in at.pills[1:] for o in chip_labels(p))
 
     # remove it (and its uploaded file)
-    at.switch_page("pages/documents.py").run()
+    at.switch_page("views/documents.py").run()
     at.selectbox(key="doc-choice").set_value("99-2026-NĐ-CP").run()
     at.checkbox(key="remove-file").check().run()
     at.checkbox(key="remove-confirm").check().run()

@@ -10,9 +10,8 @@ APP = str(ROOT / "ui" / "app.py")
 
 
 def test_checker_page_shows_verdicts_beside_the_real_text(index_env, release_engine):
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.switch_page("pages/checker.py")
-    at.run()
+    at = AppTest.from_file(APP, default_timeout=180).run()  # st.navigation registers the pages
+    at.switch_page("views/checker.py").run()
     assert not at.exception
     assert at.title[0].value == "Kiểm tra trích dẫn"
     at.text_area[0].set_value(
@@ -32,9 +31,8 @@ def test_checker_page_shows_verdicts_beside_the_real_text(index_env, release_eng
 
 
 def test_checker_page_asks_for_text(index_env, release_engine):
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.switch_page("pages/checker.py")
-    at.run()
+    at = AppTest.from_file(APP, default_timeout=180).run()  # st.navigation registers the pages
+    at.switch_page("views/checker.py").run()
     at.button[0].click().run()
     assert not at.exception
     assert "Hãy dán đoạn văn bản" in at.warning[0].value

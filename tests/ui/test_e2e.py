@@ -112,8 +112,12 @@ def sign_in(page, who: tuple[str, str]) -> None:
     page.get_by_role("button", name="Đăng nhập").click()
 
 
+_VISITS = [0]  # browser sessions opened on this module's server
+
+
 def open_page(browser, url: str, width: int = 1366, height: int = 768, who: tuple[str, str] | None = ADMIN):
     """A new browser session at ``url``, signed in as ``who`` (None: left at the sign-in form)."""
+    _VISITS[0] += 1
     page = browser.new_page(viewport={"width": width, "height": height}, locale="vi-VN")
     page.goto(url, wait_until="domcontentloaded")
     if who is not None:
@@ -141,6 +145,20 @@ def ask_and_open_first_citation(page, question: str, citation: str) -> None:
 
 def highlighted(page) -> list[str]:
     return page.locator("span.stMarkdownColoredBackground").all_inner_texts()
+
+
+def test_first_visit_after_start_opens_a_deep_link(app_url, browser):
+    """The module's first test, on a fresh server: a ``ui/pages/`` folder would make Streamlit run its
+    old pages-folder mode for this first session and pop up "Page not found" on any deep link."""
+    assert _VISITS[0] == 0, "this test needs the server's first browser session: run the module in file order"
+    page = open_page(browser, app_url + "/huong-dan", who=None)
+    page.get_by_label("Tên đăng nhập").wait_for(timeout=120_000)
+    page.wait_for_timeout(500)
+    assert english_on(page) == []
+    sign_in(page, CLERK)
+    page.get_by_role("heading", name="Hướng dẫn sử dụng cho cán bộ").wait_for(timeout=120_000)
+    assert page.url.endswith("/huong-dan") and english_on(page) == []
+    page.close()
 
 
 def test_ask_open_citation_see_highlight_desktop_and_phone(app_url, browser):

@@ -25,9 +25,8 @@ def procedures_env(procedure_index, monkeypatch):
 
 
 def open_page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.switch_page("pages/procedures.py")
-    return at.run()
+    at = AppTest.from_file(APP, default_timeout=180).run()  # st.navigation registers the pages
+    return at.switch_page("views/procedures.py").run()
 
 
 def test_search_filter_card_and_downloads(procedures_env):
