@@ -37,7 +37,8 @@ def _edge():
         import qdrant_edge
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise ConfigError(
-            "Thiếu gói qdrant-edge-py cho TTHC_STORE_BACKEND=edge: pip install 'tthc-assistant[edge]' / "
+            "Thiếu gói qdrant-edge-py (bộ máy chỉ mục mặc định): pip install qdrant-edge-py, hoặc đặt "
+            "TTHC_STORE_BACKEND=local / "
             "qdrant-edge-py is not installed."
         ) from exc
     return qdrant_edge
@@ -429,7 +430,9 @@ class EdgeClient:
         if m is None:
             return None
         if isinstance(m, models.MatchValue):
-            return e.MatchValue(m.value)
+            # the binding reads a Python bool as the integer 1, which never matches a stored
+            # boolean (pending markers would vanish from filters); numpy's bool stays a bool
+            return e.MatchValue(np.bool_(m.value) if isinstance(m.value, bool) else m.value)
         if isinstance(m, models.MatchAny):
             return e.MatchAny(list(m.any))
         if isinstance(m, models.MatchExcept):

@@ -152,6 +152,19 @@ def test_edge_reads_match_local(backends):
     assert len(edge.units_of("23-2015-NĐ-CP")) == len(local.units_of("23-2015-NĐ-CP")) > 50
 
 
+def test_pending_markers_are_found_on_every_backend(backends):
+    """Boolean payload filters: an interrupted write's marker must be found (edge's binding once
+    read ``True`` as the integer 1 and matched nothing, so crashed writes went unnoticed)."""
+    for name, store in backends.items():
+        store.mark_pending("99-2099-TEST", "/tmp/x.md")
+        try:
+            assert store.pending_documents() == ["99-2099-TEST"], name
+            assert "99-2099-TEST" not in {r["key"] for r in store.document_records()}, name
+        finally:
+            store.delete_document("99-2099-TEST")
+        assert store.pending_documents() == [], name
+
+
 def test_edge_filters_translate(backends, embedder):
     """A payload filter on the dense prefetch gives the same hits on both embedded backends."""
     flt = models.Filter(must=[models.FieldCondition(key="doc_key", match=models.MatchValue(value="23-2015-NĐ-CP"))])
