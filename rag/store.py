@@ -1,7 +1,8 @@
 """Qdrant adapter: the only module that speaks qdrant-client.
 
-Embedded (``QdrantClient(path=...)``) by default, a server by URL, or the qdrant-edge engine
-(``TTHC_STORE_BACKEND=edge``), all with the same code path (see ``rag/stores/``).
+Embedded by default — the qdrant-edge engine (``rag/stores/edge.py``) for a new index, or
+qdrant-client's local mode (``QdrantClient(path=...)``) for an index made with it — or a server
+by URL, all with the same code path (see ``rag/stores/``).
 Two collections: ``<name>`` holds one point per unit (dense + BM25 sparse vectors, payload
 with the unit and its document); ``<name>_documents`` holds one record per document, written
 *after* all its units, so a document is complete exactly when its record exists.
@@ -66,6 +67,16 @@ def unit_id(unit: LegalUnit) -> str:
     return str(uuid.uuid5(_ID_NAMESPACE, address))
 
 
+def embedded_backend(configured: str, path: Path) -> str:
+    """The embedded engine for an index folder: the configured one, or with ``auto`` the one
+    whose files are already there (``edge/`` or ``collection/``), ``edge`` for a new index."""
+    if configured != "auto":
+        return configured
+    if (path / "collection").is_dir() and not (path / "edge").is_dir():
+        return "local"
+    return "edge"
+
+
 def document_id(key: str) -> str:
     return str(uuid.uuid5(_ID_NAMESPACE, f"doc|{key}"))
 
@@ -73,15 +84,15 @@ def document_id(key: str) -> str:
 def open_client(settings: Settings, create: bool = False) -> VectorClient:
     """A client for the configured index; clear errors for a missing or locked index.
 
-    ``TTHC_QDRANT_URL`` → a server or cluster; else ``TTHC_STORE_BACKEND``: ``local``
-    (qdrant-client embedded mode) or ``edge`` (qdrant-edge-py). All speak ``VectorClient``.
+    ``TTHC_QDRANT_URL`` → a server or cluster; else ``TTHC_STORE_BACKEND`` (see
+    ``embedded_backend``). All speak ``VectorClient``.
     """
     if settings.qdrant_url:
         from rag.stores.server import connect
 
         return connect(settings)
     path = Path(settings.index_dir)
-    if settings.store_backend == "edge":
+    if embedded_backend(settings.store_backend, path) == "edge":
         from rag.stores.edge import EdgeClient, edge_index_exists
 
         if not create and not edge_index_exists(path):
@@ -394,7 +405,10 @@ class UnitStore:
         requests, kinds = [], []
         if dense is not None and dense_limit > 0:
             requests.append(
-                models.QueryRequest(query=dense.tolist(), using=DENSE, limit=dense_limit, filter=flt, with_payload=True)
+                models.QueryRequest(
+                    query=dense.tolist(), using=DENSE, limit=dense_limit, filter=flt, with_payload=True,
+                    params=self.layout.search_params(),
+                )
             )
             kinds.append("dense")
         if sparse is not None and sparse.indices and sparse_limit > 0:

@@ -69,9 +69,10 @@ def test_missing_index_is_explained(tmp_path, capsys):
 
 def test_locked_index_names_the_fix(slice_index):
     """A second process cannot open the embedded index the first one holds."""
-    from qdrant_client import QdrantClient
+    from rag.config import load_settings
+    from rag.store import open_client
 
-    holder = QdrantClient(path=str(slice_index))
+    holder = open_client(load_settings(index_dir=slice_index))
     try:
         proc = subprocess.run(
             [sys.executable, "-m", "ui.cli", "--index", str(slice_index), "search", "khai sinh"],

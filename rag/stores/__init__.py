@@ -3,9 +3,10 @@
 ``rag.store.UnitStore`` speaks the small subset of the qdrant-client API described by
 ``VectorClient`` (``rag/stores/protocol.py``). Three backends provide it:
 
-- ``local``  — ``QdrantClient(path=...)``: qdrant-client's embedded mode (brute force, default);
 - ``edge``   — ``EdgeClient`` (``rag/stores/edge.py``): qdrant-edge-py, Qdrant's in-process
-  engine with HNSW, payload indexes and a write-ahead log;
+  engine with HNSW, payload indexes and a write-ahead log (the default for a new index);
+- ``local``  — ``QdrantClient(path=...)``: qdrant-client's embedded mode (brute force in Python,
+  the whole index in RAM; still opened for an index made with it);
 - ``server`` — ``QdrantClient(url=...)`` (``rag/stores/server.py``): a Qdrant server or cluster.
 
 Every backend takes and returns qdrant-client ``models`` objects, so the store code, and any

@@ -10,9 +10,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from qdrant_client import QdrantClient
-
-from rag.store import UnitStore
+from rag.config import load_settings
+from rag.store import UnitStore, open_client
 from tests.conftest import CORPUS, ROOT
 from tests.ingest.fixtures import DECREE_PAGES, write_zip_bomb
 from ui.cli import main
@@ -29,7 +28,7 @@ def run_json(capsys, *args) -> dict:
 
 def index_state(index: Path) -> tuple[list[dict], list[dict], list[str]]:
     """(complete document records, unit payloads, pending keys) read straight from Qdrant."""
-    client = QdrantClient(path=str(index))
+    client = open_client(load_settings(index_dir=index))
     try:
         store = UnitStore(client)
         units = [r.payload or {} for r in store._scroll(store.units)]

@@ -43,7 +43,7 @@ def slice_points(slice_index, tmp_path_factory):
     """All unit and document points of the slice index (vectors included)."""
     copy = tmp_path_factory.mktemp("slice-copy") / "index"
     shutil.copytree(slice_index, copy)
-    client = QdrantClient(path=str(copy))
+    client = open_client(load_settings(index_dir=copy))
     try:
         out = {}
         for name in ("tthc_units", "tthc_units_documents"):
@@ -224,9 +224,28 @@ def test_open_client_dispatches_on_settings(tmp_path):
     client = open_client(load_settings(index_dir=tmp_path / "e", store_backend="edge"), create=True)
     assert isinstance(client, EdgeClient)
     client.close()
-    local = open_client(load_settings(index_dir=tmp_path / "l"), create=True)
+    local = open_client(load_settings(index_dir=tmp_path / "l", store_backend="local"), create=True)
     assert isinstance(local, QdrantClient)
     local.close()
+
+
+def test_auto_backend_keeps_an_existing_index_engine(tmp_path):
+    """The default (auto): a new index is an edge index; a local-mode index made earlier keeps
+    opening in local mode, so upgrading never hides an agency's existing index."""
+    with pytest.raises(IndexMissing):
+        open_client(load_settings(index_dir=tmp_path / "none"))
+    new = open_client(load_settings(index_dir=tmp_path / "new"), create=True)
+    assert isinstance(new, EdgeClient)
+    new.close()
+    again = open_client(load_settings(index_dir=tmp_path / "new"))
+    assert isinstance(again, EdgeClient)
+    again.close()
+    old = open_client(load_settings(index_dir=tmp_path / "old", store_backend="local"), create=True)
+    UnitStore(old, "tthc_units").ensure(4, "test")
+    old.close()
+    reopened = open_client(load_settings(index_dir=tmp_path / "old"))
+    assert isinstance(reopened, QdrantClient)
+    reopened.close()
 
 
 def test_cli_runs_on_edge_backend(tmp_path, monkeypatch, capsys):

@@ -172,9 +172,10 @@ def test_no_index_explains_how_to_add_documents(missing_index, app_files, releas
 
 
 def test_locked_index_shows_retry_not_traceback(writable_index, app_files, release_engine):
-    from qdrant_client import QdrantClient
+    from rag.config import load_settings
+    from rag.store import open_client
 
-    holder = QdrantClient(path=str(writable_index))  # another process-like owner of the lock
+    holder = open_client(load_settings(index_dir=writable_index))  # another owner of the lock
     try:
         at = AppTest.from_file(APP, default_timeout=120).run()
         assert not at.exception
