@@ -9,7 +9,8 @@ with Playwright and prints JSON:
 - ``cold_ready_s``: process start → chat box visible in the first browser session (includes
   model loading, shown to the user as a spinner);
 - ``first_answer_s``: Enter → the answer rendered (its action row visible), for the first question after warm-up;
-- ``answers_s``: the same for the following questions (p50 reported).
+- ``answers_s``: the same for the following questions (p50 reported);
+- ``server_rss_mb`` / ``server_peak_rss_mb``: the app server's memory after those answers.
 """
 
 from __future__ import annotations
@@ -36,6 +37,14 @@ QUESTIONS = [
     "Người yêu cầu chứng thực chữ ký phải xuất trình giấy tờ gì?",
     "Đăng ký khai sinh lưu động được thực hiện khi nào?",
 ]
+
+
+def _rss(pid: int) -> tuple[int, int]:
+    """Resident and peak resident memory (MB) of the app server after answering."""
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line
+    )
+    return int(fields["VmRSS"].split()[0]) // 1024, int(fields["VmHWM"].split()[0]) // 1024
 
 
 def _port() -> int:
@@ -99,6 +108,7 @@ def main() -> int:
         result["first_answer_s"] = round(times[0], 2)
         result["answers_s"] = [round(x, 2) for x in times]
         result["answer_p50_s"] = round(statistics.median(times), 2)
+        result["server_rss_mb"], result["server_peak_rss_mb"] = _rss(proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from rag.config import load_settings  # noqa: E402
 from rag.engine import Engine  # noqa: E402
+from rag.store import embedded_backend  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "data" / "eval" / "dev.jsonl"
 
@@ -111,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     units = engine.store.unit_count()
     engine.close()
     summary = {
-        "backend": "server" if settings.qdrant_url else settings.store_backend,
+        "backend": "server" if settings.qdrant_url else embedded_backend(settings.store_backend, Path(settings.index_dir)),
         "units": units,
         "warmup_s": round(warmup, 2),
         "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
