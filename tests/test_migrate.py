@@ -48,7 +48,9 @@ def test_procedure_cards_and_documents_survive_the_copy(procedure_index, tmp_pat
     source = tmp_path / "src"
     shutil.copytree(procedure_index, source, ignore=shutil.ignore_patterns(".lock"))
     target = tmp_path / "dst"
-    report = run_json(capsys, "--index", str(source), "migrate", "--to", str(target), "--backend", "local", "--json")
+    # same engine on both sides: the copy must answer exactly as the original (cross-engine
+    # agreement is the congruence suite's job, tests/rag/test_stores.py)
+    report = run_json(capsys, "--index", str(source), "migrate", "--to", str(target), "--json")
     assert report["points"]["tthc_units_procedures"] > 50
     assert report["points"]["tthc_units"] > 300
     for question in ("làm lại giấy khai sinh bị mất", "chứng thực chữ ký người dịch"):
