@@ -81,6 +81,8 @@ class EdgeClient:
         if shard is not None:
             return shard
         with self._lock:
+            if self._closed:  # a late reader (e.g. a worker thread) must not reopen a released folder
+                raise RuntimeError("EdgeClient is closed")
             if name not in self._shards:
                 if not self.collection_exists(name):
                     raise ValueError(f"Collection {name} not found")
@@ -312,13 +314,17 @@ class EdgeClient:
         if self._closed:
             return
         with self._lock:
-            self.optimize()
-            for shard in self._shards.values():
-                shard.close()
-            self._shards.clear()
-            self._closed = True
-            fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_UN)
-            self._lock_file.close()
+            try:
+                self.optimize()
+            finally:  # whatever fails above, the shards are closed and the folder released
+                self._closed = True
+                shards, self._shards = list(self._shards.values()), {}
+                try:
+                    for shard in shards:
+                        shard.close()
+                finally:
+                    fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_UN)
+                    self._lock_file.close()
 
     # -- conversions (qdrant-client models → qdrant_edge) ------------------------------
     def _quantization(self, config: Any) -> Any:

@@ -197,6 +197,20 @@ def test_edge_index_persists_and_is_locked(tmp_path, slice_points):
         reopened.client.close()
 
 
+def test_closed_edge_client_never_reopens_the_folder(tmp_path):
+    """A late reader (a worker thread still running when the app closes its engine) gets an error
+    instead of silently reloading shards of a folder another process may own by then."""
+    client = EdgeClient(tmp_path, create=True)
+    UnitStore(client, "tthc_units").ensure(4, "test")
+    client.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        client.count("tthc_units")
+    client.close()  # idempotent
+    again = EdgeClient(tmp_path)  # the folder was released
+    assert again.count("tthc_units").count == 0
+    again.close()
+
+
 def test_layout_reaches_the_collection(tmp_path, slice_points):
     settings = load_settings(quantization="int8", vectors_on_disk=True, shard_number=3, replication_factor=2,
                              write_consistency_factor=2, hnsw_m=8, hnsw_ef=64)
