@@ -116,6 +116,11 @@ def test_eval_writes_contract_output(slice_index, tmp_path, capsys):
     assert [r["id"] for r in rows] == ["a", "b"]
     assert rows[0]["retrieved"][0] == {"doc": "60/2014/QH13", "article": "Điều 15"}
     assert metrics["recall@5"] == 1.0 and metrics["n"] == 2
+    # the command released the index: another process (here: a client) may open it at once
+    from rag.config import load_settings
+    from rag.store import open_client
+
+    open_client(load_settings(index_dir=slice_index)).close()
 
 
 def test_usage_error_is_one_line(capsys):

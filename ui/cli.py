@@ -300,10 +300,14 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         questions = without_diacritics(questions)
     engine = Engine(settings)
     results = []
-    for name, rank in systems(engine.retriever, args.baselines, max(args.top_k, 10), parse_filters(args.filter)).items():
-        bar = _progress(len(questions), f"Đánh giá {name}")
-        results.append(run_eval(questions, rank, on_question=lambda q: bar.update(1), name=name))
-        bar.close()
+    try:
+        ranked = systems(engine.retriever, args.baselines, max(args.top_k, 10), parse_filters(args.filter))
+        for name, rank in ranked.items():
+            bar = _progress(len(questions), f"Đánh giá {name}")
+            results.append(run_eval(questions, rank, on_question=lambda q: bar.update(1), name=name))
+            bar.close()
+    finally:
+        engine.close()  # releases the index folder (embedded engines are single-process)
     if args.output:
         main_runs = results[0].runs
         with open(args.output, "w", encoding="utf-8") as out:
