@@ -7,7 +7,7 @@ DOCS ?= data/documents
 PORT ?= 8501
 export TTHC_INDEX_DIR ?= data/index
 
-.PHONY: run test install install-test system-deps ingest app bench lint clean llm
+.PHONY: run test install install-test system-deps ingest app bench lint clean llm screenshots
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON)) / Python 3.11 is required"; exit 1; }
@@ -73,6 +73,10 @@ run: ingest app
 
 test: install-test
 	$(PY) -m pytest -q
+
+# Refresh docs/screenshots/ (every page at 1366 px and 390 px) by running the browser tests.
+screenshots: install-test
+	TTHC_SCREENSHOTS=1 $(PY) -m pytest -q -m e2e tests/ui/test_e2e.py
 
 bench: install-test
 	$(PY) bench/run_all.py
