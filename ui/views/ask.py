@@ -112,6 +112,14 @@ def _procedure_card(procedure) -> None:
         st.caption(f"Nguồn: {escape_markdown(str(procedure.source))} · xem đầy đủ ở trang Thủ tục")
 
 
+# The signable answer memo, one download button per format: (extension, builder, MIME type, icon, tooltip).
+MEMO_FORMATS = (
+    ("docx", memo_docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+     ":material/description:", "Tải phiếu trả lời (Word) để trình lãnh đạo"),
+    ("pdf", memo_pdf, "application/pdf", ":material/picture_as_pdf:", "Tải phiếu trả lời (PDF)"),
+)
+
+
 def _actions(message: dict) -> None:
     answer: Answer = message["answer"]
     key = message["id"]
@@ -120,26 +128,17 @@ def _actions(message: dict) -> None:
             st.caption("Bấm biểu tượng sao chép ở góc khung để chép câu trả lời kèm trích dẫn.")
             st.code(answer_plaintext(answer, _status_text), language=None, wrap_lines=True)
         if answer.citations:
-            st.download_button(
-                "DOCX",
-                data=functools.partial(memo_docx, answer, _status_text),
-                file_name=f"phieu-tra-loi-{key[:8]}.docx",
-                mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                icon=":material/description:",
-                on_click="ignore",
-                key=f"docx-{key}",
-                help="Tải phiếu trả lời (Word) để trình lãnh đạo",
-            )
-            st.download_button(
-                "PDF",
-                data=functools.partial(memo_pdf, answer, _status_text),
-                file_name=f"phieu-tra-loi-{key[:8]}.pdf",
-                mime="application/pdf",
-                icon=":material/picture_as_pdf:",
-                on_click="ignore",
-                key=f"pdf-{key}",
-                help="Tải phiếu trả lời (PDF)",
-            )
+            for label, build, mime, icon, help_text in MEMO_FORMATS:
+                st.download_button(
+                    label.upper(),
+                    data=functools.partial(build, answer, _status_text),
+                    file_name=f"phieu-tra-loi-{key[:8]}.{label}",
+                    mime=mime,
+                    icon=icon,
+                    on_click="ignore",
+                    key=f"{label}-{key}",
+                    help=help_text,
+                )
         st.feedback("thumbs", key=f"fb-{key}", on_change=_save_rating, args=(message,))
     if st.session_state.get(f"fb-{key}") is not None:
         _comment_box(message)

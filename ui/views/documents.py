@@ -187,15 +187,10 @@ def manage_section(rows: list[DocumentRow]) -> None:
         )
         confirm = st.checkbox(f"Tôi xác nhận gỡ {row.doc_number or key} khỏi chỉ mục", key="remove-confirm")
         if st.button("Gỡ bỏ", type="primary", icon=":material/delete:", disabled=not confirm, key="remove-button"):
-            try:
-                with engine_lock():
-                    label = remove_document(get_ingestor(), key, delete_file=delete_file)
-                    get_engine().index_changed()
-            except TthcError as exc:
-                st.error(str(exc))
-            else:
-                st.session_state["flash"] = f"Đã gỡ {label} khỏi chỉ mục."
-                st.rerun()
+            _change_index(
+                lambda: remove_document(get_ingestor(), key, delete_file=delete_file),
+                lambda label: f"Đã gỡ {label} khỏi chỉ mục.",
+            )
 
 
 def validity_form(row: DocumentRow) -> None:
@@ -224,15 +219,24 @@ def validity_form(row: DocumentRow) -> None:
                 effective_to=end.isoformat() if end else "",
                 note=note,
             )
-            try:
-                with engine_lock():
-                    saved = set_validity(get_engine().store, settings, row.key, override)
-                    get_engine().index_changed()
-            except TthcError as exc:
-                st.error(str(exc))
-            else:
-                st.session_state["flash"] = f"Đã lưu tình trạng của {saved.doc}: {saved.status}."
-                st.rerun()
+            _change_index(
+                lambda: set_validity(get_engine().store, settings, row.key, override),
+                lambda saved: f"Đã lưu tình trạng của {saved.doc}: {saved.status}.",
+            )
+
+
+def _change_index(change, done_message) -> None:
+    """Run one change of the index under the engine lock; then a flash message and a rerun, or the
+    error in place."""
+    try:
+        with engine_lock():
+            result = change()
+            get_engine().index_changed()
+    except TthcError as exc:
+        st.error(str(exc))
+    else:
+        st.session_state["flash"] = done_message(result)
+        st.rerun()
 
 
 def _as_date(value: str) -> dt.date | None:
