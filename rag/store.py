@@ -317,24 +317,7 @@ class UnitStore:
     ) -> list[Passage]:
         """Dense + BM25 prefetch fused by RRF in one ``query_points`` call."""
         query_filter = self.access_filter(query_filter)
-        prefetch = [
-            models.Prefetch(
-                query=dense.tolist(),
-                using=DENSE,
-                limit=prefetch_limit,
-                filter=query_filter,
-                params=self.layout.search_params(),
-            ),
-        ]
-        if sparse.indices:
-            prefetch.append(
-                models.Prefetch(
-                    query=models.SparseVector(indices=sparse.indices, values=sparse.values),
-                    using=SPARSE,
-                    limit=prefetch_limit,
-                    filter=query_filter,
-                )
-            )
+        prefetch = _hybrid_prefetch(dense, sparse, prefetch_limit, query_filter, self.layout.search_params())
         passages = []
         for point, similarity in _fused_points(self.client, self.units, prefetch, dense, limit):
             passages.append(
@@ -527,6 +510,27 @@ def _match_bool(key: str, value: bool) -> models.Filter:
     return models.Filter(must=[models.FieldCondition(key=key, match=models.MatchValue(value=value))])
 
 
+def _hybrid_prefetch(
+    dense: np.ndarray,
+    sparse: SparseVector,
+    limit: int,
+    flt: models.Filter | None,
+    params: models.SearchParams | None = None,
+) -> list[models.Prefetch]:
+    """The dense prefetch, plus the BM25 one when the query has terms, for ``_fused_points``."""
+    prefetch = [models.Prefetch(query=dense.tolist(), using=DENSE, limit=limit, filter=flt, params=params)]
+    if sparse.indices:
+        prefetch.append(
+            models.Prefetch(
+                query=models.SparseVector(indices=sparse.indices, values=sparse.values),
+                using=SPARSE,
+                limit=limit,
+                filter=flt,
+            )
+        )
+    return prefetch
+
+
 def _fused_points(
     client: QdrantClient, collection: str, prefetch: list[models.Prefetch], dense: np.ndarray, limit: int
 ) -> list[tuple[Any, float | None]]:
@@ -689,16 +693,7 @@ class ProcedureStore:
             flt = models.Filter(
                 must=[models.FieldCondition(key=k, match=models.MatchValue(value=v)) for k, v in conditions.items()]
             )
-        prefetch = [models.Prefetch(query=dense.tolist(), using=DENSE, limit=prefetch_limit, filter=flt)]
-        if sparse.indices:
-            prefetch.append(
-                models.Prefetch(
-                    query=models.SparseVector(indices=sparse.indices, values=sparse.values),
-                    using=SPARSE,
-                    limit=prefetch_limit,
-                    filter=flt,
-                )
-            )
+        prefetch = _hybrid_prefetch(dense, sparse, prefetch_limit, flt)
         out = []
         for point, similarity in _fused_points(self.client, self.cards, prefetch, dense, limit):
             out.append((procedure_from_payload(point.payload or {}), float(point.score), similarity))
