@@ -24,7 +24,8 @@ st.set_page_config(
     page_title="Trợ lý thủ tục hành chính",
     page_icon="⚖️",
     layout="wide",
-    menu_items={"About": "Trợ lý thủ tục hành chính — hỏi đáp có trích dẫn, chạy trên máy của cơ quan."},
+    # no menu_items: with toolbarMode "minimal" the ⋮ menu then disappears, and with it Streamlit's
+    # English "Made with Streamlit" footer and "About" dialog (what the product is: Hướng dẫn page)
 )
 st.html(ROOT / "ui" / "vietnamese.css")  # Streamlit's own widget texts in Vietnamese (style only)
 
