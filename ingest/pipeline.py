@@ -254,6 +254,9 @@ class Ingestor:
                 return procedures
             if parser is not None:
                 parsed = parser.parse(path, self.options, page_cb)
+            elif self.settings.parse_in_subprocess:  # one file on its own (the app's upload, re-ingest)
+                with ParserProcess(self.settings.parse_timeout_s, self.settings.parse_memory_mb) as own:
+                    parsed = own.parse(path, self.options, page_cb)
             else:
                 parsed = parse_path(path, self.options, page_cb)
             result = self._write(path, parsed, file_hash)

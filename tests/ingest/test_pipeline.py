@@ -122,3 +122,22 @@ def test_report_lists_failures_and_ocr_pages(tmp_path, capsys):
     table = capsys.readouterr().out
     assert "bomb.docx" in table and "zip bomb" in table and "unchanged" in table
     assert "trang cần OCR / pages needing OCR: 0" in table
+
+
+def test_single_file_ingest_is_isolated_too(tmp_path):
+    """The app ingests one upload at a time (``Ingestor.ingest_path``): that file is parsed in a child
+    process with the same timeout and memory cap as a CLI run, never in the app's own process."""
+    from ingest.pipeline import Ingestor
+    from rag.engine import Engine
+    from tests.ingest.fixtures import write_text_pdf
+
+    pdf = write_text_pdf(tmp_path / "nd.pdf", DECREE_PAGES)
+    for timeout, expected in ((0.05, "failed"), (300.0, "added")):
+        engine = Engine(load_settings(index_dir=tmp_path / f"index-{timeout}", parse_timeout_s=timeout), create=True)
+        try:
+            [result] = Ingestor(engine.settings, engine.store, engine.embedder).ingest_path(pdf)
+        finally:
+            engine.close()
+        assert result.status == expected, result.reason
+        if expected == "failed":
+            assert "quá" in result.reason  # the child's time limit, in Vietnamese
