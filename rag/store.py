@@ -332,16 +332,12 @@ class UnitStore:
 
     def iter_vectors(self) -> Iterator[tuple[str, str, str, list[float], SparseVector]]:
         """(unit id, doc key, article, dense vector, BM25 sparse vector) of every unit."""
-        offset = None
-        while True:
-            records, offset = self.client.scroll(
-                self.units,
-                scroll_filter=self.access_filter(),
-                limit=1024,
-                offset=offset,
-                with_payload=models.PayloadSelectorInclude(include=["doc_key", "article"]),
-                with_vectors=[DENSE, SPARSE],
-            )
+        pages = scroll_pages(
+            self.client, self.units, self.access_filter(),
+            with_payload=models.PayloadSelectorInclude(include=["doc_key", "article"]),
+            with_vectors=[DENSE, SPARSE], limit=1024,
+        )
+        for records in pages:
             for r in records:
                 vectors = r.vector if isinstance(r.vector, dict) else {}
                 sparse = vectors.get(SPARSE)
@@ -353,8 +349,6 @@ class UnitStore:
                     vectors.get(DENSE) or [],
                     SparseVector(list(sparse.indices), list(sparse.values)) if sparse else SparseVector([], []),
                 )
-            if offset is None:
-                return
 
     def units_by_ids(self, unit_ids: Sequence[str]) -> dict[str, LegalUnit]:
         if not unit_ids:
@@ -449,15 +443,28 @@ class UnitStore:
 
     def _scroll(self, collection: str, flt: models.Filter | None = None) -> Iterator[models.Record]:
         """Every record of a collection matching ``flt`` and this view's access rule."""
-        flt = self.access_filter(flt)
-        offset = None
-        while True:
-            records, offset = self.client.scroll(
-                collection, scroll_filter=flt, limit=512, offset=offset, with_payload=True, with_vectors=False
-            )
-            yield from records
-            if offset is None:
-                return
+        for page in scroll_pages(self.client, collection, self.access_filter(flt)):
+            yield from page
+
+
+def scroll_pages(
+    client: VectorClient,
+    collection: str,
+    flt: models.Filter | None = None,
+    with_payload: Any = True,
+    with_vectors: Any = False,
+    limit: int = 512,
+) -> Iterator[list[models.Record]]:
+    """Every record of a collection, one page (``limit`` records) at a time."""
+    offset = None
+    while True:
+        records, offset = client.scroll(
+            collection, scroll_filter=flt, limit=limit, offset=offset, with_payload=with_payload,
+            with_vectors=with_vectors,
+        )
+        yield records
+        if offset is None:
+            return
 
 
 def is_embedded(store: "UnitStore") -> bool:
@@ -665,13 +672,11 @@ class ProcedureStore:
     def all(self) -> list[Procedure]:
         if not self.exists():
             return []
-        out: list[Procedure] = []
-        offset = None
-        while True:
-            records, offset = self.client.scroll(self.cards, limit=256, offset=offset, with_payload=True)
-            out.extend(procedure_from_payload(r.payload or {}) for r in records)
-            if offset is None:
-                return out
+        return [
+            procedure_from_payload(r.payload or {})
+            for page in scroll_pages(self.client, self.cards, limit=256)
+            for r in page
+        ]
 
     def get(self, key: str) -> Procedure | None:
         if not self.exists():

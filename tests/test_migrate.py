@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from rag.config import load_settings
-from rag.store import open_client
+from rag.store import open_client, scroll_pages
 from tests.test_cli import run_json
 from ui.cli import main
 
@@ -52,12 +52,7 @@ def _points(index) -> dict[str, dict]:
     try:
         out = {}
         for name in ("tthc_units", "tthc_units_documents", "tthc_units_procedures", "tthc_units_procedure_sources"):
-            records, offset = [], None
-            while True:
-                batch, offset = client.scroll(name, limit=256, offset=offset, with_payload=True, with_vectors=True)
-                records += batch
-                if offset is None:
-                    break
+            records = [r for page in scroll_pages(client, name, with_vectors=True) for r in page]
             out[name] = {str(r.id): (r.payload, _vectors(r.vector)) for r in records}
         return out
     finally:

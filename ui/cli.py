@@ -173,51 +173,22 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     """Copy the index into another folder on another embedded engine, without re-embedding."""
-    from rag.store import UnitStore, embedded_backend, open_client
-    from rag.stores import CollectionLayout
-    from rag.stores.migrate import copy_index, copy_side_files
+    from rag.stores.migrate import migrate
 
-    target_dir = Path(args.to)
-    if settings.qdrant_url:
-        raise TthcError("Chỉ chuyển được chỉ mục nhúng (không đặt TTHC_QDRANT_URL) / only an embedded index can be copied")
-    source_dir = Path(settings.index_dir)
-    if target_dir.resolve() == source_dir.resolve():
-        raise TthcError("Thư mục đích phải khác thư mục nguồn / the target folder must differ from the source")
-    if target_dir.exists() and any(target_dir.iterdir()):
-        raise TthcError(f"Thư mục đích {target_dir} không trống / the target folder is not empty")
-    target_settings = settings.model_copy(update={"index_dir": target_dir, "store_backend": args.backend})
-    source = open_client(settings)
-    target = None
+    bar = _progress(0, "Sao chép chỉ mục", "điểm")
     try:
-        target = open_client(target_settings, create=True)
-        layout = CollectionLayout.from_settings(settings)
-        src = UnitStore(source, settings.collection, layout)
-        total = sum(
-            source.count(name, exact=True).count
-            for name in (src.units, src.documents, f"{src.units}_procedures", f"{src.units}_procedure_sources")
-            if source.collection_exists(name)
+        report = migrate(
+            settings, Path(args.to), args.backend,
+            on_total=lambda n: bar.reset(total=n), on_points=bar.update,
         )
-        with _progress(total, "Sao chép chỉ mục", "điểm") as bar:
-            report = copy_index(src, UnitStore(target, settings.collection, layout), lambda _n, k: bar.update(k))
     finally:
-        source.close()
-        if target is not None:
-            target.close()  # edge: builds the HNSW and payload indexes
-    side = copy_side_files(source_dir, target_dir)
-    result = {
-        "from": str(source_dir),
-        "from_backend": embedded_backend(settings.store_backend, source_dir),
-        "to": str(target_dir),
-        "to_backend": args.backend,
-        "points": report.points,
-        "files": side,
-    }
+        bar.close()
     if args.json:
-        _print_json(result)
+        _print_json(report.as_dict())
     else:
         print(
-            f"Đã sao chép / copied {report.total} điểm ({result['from_backend']} → {args.backend}) sang {target_dir}. "
-            f"Dùng / use: TTHC_INDEX_DIR={target_dir}"
+            f"Đã sao chép / copied {report.total} điểm ({report.source_backend} → {report.target_backend}) "
+            f"sang {report.target}. Dùng / use: TTHC_INDEX_DIR={report.target}"
         )
     return 0
 

@@ -1,12 +1,12 @@
-"""Copy an index to another embedded engine (or a server) without re-embedding anything.
+"""Copy an index to another embedded engine without re-embedding anything.
 
-Every point of every collection the product writes — units, document records, procedure cards
-and procedure sources — is read with its vectors and payload from the source client and
-upserted into a target created with the product's own ``ensure`` (same vector parameters,
-payload indexes, layout options). Document records are copied last, after all units, so a copy
-interrupted half-way holds only units without records: absent documents, never half-present
-ones, exactly like an interrupted ingest. The product's side files of the index folder (the llama-index
-docstore, the last ingest failures, the diacritics model cache) are copied beside it.
+Every point of every collection the product writes — units, procedure cards and sources, and
+document records — is read with its vectors and payload and upserted into a target created with
+the product's own ``ensure`` (same vector parameters, payload indexes, layout options). Document
+records are copied last, after all units, so a copy interrupted half-way holds only units
+without records: absent documents, never half-present ones, exactly like an interrupted ingest.
+The product's side files of the index folder (the llama-index docstore, the last ingest
+failures, the diacritics model cache) are copied beside it.
 """
 
 from __future__ import annotations
@@ -18,74 +18,114 @@ from typing import Callable
 
 from qdrant_client import models
 
-from rag.errors import IndexUnavailable
-from rag.store import ProcedureStore, UnitStore
+from rag.config import Settings
+from rag.errors import IndexUnavailable, InputError
+from rag.store import ProcedureStore, UnitStore, embedded_backend, open_client, scroll_pages
+from rag.stores.layout import CollectionLayout
 
 SIDE_FILES = ("docstore.json", "ingest_failures.json", "diacritics-*.json.gz")
 BATCH = 256
 
 
 @dataclass
-class CopyReport:
-    """Points copied per collection."""
+class MigrationReport:
+    """What was copied where: points per collection, side files."""
 
+    source: Path
+    source_backend: str
+    target: Path
+    target_backend: str
     points: dict[str, int] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return sum(self.points.values())
 
+    def as_dict(self) -> dict:
+        return {
+            "from": str(self.source),
+            "from_backend": self.source_backend,
+            "to": str(self.target),
+            "to_backend": self.target_backend,
+            "points": self.points,
+            "files": self.files,
+        }
 
-def copy_index(
-    source: UnitStore,
-    target: UnitStore,
-    on_points: Callable[[str, int], None] | None = None,
-) -> CopyReport:
-    """Copy every collection of ``source`` into the empty ``target`` (same collection names)."""
-    meta = source.meta()
-    if not meta or not source.exists():
-        raise IndexUnavailable("Chỉ mục nguồn trống / the source index is empty")
-    if target.exists() and target.unit_count():
-        raise IndexUnavailable("Chỉ mục đích đã có dữ liệu / the target index is not empty")
-    target.ensure(int(meta["dim"]), str(meta["embedder"]))
-    report = CopyReport()
-    procedures_from = ProcedureStore(source.client, source.units)
-    procedures_to = ProcedureStore(target.client, target.units)
-    collections = [source.units]
-    if procedures_from.exists():
-        procedures_to.ensure(int(meta["dim"]))
-        collections += [procedures_from.cards, procedures_from.sources]
-    collections.append(source.documents)  # records last: a document is complete when its record exists
-    for name in collections:
-        if source.client.collection_exists(name):
-            report.points[name] = _copy_collection(source, target, name, on_points)
+
+def migrate(
+    settings: Settings,
+    target_dir: Path,
+    backend: str,
+    on_total: Callable[[int], None] | None = None,
+    on_points: Callable[[int], None] | None = None,
+) -> MigrationReport:
+    """Copy the embedded index of ``settings`` into the empty ``target_dir`` on ``backend``."""
+    source_dir = Path(settings.index_dir)
+    if settings.qdrant_url:
+        raise InputError("Chỉ chuyển được chỉ mục nhúng (không đặt TTHC_QDRANT_URL) / only an embedded index can be copied")
+    if target_dir.resolve() == source_dir.resolve():
+        raise InputError("Thư mục đích phải khác thư mục nguồn / the target folder must differ from the source")
+    if target_dir.exists() and any(target_dir.iterdir()):
+        raise InputError(f"Thư mục đích {target_dir} không trống / the target folder is not empty")
+    report = MigrationReport(source_dir, embedded_backend(settings.store_backend, source_dir), target_dir, backend)
+    layout = CollectionLayout.from_settings(settings)
+    source_client = open_client(settings)
+    target_client = None
+    try:
+        target_client = open_client(settings.model_copy(update={"index_dir": target_dir, "store_backend": backend}), create=True)
+        source = UnitStore(source_client, settings.collection, layout)
+        names = _collections(source)
+        if on_total:
+            on_total(sum(source_client.count(name, exact=True).count for name in names))
+        _prepare_target(source, UnitStore(target_client, settings.collection, layout))
+        for name in names:
+            report.points[name] = _copy_collection(source_client, target_client, name, on_points)
+    finally:
+        source_client.close()
+        if target_client is not None:
+            target_client.close()  # edge: builds the HNSW and payload indexes
+    report.files = _copy_side_files(source_dir, target_dir)
     return report
 
 
-def _copy_collection(
-    source: UnitStore, target: UnitStore, name: str, on_points: Callable[[str, int], None] | None
-) -> int:
-    copied, offset = 0, None
-    while True:
-        records, offset = source.client.scroll(
-            name, limit=BATCH, offset=offset, with_payload=True, with_vectors=True
-        )
+def _collections(source: UnitStore) -> list[str]:
+    """The source's collections in copy order: units, procedures, then document records."""
+    if not source.meta() or not source.exists():
+        raise IndexUnavailable("Chỉ mục nguồn trống / the source index is empty")
+    procedures = ProcedureStore(source.client, source.units)
+    names = [source.units]
+    if procedures.exists():
+        names += [n for n in (procedures.cards, procedures.sources) if source.client.collection_exists(n)]
+    return names + [source.documents]  # records last: a document is complete when its record exists
+
+
+def _prepare_target(source: UnitStore, target: UnitStore) -> None:
+    """Create the target's collections exactly as an ingest would."""
+    meta = source.meta() or {}
+    target.ensure(int(meta["dim"]), str(meta["embedder"]))
+    if ProcedureStore(source.client, source.units).exists():
+        ProcedureStore(target.client, target.units).ensure(int(meta["dim"]))
+
+
+def _copy_collection(source, target, name: str, on_points: Callable[[int], None] | None) -> int:
+    copied = 0
+    for records in scroll_pages(source, name, with_vectors=True, limit=BATCH):
         points = [models.PointStruct(id=r.id, vector=r.vector or {}, payload=r.payload or {}) for r in records]
         if points:
-            target.client.upsert(name, points, wait=True)
+            target.upsert(name, points, wait=True)
             copied += len(points)
             if on_points:
-                on_points(name, len(points))
-        if offset is None:
-            return copied
+                on_points(len(points))
+    return copied
 
 
-def copy_side_files(source_dir: Path, target_dir: Path) -> list[str]:
-    """Copy the index folder's side files (docstore, metadata, caches valid for both engines)."""
+def _copy_side_files(source_dir: Path, target_dir: Path) -> list[str]:
+    """Copy the index folder's side files (docstore, failures, caches valid for both engines)."""
     target_dir.mkdir(parents=True, exist_ok=True)
     copied = []
     for pattern in SIDE_FILES:
-        for path in sorted(Path(source_dir).glob(pattern)):
+        for path in sorted(source_dir.glob(pattern)):
             shutil.copy2(path, target_dir / path.name)
             copied.append(path.name)
     return copied

@@ -20,7 +20,7 @@ from qdrant_client import QdrantClient, models
 from rag.config import load_settings
 from rag.errors import IndexLocked, IndexMissing
 from rag.sparse import BM25Encoder
-from rag.store import DENSE, SPARSE, UnitStore, open_client
+from rag.store import DENSE, SPARSE, UnitStore, open_client, scroll_pages
 from rag.stores import CollectionLayout
 from rag.stores.edge import EdgeClient
 from ui.cli import main
@@ -47,13 +47,7 @@ def slice_points(slice_index, tmp_path_factory):
     try:
         out = {}
         for name in ("tthc_units", "tthc_units_documents"):
-            records, offset = [], None
-            while True:
-                batch, offset = client.scroll(name, limit=256, offset=offset, with_payload=True, with_vectors=True)
-                records.extend(batch)
-                if offset is None:
-                    break
-            out[name] = records
+            out[name] = [r for page in scroll_pages(client, name, with_vectors=True) for r in page]
         return out
     finally:
         client.close()
