@@ -7,16 +7,20 @@ Sources, strongest first: explicit arguments, environment variables (prefix ``TT
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     TomlConfigSettingsSource,
 )
+
+from rag.errors import ConfigError
 
 
 class Settings(BaseSettings):
@@ -183,5 +187,36 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Build settings; ``None`` overrides are ignored so CLI flags can pass through."""
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    """Build settings; ``None`` overrides are ignored so CLI flags can pass through.
+
+    A mistyped setting (``TTHC_TOP_K=abc``, a broken ``tthc.toml``) raises ``ConfigError`` with one
+    line naming the setting and where it came from, never a pydantic traceback.
+    """
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, given)) from None
+    except SettingsError as exc:  # a value that is not even parseable (JSON of a dict setting)
+        raise ConfigError(f"Cấu hình không hợp lệ / invalid setting: {exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        path = os.environ.get("TTHC_CONFIG", "tthc.toml")
+        raise ConfigError(
+            f"Tệp cấu hình {path} không đọc được: {exc} / Cannot read the settings file {path}: {exc}"
+        ) from None
+
+
+def _describe(exc: ValidationError, given: dict[str, object]) -> str:
+    """One line for the first invalid setting: its name as the user wrote it, the value, the rule."""
+    error = exc.errors(include_url=False)[0]
+    field = str(error["loc"][0]) if error["loc"] else ""
+    env_name = f"TTHC_{field.upper()}"
+    if field in given:
+        where, value = f"--{field.replace('_', '-')}", given[field]
+    elif env_name in os.environ:
+        where, value = env_name, os.environ[env_name]
+    else:
+        where, value = f"{field} ({os.environ.get('TTHC_CONFIG', 'tthc.toml')})", error.get("input")
+    more = len(exc.errors()) - 1
+    also = f" (+{more} lỗi khác / more)" if more > 0 else ""
+    return f"Cấu hình không hợp lệ / invalid setting: {where}={value!r} — {error['msg']}{also}"

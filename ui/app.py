@@ -29,8 +29,15 @@ st.set_page_config(
 )
 st.html(ROOT / "ui" / "vietnamese.css")  # Streamlit's own widget texts in Vietnamese (style only)
 
+from rag.errors import ConfigError  # noqa: E402
 from ui.auth import login_gate, sign_out_button  # noqa: E402
 from ui.resources import get_settings  # noqa: E402
+
+try:
+    get_settings()
+except ConfigError as exc:  # a mistyped TTHC_* setting or tthc.toml: one line, no traceback
+    st.error(str(exc), icon=":material/settings_alert:")
+    st.stop()
 
 # Pages every signed-in user sees (other features add theirs here).
 ASK = st.Page("views/ask.py", title="Hỏi đáp", icon=":material/forum:", url_path="hoi-dap")
