@@ -218,7 +218,9 @@ class BM25Baseline:
         try:
             import bm25s
         except ImportError as exc:  # pragma: no cover - depends on the install
-            raise ConfigError("Thiếu gói bm25s: pip install bm25s / bm25s is not installed") from exc
+            raise ConfigError(
+                "Thiếu gói bm25s cho --baselines: pip install 'tthc-assistant[eval]' / bm25s is not installed"
+            ) from exc
         self.keys = list(articles)
         self.bigrams = bigrams
         self.name = "bm25s syllables+bigrams" if bigrams else "bm25s syllables"
