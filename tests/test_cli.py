@@ -136,3 +136,20 @@ def test_shared_pdf_ingests_with_pages(tmp_path, capsys):
     assert report["added"] == 1 and report["files"][0]["doc_number"] == "02/2021/TT-BTC"
     hits = run_json(capsys, "--index", str(tmp_path / "i"), "search", "phí kiểm định phương tiện phòng cháy", "--json")
     assert hits[0]["doc"] == "02/2021/TT-BTC" and hits[0]["page"] >= 1
+
+
+def test_if_empty_ingests_the_starter_set_only_into_an_empty_index(tmp_path, capsys):
+    """`make run` passes the starter set with --if-empty: a new index gets it, an index with documents
+    (the agency's, or the starter set a user trimmed) is left alone."""
+    from tests.ui.conftest import DECREE
+
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text(DECREE, encoding="utf-8")
+    second.write_text(DECREE.replace("99/2026", "98/2026").replace("thư viện", "nhà văn hóa"), encoding="utf-8")
+    index = str(tmp_path / "index")
+    report = run_json(capsys, "--index", index, "ingest", "--if-empty", str(first), "--json")
+    assert report["added"] == 1
+    assert main(["--index", index, "ingest", "--if-empty", str(second)]) == 0
+    assert "bỏ qua" in capsys.readouterr().out
+    hits = run_json(capsys, "--index", index, "search", "lệ phí cấp thẻ nhà văn hóa", "--json")
+    assert {h["doc"] for h in hits} == {"99/2026/NĐ-CP"}

@@ -125,6 +125,12 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         raise TthcError(f"Không tìm thấy: {', '.join(missing)} / path not found")
     engine = Engine(settings, create=True)
     try:
+        if args.if_empty and engine.store.exists() and engine.store.document_records():
+            print(
+                f"Chỉ mục {settings.location} đã có văn bản: bỏ qua {' '.join(args.paths)} / "
+                "the index already holds documents: skipped"
+            )
+            return 0
         ingestor = Ingestor(settings, engine.store, engine.embedder)
         files = discover(paths)
         with _progress(len(files), "Nạp văn bản") as bar:
@@ -503,6 +509,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+")
     p.add_argument("--json", action="store_true")
     p.add_argument("--strict", action="store_true", help="exit 1 if any file failed")
+    p.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="chỉ nạp khi chỉ mục chưa có văn bản (bộ văn bản khởi đầu của make run) / only into an empty index",
+    )
     p.set_defaults(func=cmd_ingest)
 
     roles = ("clerk", "leader", "admin")
