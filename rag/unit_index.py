@@ -17,13 +17,53 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
-import scipy.sparse as sp
 
 from rag.sparse import SparseVector
 
 log = logging.getLogger(__name__)
 
 VERSION = 1
+
+
+@dataclass(frozen=True)
+class ColumnMatrix:
+    """A compressed sparse column matrix (the CSC layout, in numpy alone: the default install has no
+    scipy). Column ``c`` holds rows ``indices[indptr[c]:indptr[c+1]]`` with values ``data[...]``."""
+
+    data: np.ndarray  # float32
+    indices: np.ndarray  # int32 row of each value
+    indptr: np.ndarray  # int64, len = columns + 1
+    shape: tuple[int, int]
+
+    @classmethod
+    def from_entries(cls, rows: np.ndarray, columns: np.ndarray, values: np.ndarray, shape: tuple[int, int]):
+        """From (row, column, value) triples; repeated (row, column) pairs are summed."""
+        n_rows, n_cols = shape
+        keys, inverse = np.unique(columns.astype(np.int64) * max(n_rows, 1) + rows, return_inverse=True)
+        summed = np.bincount(inverse, weights=values, minlength=len(keys)).astype(np.float32)
+        cols = keys // max(n_rows, 1)
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(cols, minlength=n_cols))]).astype(np.int64)
+        return cls(summed, (keys % max(n_rows, 1)).astype(np.int32), indptr, (n_rows, n_cols))
+
+    def column_counts(self) -> np.ndarray:
+        """Stored values per column (the document frequency of each token)."""
+        return np.diff(self.indptr)
+
+    def scale_columns(self, factors: np.ndarray) -> "ColumnMatrix":
+        per_value = np.repeat(factors.astype(np.float32), self.column_counts())
+        return ColumnMatrix((self.data * per_value).astype(np.float32), self.indices, self.indptr, self.shape)
+
+    def weighted_column_sum(self, columns: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """``M[:, columns] @ weights`` as a dense vector over the rows."""
+        starts, ends = self.indptr[columns], self.indptr[columns + 1]
+        lengths = ends - starts
+        total = int(lengths.sum())
+        if total == 0:
+            return np.zeros(self.shape[0], dtype=np.float32)
+        offsets = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+        positions = np.arange(total) + offsets
+        values = self.data[positions] * np.repeat(weights.astype(np.float32), lengths)
+        return np.bincount(self.indices[positions], weights=values, minlength=self.shape[0]).astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -52,7 +92,7 @@ class UnitIndex:
         doc_keys: Sequence[str],
         articles: Sequence[str],
         dense: np.ndarray,
-        sparse_matrix: sp.csc_matrix,
+        sparse_matrix: ColumnMatrix,
         token_ids: np.ndarray,
     ):
         self.ids = np.asarray(ids, dtype=object)
@@ -86,13 +126,12 @@ class UnitIndex:
             values.extend(sparse.values)
         n = len(ids)
         token_ids, columns = np.unique(np.asarray(tokens, dtype=np.uint32), return_inverse=True)
-        tf = sp.csr_matrix(
-            (np.asarray(values, dtype=np.float32), (np.asarray(rows, dtype=np.int64), columns)),
-            shape=(n, len(token_ids)),
+        tf = ColumnMatrix.from_entries(
+            np.asarray(rows, dtype=np.int64), columns, np.asarray(values, dtype=np.float32), (n, len(token_ids))
         )
-        df = np.diff(tf.tocsc().indptr).astype(np.float32)
+        df = tf.column_counts().astype(np.float32)
         idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)  # Qdrant's Modifier.IDF
-        weighted = sp.csc_matrix(tf.multiply(idf[None, :]), dtype=np.float32)
+        weighted = tf.scale_columns(idf)
         matrix = np.vstack(dense) if dense else np.zeros((0, 0), dtype=np.float32)
         return cls(ids, docs, arts, matrix, weighted, token_ids)
 
@@ -119,7 +158,8 @@ class UnitIndex:
         with np.load(path, allow_pickle=False) as z:
             if int(z["version"][0]) != VERSION:
                 raise ValueError("stale unit index cache")
-            matrix = sp.csc_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
+            shape = tuple(int(x) for x in z["shape"])
+            matrix = ColumnMatrix(z["data"], z["indices"], z["indptr"].astype(np.int64), (shape[0], shape[1]))
             return cls(
                 z["ids"].tolist(), z["doc_keys"].tolist(), z["articles"].tolist(), z["dense"], matrix, z["token_ids"]
             )
@@ -144,7 +184,7 @@ class UnitIndex:
         if not known.any():
             return np.zeros(len(self), dtype=np.float32)
         weights = np.asarray(query.values, dtype=np.float32)[known]
-        return np.asarray(self.sparse[:, cols[known]] @ weights).ravel()
+        return self.sparse.weighted_column_sum(cols[known], weights)
 
     def top(self, scores: np.ndarray, limit: int, mask: np.ndarray | None, positive: bool = False) -> list[Hit]:
         """The ``limit`` best rows (optionally only masked-in rows, only positive scores)."""

@@ -82,3 +82,28 @@ def test_fingerprint_changes_with_documents():
     a = [{"key": "x", "content_hash": "1", "unit_count": 3}]
     assert fingerprint(a) == fingerprint(list(a))
     assert fingerprint(a) != fingerprint([{"key": "x", "content_hash": "2", "unit_count": 3}])
+
+
+def test_column_matrix_matches_a_dense_product():
+    """The numpy CSC layout (no scipy in the default install): repeated entries summed, empty columns,
+    any column subset, against the plain dense product."""
+    from rag.unit_index import ColumnMatrix
+
+    rng = np.random.default_rng(7)
+    rows = rng.integers(0, 50, size=400)
+    cols = rng.integers(0, 30, size=400)
+    cols[cols == 13] = 14  # column 13 stays empty
+    values = rng.random(400).astype(np.float32)
+    dense = np.zeros((50, 30), dtype=np.float64)
+    np.add.at(dense, (rows, cols), values)
+    matrix = ColumnMatrix.from_entries(rows, cols, values, (50, 30))
+    assert matrix.column_counts()[13] == 0
+    assert np.array_equal(matrix.column_counts(), (dense != 0).sum(axis=0))
+    for pick in ([0], [13], [3, 13, 29], list(range(30))):
+        weights = rng.random(len(pick))
+        expected = dense[:, pick] @ weights
+        assert np.allclose(matrix.weighted_column_sum(np.asarray(pick), weights), expected, rtol=1e-5)
+    idf = rng.random(30)
+    assert np.allclose(
+        matrix.scale_columns(idf).weighted_column_sum(np.arange(30), np.ones(30)), dense @ idf, rtol=1e-5
+    )
