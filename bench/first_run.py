@@ -73,6 +73,7 @@ def main() -> int:
     parser.add_argument("--repo", default=str(ROOT))
     parser.add_argument("--ref", default="HEAD")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder")
+    parser.add_argument("--screenshot", help="save the page with the first answer to this PNG")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -115,9 +116,12 @@ def main() -> int:
                 box.fill(QUESTION)
                 box.press("Enter")
                 page.get_by_role("radio", name=CHIP, exact=False).first.wait_for(timeout=300_000)
+                result["app_to_first_answer_s"] = round(time.perf_counter() - t, 1)
+                result["total_s"] = round(time.perf_counter() - started, 1)
+                if args.screenshot:
+                    page.wait_for_timeout(500)
+                    page.screenshot(path=args.screenshot, full_page=True)
                 browser.close()
-            result["app_to_first_answer_s"] = round(time.perf_counter() - t, 1)
-            result["total_s"] = round(time.perf_counter() - started, 1)
             result["app_rss_mb"] = _streamlit_rss_mb(clone)
         finally:
             os.killpg(app.pid, signal.SIGTERM)
