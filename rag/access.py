@@ -106,11 +106,12 @@ class AccountStore:
             return {}
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            users = data["users"]
-            assert isinstance(users, dict)
-            return users
-        except (OSError, ValueError, KeyError, AssertionError) as exc:
+            users = data["users"] if isinstance(data, dict) else None
+        except (OSError, ValueError, KeyError) as exc:
             raise ConfigError(f"Tệp tài khoản {self.path} không đọc được / unreadable accounts file") from exc
+        if not isinstance(users, dict) or not all(isinstance(u, dict) for u in users.values()):
+            raise ConfigError(f"Tệp tài khoản {self.path} sai cấu trúc / malformed accounts file")
+        return users
 
     def _save(self, users: dict[str, dict]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -48,6 +48,20 @@ def test_bad_accounts_are_refused(tmp_path, name, role, password):
         AccountStore(tmp_path / "a.json").add(name, role, password)
 
 
+@pytest.mark.parametrize(
+    "content",
+    ['{"users": ["lan"]}', '{"users": {"lan": "clerk"}}', '["lan"]', '{"nobody": {}}', "{not json"],
+)
+def test_a_malformed_accounts_file_is_a_config_error_even_under_python_O(tmp_path, content):
+    """Validation is code, not ``assert`` (which ``python -O`` strips): a malformed file never signs anyone in."""
+    from rag.errors import ConfigError
+
+    path = tmp_path / "accounts.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError, match="accounts file"):
+        AccountStore(path).authenticate("lan", "mật-khẩu-dài-1")
+
+
 def test_roles_and_tags():
     assert allowed_tags("clerk", ROLE_ACCESS) == ()
     assert allowed_tags("leader", ROLE_ACCESS) == ("noi-bo",)
