@@ -294,20 +294,23 @@ def test_server_collection_layout(slice_points):
 
 @pytest.mark.parametrize("backend", ["local", "edge"])
 def test_concurrent_queries_match_sequential(backends, embedder, backend):
-    """One shared client, eight threads: every answer equals the single-threaded one."""
+    """One shared client, eight threads, the product's candidate search (``search_units``, what the
+    retriever calls): every answer equals the single-threaded one."""
     from concurrent.futures import ThreadPoolExecutor
 
     store = backends[backend]
     vectors = embedder.embed_queries(QUERIES)
     sparse = [BM25Encoder().encode_query(q) for q in QUERIES]
 
-    def top(i: int) -> list[tuple[float, frozenset[str]]]:  # ties may come back in any order
-        groups: dict[float, set[str]] = {}
-        for p in store.hybrid_query(vectors[i % len(QUERIES)], sparse[i % len(QUERIES)], 5, 60):
-            groups.setdefault(round(p.score, 5), set()).add(p.unit_id)
-        return sorted(((score, frozenset(ids)) for score, ids in groups.items()), reverse=True)
+    def top(i: int) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+        dense_hits, sparse_hits = store.search_units(vectors[i % len(QUERIES)], sparse[i % len(QUERIES)], 20, 20)
+        return (
+            sorted((p.unit_id, round(p.score, 5)) for p in dense_hits),
+            sorted((p.unit_id, round(p.score, 4)) for p in sparse_hits),
+        )
 
     sequential = [top(i) for i in range(len(QUERIES))]
+    assert all(dense and sparse_hits for dense, sparse_hits in sequential)
     with ThreadPoolExecutor(max_workers=8) as pool:
         concurrent = list(pool.map(top, range(len(QUERIES) * 4)))
     assert concurrent == sequential * 4
