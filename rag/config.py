@@ -95,6 +95,8 @@ class Settings(BaseSettings):
     as_of: str | None = Field(None, description="ISO date for validity; today when unset")
     # Places a unit not in force moves down in results (a soft preference; --in-force drops them).
     validity_demotion: int = 3
+    # Reform notices (rag/legal/reforms.py): None = the shipped rag/data/reforms.csv (2025 two-level reform).
+    reforms_file: Path | None = None
 
     # Answering
     answer_mode: Literal["extractive", "llm"] = "extractive"

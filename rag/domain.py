@@ -125,6 +125,8 @@ class Badge:
     amended_by: tuple[str, ...] = ()
     as_of: str = ""
     in_force: bool | None = None  # None when unknown
+    # reform notices (rag.legal.reforms): the passage assigns a task to an authority a reform abolished
+    notices: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:

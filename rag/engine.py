@@ -18,7 +18,7 @@ from rag.embeddings import Embedder, make_embedder
 from rag.filters import SearchFilters
 from rag.followup import is_follow_up
 from rag.llm import Generator, make_generator, rewrite_with_llm
-from rag.legal.validity import ValidityRegistry, prefer_in_force
+from rag.legal.service import ValidityService
 from rag.privacy import check_outbound, redact
 from rag.procedures.search import ProcedureSearch
 from rag.retrieval import Retriever, clean_question
@@ -59,16 +59,25 @@ class Engine:
         return self._make_retriever(self.store)
 
     @property
-    def validity(self) -> ValidityRegistry:
-        """Validity of the indexed documents (own text + cross-document relations + override file);
-        rebuilt when the override file changes (the app's Văn bản page edits it)."""
-        path = Path(self.settings.validity_file)
-        stamp = path.stat().st_mtime_ns if path.is_file() else None
+    def validity(self) -> ValidityService:
+        """The one validity service (own text + cross-document relations + override file + reform rules);
+        rebuilt when the override or rules file changes (the app's Văn bản page edits the former)."""
+        files = [Path(self.settings.validity_file)] + ([Path(self.settings.reforms_file)] if self.settings.reforms_file else [])
+        stamp = tuple(p.stat().st_mtime_ns if p.is_file() else None for p in files)
         cached = self.__dict__.get("_validity")
         if cached is None or cached[0] != stamp:
-            cached = (stamp, ValidityRegistry.from_store(self.store, path))
+            service = ValidityService.from_store(self.store, Path(self.settings.validity_file),
+                                                 self.settings.reforms_file, self.settings.as_of)
+            cached = (stamp, service)
             self.__dict__["_validity"] = cached
         return cached[1]
+
+    def validity_filters(self, filters: SearchFilters | None) -> SearchFilters | None:
+        """``filters`` with ``--in-force`` (settings) added and every validity condition answered by the
+        validity service for the configured date: the app's toggle and the CLI flag take this one path."""
+        if self.settings.in_force_only:
+            filters = replace(filters or SearchFilters(), in_force=True)
+        return self.validity.resolve_filters(filters)
 
     @cached_property
     def procedures(self) -> ProcedureSearch:
@@ -97,8 +106,8 @@ class Engine:
 
     def _make_retriever(self, store: UnitStore) -> Retriever:
         retriever = Retriever(store, self.embedder, self.settings)
-        retriever.passage_filter = lambda passages: prefer_in_force(
-            passages, self.validity, self.settings.as_of, self.settings.in_force_only,
+        retriever.passage_filter = lambda passages, filters=None: self.validity.rank(
+            passages, None, self.settings.in_force_only or bool(filters and filters.in_force),
             self.settings.validity_demotion,
         )
         return retriever
@@ -123,7 +132,7 @@ class Engine:
     ) -> list[Passage]:
         """Passages for a question (personal data redacted first), within ``user``'s access."""
         question = redact(clean_question(question, self.settings.max_question_chars)).text
-        return self.retriever_for(user).search(question, top_k, filters=filters)
+        return self.retriever_for(user).search(question, top_k, filters=self.validity_filters(filters))
 
     def ask(
         self,
@@ -156,6 +165,7 @@ class Engine:
         question = redacted.text
         history = tuple(redact(clean_question(h, self.settings.max_question_chars)).text for h in history if h)
         retriever = self.retriever_for(user)
+        filters = self.validity_filters(filters)
         if mode == "llm":
             query = None
             if history and is_follow_up(question):  # the model rewrites; rules are the fallback
@@ -167,7 +177,8 @@ class Engine:
             answer = answer_extractive(prep, self.settings)
             stream = AnswerStream(iter(()), lambda _text: answer)
         spans = tuple(Redaction(s.kind, s.placeholder, s.start, s.end) for s in redacted.spans)
-        return stream.then(self._with_procedure).then(lambda a: self._audited(a, spans, user, mode))
+        return stream.then(self._with_procedure).then(_with_reform_warnings).then(
+            lambda a: self._audited(a, spans, user, mode))
 
     def _with_procedure(self, answer: Answer) -> Answer:
         hit = self.procedures.best_match(answer.query or answer.question)  # the card goes on top of the answer
@@ -203,3 +214,13 @@ class Engine:
     def close(self) -> None:
         if "client" in self.__dict__:
             self.client.close()
+
+
+def _with_reform_warnings(answer: Answer) -> Answer:
+    """One warning per reform notice on the cited passages ("[1], [3]: …"), after the answer's own."""
+    cited: dict[str, list[int]] = {}
+    for c in answer.citations:
+        for notice in (c.passage.badge.notices if c.passage.badge else ()):
+            cited.setdefault(notice, []).append(c.n)
+    extra = tuple(f"Trích dẫn {', '.join(f'[{n}]' for n in ns)}: {notice}" for notice, ns in cited.items())
+    return replace(answer, warnings=tuple(answer.warnings) + extra) if extra else answer

@@ -26,28 +26,31 @@ class SearchFilters:
     issued_from: str | None = None  # ISO date, inclusive
     issued_to: str | None = None  # ISO date, inclusive
     doc_keys: tuple[str, ...] = field(default=(), compare=True)  # internal: restrict to documents
-    exclude_statuses: tuple[str, ...] = ()  # drop these tình trạng (the app's "in force only")
+    exclude_statuses: tuple[str, ...] = ()  # drop these tình trạng
+    in_force: bool = False  # only documents and units in force (the app's toggle, the CLI's --in-force)
 
     def __bool__(self) -> bool:
         return any(
             (self.doc_types, self.issuers, self.doc_numbers, self.statuses, self.issued_from, self.issued_to,
-             self.doc_keys, self.exclude_statuses)
+             self.doc_keys, self.exclude_statuses, self.in_force)
         )
+
+    @property
+    def asks_validity(self) -> bool:
+        """Validity conditions are answered by ``rag.legal.service.ValidityService.resolve_filters`` (as of
+        a date, across documents), never by the status stored at ingestion: until resolved they filter nothing."""
+        return bool(self.statuses or self.exclude_statuses or self.in_force)
 
     def with_doc_keys(self, keys: Iterable[str]) -> "SearchFilters":
         return replace(self, doc_keys=tuple(keys))
 
     def allows(self, record: dict) -> bool:
-        """Whether a document record (payload of the documents collection) passes the filters."""
+        """Whether a document record passes the filters (validity conditions: see ``asks_validity``)."""
         if self.doc_types and record.get("doc_type") not in self.doc_types:
             return False
         if self.issuers and record.get("issuer") not in self.issuers:
             return False
         if self.doc_numbers and record.get("doc_number") not in self.doc_numbers:
-            return False
-        if self.statuses and record.get("status") not in self.statuses:
-            return False
-        if self.exclude_statuses and record.get("status") in self.exclude_statuses:
             return False
         if self.doc_keys and record.get("key") not in self.doc_keys:
             return False
@@ -58,9 +61,6 @@ class SearchFilters:
             return False
         return True
 
-
-# Statuses the app's "chỉ văn bản còn hiệu lực" excludes (unknown status stays, shown with ⚪).
-NOT_IN_FORCE_STATUSES = ("hết hiệu lực", "chưa có hiệu lực")
 
 _KEYS = {
     "doc_types": ("loai", "type", "doc_type", "loai_van_ban"),

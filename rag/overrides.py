@@ -15,10 +15,13 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from rag.csvfile import read_table
 from rag.errors import InputError
+from rag.legal.records import EXPIRED, IN_FORCE, NOT_YET, PARTIAL, UNKNOWN
+from rag.legal.validity import OVERRIDE_COLUMNS
 
 FIELDS = ("doc", "status", "effective_from", "effective_to", "note")
-STATUSES = ("còn hiệu lực", "hết hiệu lực một phần", "hết hiệu lực", "chưa có hiệu lực", "không rõ")
+STATUSES = (IN_FORCE, PARTIAL, EXPIRED, NOT_YET, UNKNOWN)  # the one vocabulary, in the form's order
 
 
 @dataclass(frozen=True)
@@ -58,24 +61,19 @@ def validate(override: ValidityOverride) -> ValidityOverride:
 
 
 def read_overrides(path: Path) -> dict[str, ValidityOverride]:
-    """All rows by ``doc`` (missing file: empty). Malformed rows are skipped."""
-    path = Path(path)
-    if not path.is_file():
-        return {}
-    out: dict[str, ValidityOverride] = {}
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(line for line in handle if not line.lstrip().startswith("#")):
-            doc = (row.get("doc") or "").strip()
-            if not doc:
-                continue
-            out[doc] = ValidityOverride(
-                doc=doc,
-                status=(row.get("status") or "").strip(),
-                effective_from=(row.get("effective_from") or "").strip(),
-                effective_to=(row.get("effective_to") or "").strip(),
-                note=(row.get("note") or "").strip(),
-            )
-    return out
+    """All rows by ``doc`` (missing file: empty). A malformed row raises ``ConfigError`` naming its line."""
+    _, rows = read_table(Path(path), ("doc",), OVERRIDE_COLUMNS, "tệp hiệu lực")
+    return {
+        row.get("doc"): ValidityOverride(
+            doc=row.get("doc"),
+            status=row.get("status"),
+            effective_from=row.get("effective_from"),
+            effective_to=row.get("effective_to"),
+            note=row.get("note"),
+        )
+        for row in rows
+        if row.get("doc")
+    }
 
 
 def write_override(path: Path, override: ValidityOverride) -> ValidityOverride:
@@ -99,18 +97,9 @@ def remove_override(path: Path, doc: str) -> bool:
 
 def _read_raw(path: Path) -> tuple[list[str], dict[str, dict[str, str]]]:
     """Every column of every row (so columns this module does not know survive a rewrite)."""
-    columns = list(FIELDS)
-    rows: dict[str, dict[str, str]] = {}
-    if not path.is_file():
-        return columns, rows
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(line for line in handle if not line.lstrip().startswith("#"))
-        columns += [c for c in reader.fieldnames or () if c and c not in columns]
-        for row in reader:
-            doc = (row.get("doc") or "").strip()
-            if doc:
-                rows[doc] = {k: v or "" for k, v in row.items() if k}
-    return columns, rows
+    header, rows = read_table(path, ("doc",), OVERRIDE_COLUMNS, "tệp hiệu lực")
+    columns = list(FIELDS) + [c for c in header if c and c not in FIELDS]
+    return columns, {row.get("doc"): {k: v or "" for k, v in row.values.items() if k} for row in rows if row.get("doc")}
 
 
 def _write_all(path: Path, columns: list[str], rows: dict[str, dict[str, str]]) -> None:

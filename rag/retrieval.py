@@ -162,8 +162,9 @@ class Retriever:
         # A restricted retriever (``store.access`` set) may share the search arrays and diacritics
         # model of the unrestricted one; its searches are masked to readable documents before top-k.
         self.shared: Retriever | None = None
-        # Validity hook (rag.legal.validity.prefer_in_force): badges; units not in force demoted or dropped.
-        self.passage_filter: Callable[[list[Passage]], list[Passage]] | None = None
+        # Validity hook (rag.legal.service.ValidityService.rank): badges; units not in force demoted, or
+        # dropped when the filters ask for units in force only.
+        self.passage_filter: Callable[[list[Passage], SearchFilters | None], list[Passage]] | None = None
 
     # -- question understanding ------------------------------------------------------------
     def analyse(self, question: str) -> QueryAnalysis:
@@ -245,7 +246,7 @@ class Retriever:
         if self.passage_filter is None:
             return [hit.best for hit in self.rank_articles(question, k, filters, mode)]
         pool = [hit.best for hit in self.rank_articles(question, max(k * 3, 20), filters, mode)]
-        return self.passage_filter(pool)[:k]
+        return self.passage_filter(pool, filters)[:k]
 
     def search_articles(
         self,

@@ -35,6 +35,7 @@ from rag.domain import (
 )
 from rag.errors import IndexLocked, IndexMissing, IndexUnavailable
 from rag.filters import SearchFilters
+from rag.legal.records import DocumentRecord
 from rag.sparse import SparseVector
 from rag.stores import CollectionLayout, VectorClient
 
@@ -286,6 +287,10 @@ class UnitStore:
                 out.append(dict(record.payload or {}))
         return out
 
+    def document_list(self) -> list[DocumentRecord]:
+        """Every complete document record, typed (what validity and the checker read)."""
+        return [DocumentRecord.from_payload(r) for r in self.document_records()]
+
     def document_records_by_source(self, source: str) -> list[dict[str, Any]]:
         """Complete document records read from the file ``source``."""
         if not self.client.collection_exists(self.documents):
@@ -493,8 +498,7 @@ def payload_filter(filters: SearchFilters | None) -> models.Filter | None:
         ("doc_type", filters.doc_types),
         ("issuer", filters.issuers),
         ("doc_number", filters.doc_numbers),
-        ("status", filters.statuses),
-        ("doc_key", filters.doc_keys),
+        ("doc_key", filters.doc_keys),  # validity conditions arrive here as documents (ValidityService)
     ):
         if values:
             must.append(models.FieldCondition(key=key, match=models.MatchAny(any=list(values))))
@@ -505,12 +509,7 @@ def payload_filter(filters: SearchFilters | None) -> models.Filter | None:
                 range=models.DatetimeRange(gte=filters.issued_from, lte=filters.issued_to),
             )
         )
-    must_not: list[models.Condition] = []
-    if filters.exclude_statuses:
-        must_not.append(
-            models.FieldCondition(key="status", match=models.MatchAny(any=list(filters.exclude_statuses)))
-        )
-    return models.Filter(must=must, must_not=must_not or None)
+    return models.Filter(must=must)
 
 
 def _match_bool(key: str, value: bool) -> models.Filter:

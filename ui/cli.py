@@ -49,8 +49,9 @@ def passage_json(rank: int, p: Passage) -> dict[str, Any]:
 def badge_json(badge: Badge | None, fallback_status: str) -> dict[str, Any]:
     """Validity of a cited unit: ``status`` (one of the five), ``badge`` (🟢🟡🔴⚪), label, amending docs."""
     if badge is None:
-        return {"status": fallback_status, "badge": "⚪", "validity": "Không rõ hiệu lực", "amended_by": []}
-    return {"status": badge.status, "badge": badge.symbol, "validity": badge.label, "amended_by": list(badge.amended_by)}
+        return {"status": fallback_status, "badge": "⚪", "validity": "Không rõ hiệu lực", "amended_by": [], "notices": []}
+    return {"status": badge.status, "badge": badge.symbol, "validity": badge.label, "amended_by": list(badge.amended_by),
+            "notices": list(badge.notices)}
 
 
 def answer_json(a: Answer, resolved: list[Any] | None = None) -> dict[str, Any]:
@@ -261,6 +262,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             page = f", trang {c.unit.page_start}" if c.unit.page_start else ""
             badge = f" {c.passage.badge.text}" if c.passage.badge else ""
             print(f"[{c.n}] {c.unit.citation}{page}{badge} — {c.unit.document.source}")
+            for notice in c.passage.badge.notices if c.passage.badge else ():
+                print(f"    ⚠️ {notice}")
     if answer.related:
         print("\nCó thể liên quan / possibly related:")
         for p in answer.related:
@@ -278,7 +281,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     engine = Engine(settings)
     results = []
     try:
-        ranked = systems(engine.retriever, args.baselines, max(args.top_k, 10), parse_filters(args.filter))
+        filters = engine.validity_filters(parse_filters(args.filter))  # tinh_trang: as of the configured date
+        ranked = systems(engine.retriever, args.baselines, max(args.top_k, 10), filters)
         for name, rank in ranked.items():
             bar = _progress(len(questions), f"Đánh giá {name}")
             results.append(run_eval(questions, rank, on_question=lambda q: bar.update(1), name=name))
@@ -483,6 +487,8 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
         for r in results:
             badge = f" {r.badge.symbol}" if r.badge else ""
             print(f"[{r.verdict}]{badge} {r.text}: {r.evidence}" + (f" → {r.suggestion}" if r.suggestion else ""))
+            for notice in r.badge.notices if r.badge else ():
+                print(f"    ⚠️ {notice}")
     else:
         _print_json([r.as_dict() for r in results])
     return 0
@@ -582,6 +588,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("check", "kiểm tra trích dẫn / check the legal citations of a text (FILE or - for stdin)")
     p.add_argument("file")
     p.add_argument("--summary", action="store_true", help="một dòng mỗi trích dẫn / one line per citation")
+    p.add_argument("--json", action="store_true", help="JSON (mặc định) / JSON output (the default)")
     p.add_argument("--role", choices=roles, help="xem như vai trò này / act with this role's access")
     _validity_flags(p, filter_flag=False)
     p.set_defaults(func=cmd_check)

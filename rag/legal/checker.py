@@ -20,13 +20,16 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from rag.domain import Badge, LegalUnit, Passage
 from rag.errors import TthcError
 from rag.legal.references import Reference, find_references, fold
-from rag.legal.validity import ValidityRegistry, document_label
+from rag.legal.validity import document_label
 from rag.vietnamese import nfc
+
+if TYPE_CHECKING:
+    from rag.legal.service import ValidityService
 
 VERDICTS = (
     "correct",
@@ -106,6 +109,7 @@ class CheckedCitation:
             "cited_text": self.cited_text,
             "status": self.badge.status if self.badge else None,
             "badge": self.badge.symbol if self.badge else None,
+            "notices": list(self.badge.notices) if self.badge else [],
             "start": self.start,
             "end": self.end,
         }
@@ -210,7 +214,7 @@ def sentence_around(text: str, start: int, end: int) -> tuple[str, int]:
 class CitationChecker:
     """Checks the citations of a text against the index."""
 
-    def __init__(self, store: Any, registry: ValidityRegistry, search: Search | None = None,
+    def __init__(self, store: Any, registry: "ValidityService", search: Search | None = None,
                  as_of: str | None = None):
         self.store = store
         self.registry = registry

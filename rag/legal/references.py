@@ -303,6 +303,40 @@ def type_from_number(number: str) -> str:
     return ""
 
 
+def legal_rank(doc_type: str, doc_number: str = "") -> int | None:
+    """Place in the hierarchy of legal documents, 0 highest (Hiến pháp); None when unknown.
+
+    Luật / Bộ luật / Nghị quyết of the Quốc hội 1, Pháp lệnh / Nghị quyết of its Standing Committee 2,
+    Nghị định 3, Quyết định of the Prime Minister 4, Thông tư 5, other decisions and directives 6.
+    A document can only replace, repeal or amend one of the same or a lower place.
+    """
+    kind = fold(doc_type or type_from_number(doc_number)).strip()
+    suffix = fold(doc_number.rsplit("/", 1)[-1]).upper() if "/" in doc_number else ""
+    if kind == "hien phap":
+        return 0
+    if kind in ("luat", "bo luat"):
+        return 1
+    if kind == "nghi quyet":
+        if suffix.startswith("UBTVQH"):
+            return 2
+        if suffix.startswith("QH"):
+            return 1
+        return 3 if suffix.endswith("CP") else 6
+    if kind == "phap lenh":
+        return 2
+    if kind == "nghi dinh":
+        return 3
+    if kind == "quyet dinh":
+        return 4 if suffix.endswith("TTG") else 6
+    if kind in ("thong tu", "thong tu lien tich"):
+        return 5
+    if kind == "chi thi":
+        return 6
+    if not kind and suffix.startswith("QH"):
+        return 1
+    return None
+
+
 def number_type_conflict(doc_type: str, doc_number: str) -> str:
     """Why a type and a số hiệu cannot belong together ("" when they can)."""
     if not doc_type or not doc_number or "/" not in doc_number:
@@ -733,6 +767,32 @@ class DocumentResolver:
             how = "name" if len(by_name) == 1 else "ambiguous"
             return Resolution(ref, by_name[0].record, how, tuple(e.record for e in by_name[1:]))
         return Resolution(ref, None, "none", tuple(e.record for e in self._near(ref)))
+
+    def resolve_exact(self, ref: Reference) -> dict[str, Any] | None:
+        """The one document ``ref`` designates completely, or None (for relations between documents).
+
+        A full số hiệu must match exactly; a partial one ("23/2015") must match one document of a
+        compatible type; a name must be the whole title (not a prefix: "Luật Bảo vệ" is not "Luật Bảo vệ
+        môi trường") and agree with the year when one is written.
+        """
+        if ref.self_document or not ref.has_document:
+            return None
+        if ref.doc_number:
+            if ref.number_is_complete:
+                key = _number_key(ref.doc_number)
+                exact = [e for e in self.entries if e.number_key == key]
+            else:
+                exact = [e for e in self._by_number(ref) if _type_compatible(ref.doc_type, e.doc_type)]
+            return exact[0].record if len(exact) == 1 else None
+        words = tuple(fold_words(ref.doc_name).split())
+        if not words:
+            return None
+        named = [
+            e for e in self.entries
+            if e.name == words and _type_compatible(ref.doc_type, e.doc_type)
+            and (not ref.year or not e.years or ref.year in e.years)
+        ]
+        return named[0].record if len(named) == 1 else None
 
     def _by_number(self, ref: Reference) -> list[_Entry]:
         key = _number_key(ref.doc_number)

@@ -15,84 +15,44 @@ Badges: 🟢 in force, 🟡 amended (with the amending document), 🔴 not in fo
 
 from __future__ import annotations
 
-import csv
-import json
 import logging
 import re
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from rag.csvfile import read_table
 from rag.domain import Badge, LegalDocument, LegalUnit, Passage
 from rag.errors import ConfigError
+from rag.legal.records import (  # noqa: F401  (the vocabulary, re-exported for callers of this module)
+    EXPIRED,
+    IN_FORCE,
+    NOT_IN_FORCE,
+    NOT_YET,
+    PARTIAL,
+    RELATION_KINDS,
+    STATUSES,
+    SYMBOLS,
+    UNKNOWN,
+    DocumentRecord,
+    Extraction,
+    Relation,
+    normalise_status,
+)
 from rag.legal.references import (
     DocumentResolver,
     Reference,
     find_references,
     fold,
+    legal_rank,
     normalise_number,
 )
 from rag.vietnamese import nfc
 
 log = logging.getLogger(__name__)
 
-IN_FORCE = "còn hiệu lực"
-EXPIRED = "hết hiệu lực"
-PARTIAL = "hết hiệu lực một phần"
-NOT_YET = "chưa có hiệu lực"
-UNKNOWN = "không rõ"
-STATUSES = (IN_FORCE, EXPIRED, PARTIAL, NOT_YET, UNKNOWN)
-
-SYMBOLS = {"in_force": "🟢", "amended": "🟡", "not_in_force": "🔴", "unknown": "⚪"}
-RELATION_KINDS = ("amends", "amended_by", "replaces", "replaced_by", "guides")
-
 # -- extraction -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Relation:
-    """One relation of a document to another, as found in a text."""
-
-    kind: str  # amends | amended_by | replaces | replaced_by | guides
-    target: str  # số hiệu when written ("79/2007/NĐ-CP"), else the designation ("Luật Hộ tịch")
-    articles: tuple[str, ...] = ()  # only these articles of the target (partial)
-    repeal: bool = False  # the articles (or the target) are repealed (bãi bỏ / hết hiệu lực)
-    date: str | None = None  # when the relation takes effect (ISO)
-    evidence: str = ""  # the sentence it was read from
-    source: str = ""  # "văn bản: Điều 48" | "ghi chú pháp điển: Điều 5" | "tệp ghi đè" | "chỉ mục: …"
-
-
-@dataclass(frozen=True)
-class Extraction:
-    """What a document says about its own validity."""
-
-    effective_from: str | None = None
-    effective_from_source: str = ""
-    effective_to: str | None = None
-    effective_to_source: str = ""
-    status: str = ""  # only when stated (header "tinh_trang" naming a status)
-    status_source: str = ""
-    relations: tuple[Relation, ...] = ()
-
-    def as_payload(self) -> dict[str, Any]:
-        """JSON-ready (lists, not tuples), so a stored payload compares equal to a fresh one."""
-        return json.loads(json.dumps(asdict(self), ensure_ascii=False))
-
-    @classmethod
-    def from_payload(cls, data: dict[str, Any] | None) -> "Extraction":
-        if not data:
-            return cls()
-        relations = tuple(
-            Relation(**{**r, "articles": tuple(r.get("articles") or ())}) for r in data.get("relations") or ()
-        )
-        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k != "relations"}
-        return cls(**fields, relations=relations)
-
-    @property
-    def found_anything(self) -> bool:
-        return bool(self.effective_from_source.startswith("văn bản") or self.effective_to or self.relations)
-
 
 _DATE_WORDS = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
 _DATE_SLASH = re.compile(r"(?<![\d/])(\d{1,2})\s?/\s?(\d{1,2})\s?/\s?(\d{4})(?![\d/])")
@@ -107,6 +67,8 @@ _EFFECTIVE_SIGNED = re.compile(rf"{_SELF_TYPES},?\s+nay\s+co\s+hieu\s+luc(?:\s+t
 _EFFECTIVE_UNTIL = re.compile(
     rf"{_SELF_TYPES},?\s+nay\s+(?:co\s+hieu\s+luc(?:\s+thi\s+hanh)?\s+den\s+(?:het\s+)?ngay|het\s+hieu\s+luc(?:\s+thi\s+hanh)?\s+(?:ke\s+tu|tu|vao)\s+ngay)"
 )
+_FROM_BEFORE = re.compile(r"(?:tu|ke\s+tu)\s+ngay\s*$")
+_MARKDOWN_LINK = re.compile(r"\[([^\]\n]*)\]\((?:https?://|/)[^)\s]*\)")
 _REPLACES = re.compile(rf"{_SELF_TYPES}\s+nay\s+thay\s+the\s+")
 _EXPIRES = re.compile(r"\s+(?:deu\s+|se\s+)?het\s+hieu\s+luc")
 _REPEAL = re.compile(r"(?<![a-z])bai\s+bo\s+")
@@ -117,6 +79,13 @@ _GUIDES = re.compile(
 _DESCRIPTIVE_BEFORE = re.compile(
     r"(?:cua|theo|bo\s+sung|sua\s+doi|huong\s+dan|thi\s+hanh|chi\s+tiet|ve|kem\s+theo|dinh\s+kem|ban\s+hanh|quy\s+dinh)\s*$"
 )
+# "…, Chương V của Luật Khiếu nại số 02/2011/QH13 hết hiệu lực": a part of the target, not a description
+_PART_OF = re.compile(r"(?<![a-z])(?:chuong|muc|phan|dieu|khoan|diem)\s+[a-z0-9]{1,6}(?:\s*,\s*[a-z0-9]{1,6})*\s+cua\s*$")
+# "2. Sửa đổi, bổ sung khoản 7 Điều 2 của Luật Bảo hiểm y tế số 25/2008/QH12 … như sau:" inside an article
+_ITEM_MARK = r"(?:\d{1,2}\.|[a-z]\d?\))\s*"  # "2. ", "d) ", "đ1) " (folded)
+_AMEND_ITEM = re.compile(rf"^(?:{_ITEM_MARK})?(?:bai\s+bo,\s*)?(?:sua\s+doi,?\s+)?bo\s+sung\s+")
+_REPEAL_ITEM = re.compile(rf"(?:^|[:;]\s*)(?:{_ITEM_MARK})?bai\s+bo\s+")
+_AMEND_ITEM_END = re.compile(r"\s+da\s+duoc\s+sua\s+doi|\s+nhu\s+sau|:")
 _ARTICLE_LINE = re.compile(r"^#*\s*Điều\s+(\d+[a-zđ]?)\s*[\.:]?\s*(.*)$", re.MULTILINE)
 _NOTE = re.compile(
     r"^Điều\s+(?P<art>\d+[a-zđ]?)\s+(?P<doc>[^,]+?),\s*có hiệu lực thi hành kể từ ngày\s+(?P<date>\d{1,2}/\d{1,2}/\d{4})"
@@ -197,7 +166,9 @@ def _targets(sentence: str, zone: tuple[int, int], own_number: str) -> list[Refe
         segment_start = max(folded.rfind(";", zone[0], ref.start), zone[0])
         first_in_segment = previous is None or previous.start < segment_start
         listed = previous is not None and re.fullmatch(r"\s*(?:,|va)\s*", folded[previous.end : ref.start]) is not None
-        descriptive = bool(_DESCRIPTIVE_BEFORE.search(before.rstrip(" ,"))) or (listed and previous_descriptive)
+        descriptive = (bool(_DESCRIPTIVE_BEFORE.search(before.rstrip(" ,"))) and not _PART_OF.search(before)) or (
+            listed and previous_descriptive
+        )
         if not first_in_segment and descriptive:
             previous_descriptive = True
         else:
@@ -217,11 +188,32 @@ def _partial(sentence: str, ref: Reference) -> bool:
     return bool(re.search(r"(?:cac|nhung)\s+quy\s+dinh|(?<![a-z])chuong\s+[ivxlc\d]+|(?<![a-z])muc\s+\d", segment))
 
 
+# "Luật Bảo vệ, chăm sóc và giáo dục trẻ em số 25/2004/QH11": a name the parser cut at the comma is
+# followed by its own number; no other document type may come in between.
+_NUMBER_LATER = re.compile(
+    r"[^;:.]{0,120}?(?<![a-z])so\s+(?P<num>\d{1,4}\s?/\s?(?:19|20)\d{2}\s?/\s?[a-z][a-z0-9]*(?:\s?-\s?[a-z][a-z0-9]*)*)"
+)
+_ANY_TYPE = re.compile(r"(?<![a-z])(?:bo\s+luat|luat|nghi\s+dinh|thong\s+tu|quyet\s+dinh|nghi\s+quyet|phap\s+lenh)(?![a-z])")
+
+
+def target_of(ref: Reference, sentence: str) -> str:
+    """What a relation points to: the số hiệu when written (also when it follows a name cut short),
+    else the designation as written."""
+    if ref.doc_number:
+        return ref.doc_number
+    folded = fold(sentence)
+    m = _NUMBER_LATER.match(folded, ref.end)
+    if m and not _ANY_TYPE.search(folded, ref.end, m.start("num")):
+        return normalise_number(sentence[m.start("num") : m.end("num")])
+    return ref.document_label
+
+
 def _relation_from(ref: Reference, kind: str, repeal: bool, when: str | None, sentence: str, source: str) -> Relation:
-    target = ref.doc_number or ref.document_label
+    target = target_of(ref, sentence)
     if kind == "replaces" and _partial(sentence, ref):
         kind = "amends"
-    return Relation(kind, target, tuple(ref.articles), repeal, when, sentence[:400], source)
+    clauses = tuple(ref.clauses) if ref.articles else ()
+    return Relation(kind, target, tuple(ref.articles), repeal, when, sentence[:400], source, clauses)
 
 
 def extract_validity(
@@ -235,7 +227,7 @@ def extract_validity(
     notes: dict[str, list[str]] | None = None,
 ) -> Extraction:
     """Validity facts a document states about itself (pure; no index needed)."""
-    text = nfc(text or "")
+    text = _MARKDOWN_LINK.sub(r"\1", nfc(text or ""))  # "[76/2012/NĐ-CP](https://…nghi-dinh-76-2012…)"
     effective_from = effective_to = None
     from_source = to_source = ""
     relations: list[Relation] = []
@@ -263,9 +255,16 @@ def extract_validity(
                     from_source = f"{where} (sau {m.group(1)} ngày kể từ ngày ký)"
                 elif _EFFECTIVE_SIGNED.search(folded) and issued_date:
                     effective_from, from_source = issued_date, f"{where} (kể từ ngày ký)"
-            if effective_to is None and (m := _EFFECTIVE_UNTIL.search(folded)):
+            if effective_to is None and (m := _EFFECTIVE_UNTIL.search(folded)) and not _FROM_BEFORE.search(
+                folded[: m.start()]
+            ):  # "từ ngày Luật này có hiệu lực đến ngày 31/12/2020, 60% …" is a transition period, not an end
                 if d := _first_date(folded, m.end() - len("ngay")):
                     effective_to, to_source = d, where
+            if (m := _AMEND_ITEM.match(folded)) and not _REPLACES.search(folded):
+                end = _AMEND_ITEM_END.search(folded, m.end())
+                for ref in _targets(sentence, (m.end(), end.start() if end else len(sentence)), own)[:1]:
+                    relations.append(_relation_from(ref, "amends", False, None, sentence, where))
+                continue
             if m := _REPLACES.search(folded):
                 zone_end = _clause_end(folded, m.end())
                 for ref in _targets(sentence, (m.end(), zone_end), own):
@@ -285,9 +284,12 @@ def extract_validity(
                     zone = (zone_start, m.start())
                 for ref in _targets(sentence, zone, own):
                     relations.append(_relation_from(ref, "replaces", True, when, sentence, where))
-            elif (m := _REPEAL.match(folded)) or (m := re.search(r"(?:^|[:;]\s*)bai\s+bo\s+", folded)):
-                for ref in _targets(sentence, (m.end(), len(sentence)), own)[:3]:
-                    relations.append(_relation_from(ref, "replaces", True, None, sentence, where))
+            else:
+                # "Bãi bỏ …", also items of a list: "…: a) Bãi bỏ khoản 3 Điều 75 của Luật …; d) Bãi bỏ …"
+                for m in _REPEAL_ITEM.finditer(folded):
+                    end = folded.find(";", m.end())
+                    for ref in _targets(sentence, (m.end(), end if end >= 0 else len(sentence)), own)[:3]:
+                        relations.append(_relation_from(ref, "replaces", True, None, sentence, where))
     # 3. pháp điển notes: per-article amendments and the original effective date
     if notes is None:
         notes = notes_in(text)
@@ -349,7 +351,9 @@ def _amended_articles(body: str) -> tuple[str, ...]:
 def _title_relations(title: str, own: str) -> list[Relation]:
     folded = fold(title)
     out = []
-    if m := _AMENDS.search(folded):
+    m = _AMENDS.search(folded)
+    if m and re.fullmatch(rf"\s*(?:{_SELF_TYPES}\s+)?", folded[: m.start()]):
+        # "Luật sửa đổi, bổ sung một số điều của Luật X" (not "Hướng dẫn … Luật sửa đổi … của Luật X")
         for ref in _targets(title, (m.end(), len(title)), own)[:1]:
             out.append(Relation("amends", ref.doc_number or ref.document_label, (), False, None, title[:400],
                                 "văn bản: tên văn bản"))
@@ -393,24 +397,6 @@ def _dedupe(relations: Iterable[Relation]) -> list[Relation]:
     return list(seen.values())
 
 
-def normalise_status(text: str | None) -> str:
-    """A status when ``text`` names one ("Hết hiệu lực toàn bộ" → "hết hiệu lực"), else ""."""
-    f = fold(nfc(text or "")).strip()
-    if not f:
-        return ""
-    if f.startswith(("het hieu luc mot phan", "con hieu luc mot phan")):
-        return PARTIAL
-    if f.startswith(("con hieu luc", "dang co hieu luc", "co hieu luc")):
-        return IN_FORCE
-    if f.startswith(("het hieu luc", "bi bai bo", "bai bo", "bi thay the", "da bi thay the", "het han")):
-        return EXPIRED
-    if f.startswith(("chua co hieu luc", "chua hieu luc")):
-        return NOT_YET
-    if f.startswith(("khong ro", "khong xac dinh", "chua xac dinh")):
-        return UNKNOWN
-    return ""
-
-
 def apply_extraction(document: LegalDocument, extraction: Extraction) -> LegalDocument:
     """The document with its own-text validity filled in (status as of today)."""
     own = {k: tuple(dict.fromkeys(r.target for r in extraction.relations if r.kind == k)) for k in RELATION_KINDS}
@@ -446,37 +432,29 @@ class Override:
 
 
 def load_overrides(path: Path | None) -> dict[str, Override]:
-    """The administrator's file (CSV with the columns above; "#" lines are comments). Missing → {}."""
-    if path is None or not Path(path).is_file():
+    """The administrator's file (CSV with the columns above; "#" lines are comments). Missing → {}.
+
+    A malformed row raises ``ConfigError`` naming the file and line (``rag.csvfile``)."""
+    if path is None:
         return {}
+    _, rows = read_table(Path(path), ("doc",), OVERRIDE_COLUMNS, "tệp hiệu lực")
     out: dict[str, Override] = {}
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        lines = [(i, line) for i, line in enumerate(handle, start=1) if line.strip() and not line.lstrip().startswith("#")]
-    if not lines:
-        return {}
-    reader = csv.DictReader([line for _, line in lines])
-    unknown = set(reader.fieldnames or ()) - set(OVERRIDE_COLUMNS)
-    if "doc" not in (reader.fieldnames or ()) or unknown:
-        raise ConfigError(
-            f"{path}: tệp hiệu lực cần các cột {', '.join(OVERRIDE_COLUMNS)} (cột lạ: {', '.join(sorted(unknown)) or '—'}) / "
-            "validity override file has wrong columns"
-        )
-    for (line_no, _), row in zip(lines[1:], reader):
-        doc = (row.get("doc") or "").strip()
+    for row in rows:
+        doc = row.get("doc")
         if not doc:
             continue
-        status_raw = (row.get("status") or "").strip()
+        status_raw = row.get("status")
         status = normalise_status(status_raw)
         if status_raw and not status:
             raise ConfigError(
-                f"{path}:{line_no}: tình trạng '{status_raw}' không hợp lệ (dùng: {', '.join(STATUSES)}) / invalid status"
+                f"{path}:{row.line}: tình trạng '{status_raw}' không hợp lệ (dùng: {', '.join(STATUSES)}) / invalid status"
             )
         dates = {}
         for name in ("effective_from", "effective_to"):
-            raw = (row.get(name) or "").strip()
+            raw = row.get(name)
             dates[name] = parse_date(raw) if raw else None
             if raw and not dates[name]:
-                raise ConfigError(f"{path}:{line_no}: ngày '{raw}' không hợp lệ (YYYY-MM-DD) / invalid date")
+                raise ConfigError(f"{path}:{row.line}: ngày '{raw}' không hợp lệ (YYYY-MM-DD) / invalid date")
         out[doc] = Override(
             doc=doc,
             status=status,
@@ -484,8 +462,8 @@ def load_overrides(path: Path | None) -> dict[str, Override]:
             effective_to=dates["effective_to"],
             replaced_by=_split(row.get("replaced_by")),
             amended_by=_split(row.get("amended_by")),
-            note=(row.get("note") or "").strip(),
-            line=line_no,
+            note=row.get("note"),
+            line=row.line,
         )
     return out
 
@@ -555,33 +533,54 @@ def _status_for(
 class ValidityRegistry:
     """Validity of every indexed document, relations resolved across documents, overrides applied."""
 
-    def __init__(self, records: Sequence[dict[str, Any]], overrides: dict[str, Override] | None = None,
+    def __init__(self, records: Sequence[DocumentRecord | dict[str, Any]], overrides: dict[str, Override] | None = None,
                  override_path: str = ""):
-        self.records = {str(r.get("key")): r for r in records if r.get("key")}
+        typed = [r if isinstance(r, DocumentRecord) else DocumentRecord.from_payload(r) for r in records]
+        self.records: dict[str, DocumentRecord] = {r.key: r for r in typed if r.key}
         self.resolver = DocumentResolver(self.records.values())
         self.overrides = overrides or {}
         self.override_path = override_path or "data/validity.csv"
-        self._extractions = {k: Extraction.from_payload(r.get("validity")) for k, r in self.records.items()}
+        self._extractions = {k: r.validity for k, r in self.records.items()}
         self._incoming: dict[str, list[tuple[str, Relation]]] = {k: [] for k in self.records}
         for key, extraction in self._extractions.items():
             for rel in extraction.relations:
+                if rel.kind not in ("replaces", "amends", "guides"):
+                    continue
                 target = self._resolve_target(rel.target)
-                if target and target != key and rel.kind in ("replaces", "amends", "guides"):
+                if target and target != key and self._possible(key, target, rel):
                     self._incoming[target].append((key, rel))
         self._cache: dict[tuple[str, str], ValidityRecord] = {}
 
     @classmethod
     def from_store(cls, store: Any, override_file: Path | None) -> "ValidityRegistry":
-        return cls(store.document_records(), load_overrides(override_file), str(override_file or ""))
+        return cls(store.document_list(), load_overrides(override_file), str(override_file or ""))
 
     def _resolve_target(self, target: str) -> str | None:
+        """The indexed document a relation's target designates completely (number, or whole title)."""
         refs = find_references(target, context=False) or []
         ref = next((r for r in refs if r.has_document), None)
         if ref is None:
             record = self.resolver.by_key(target)
             return str(record["key"]) if record else None
-        res = self.resolver.resolve(ref)
-        return str(res.record["key"]) if res.found and res.how != "ambiguous" else None
+        record = self.resolver.resolve_exact(ref)
+        return str(record["key"]) if record else None
+
+    def _possible(self, source_key: str, target_key: str, rel: Relation) -> bool:
+        """Whether ``source`` can replace/amend ``target`` at all: never a higher-rank document (a decree
+        does not repeal a law), never one issued after the source."""
+        if rel.kind == "guides":
+            return True
+        source, target = self.records[source_key], self.records[target_key]
+        ranks = [legal_rank(str(r.get("doc_type") or ""), str(r.get("doc_number") or "")) for r in (source, target)]
+        if ranks[0] is not None and ranks[1] is not None and ranks[0] > ranks[1]:
+            log.debug("ignored: %s cannot %s %s (rank %s > %s)", source_key, rel.kind, target_key, *ranks)
+            return False
+        issued = [str(r.get("issued_date") or "") for r in (source, target)]
+        if all(issued) and issued[0] < issued[1]:
+            log.debug("ignored: %s (issued %s) cannot %s %s (issued %s)", source_key, issued[0], rel.kind,
+                      target_key, issued[1])
+            return False
+        return True
 
     def find(self, doc: str) -> dict[str, Any] | None:
         """A document record by key, số hiệu (full or partial) or name ("Luật Hộ tịch")."""
@@ -666,7 +665,7 @@ class ValidityRegistry:
             r for r in rec.relations["amended_by"]
             if (not r.articles or unit.article in r.articles) and (not r.date or r.date <= rec.as_of)
         ]
-        repealed = [r for r in amended if r.repeal and r.articles and unit.article in r.articles
+        repealed = [r for r in amended if r.repeal and r.articles and unit.article in r.articles and not r.clauses
                     and "bãi bỏ" in r.evidence and "sửa đổi" not in r.evidence]
         by = tuple(dict.fromkeys(r.target for r in amended))
         if rec.status in (EXPIRED, NOT_YET) or repealed:
@@ -710,16 +709,17 @@ def document_label(record: dict[str, Any]) -> str:
 DEMOTION_SCORE_RATIO = 0.5
 
 
-def prefer_in_force(passages: list[Passage], registry: ValidityRegistry, as_of: str | None = None,
+def prefer_in_force(passages: list[Passage], registry: ValidityRegistry | None, as_of: str | None = None,
                     only_in_force: bool = False, demotion: int = 3) -> list[Passage]:
     """Badge every passage; a unit not in force moves ``demotion`` places down (dropped with ``only_in_force``).
 
+    ``registry`` None: the passages carry their badges already (``ValidityService.rank``).
     A soft preference: an expired article that is far more relevant than anything in force still shows,
     with its 🔴 badge, instead of vanishing.
     """
-    annotated = registry.annotate(passages, as_of)
-    if only_in_force:
-        return [p for p in annotated if p.badge is not None and p.badge.in_force is True]
+    annotated = registry.annotate(passages, as_of) if registry is not None else list(passages)
+    if only_in_force:  # unknown validity stays (with ⚪), as in the app's filter
+        return [p for p in annotated if p.badge is None or p.badge.in_force is not False]
     def position(i: int, p: Passage) -> int:
         if p.badge is None or p.badge.in_force is not False:
             return i
