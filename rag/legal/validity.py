@@ -551,6 +551,12 @@ class ValidityRegistry:
                     self._incoming[target].append((key, rel))
         self._cache: dict[tuple[str, str], ValidityRecord] = {}
 
+    def incoming(self) -> Iterable[tuple[str, str, Relation]]:
+        """(source key, target key, relation as the source states it) for every resolved relation."""
+        for target, pairs in self._incoming.items():
+            for source, rel in pairs:
+                yield source, target, rel
+
     @classmethod
     def from_store(cls, store: Any, override_file: Path | None) -> "ValidityRegistry":
         return cls(store.document_list(), load_overrides(override_file), str(override_file or ""))
