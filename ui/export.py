@@ -26,7 +26,10 @@ def citation_lines(answer: Answer, status_text=lambda s: s or "không rõ") -> l
     for c in answer.citations:
         u = c.unit
         page = f", trang {u.page_start}" if u.page_start else ""
-        out.append(f"[{c.n}] {u.citation}{page} — tình trạng: {status_text(u.document.status)}")
+        status = c.passage.badge.status if c.passage.badge else u.document.status  # validity service, as of the answer
+        out.append(f"[{c.n}] {u.citation}{page} — tình trạng: {status_text(status)}")
+        for notice in c.passage.badge.notices if c.passage.badge else ():
+            out.append(f"    Lưu ý: {notice}")
     return out
 
 

@@ -284,6 +284,9 @@ class CitationChecker:
                                    suggestion=f"Có thể là: {near}" if near else None)
         if not res.found:
             if res.how == "year_mismatch":
+                invented = self._invented(ref, res, base)
+                if invented is not None:
+                    return invented
                 evidence = f"Chỉ mục không có {written}; chỉ có văn bản cùng tên khác năm."
             else:
                 evidence = f"Văn bản {written} không có trong chỉ mục nên không kiểm tra được."
@@ -345,6 +348,27 @@ class CitationChecker:
             return CheckedCitation(verdict="not_in_force", **base, evidence=f"{cited_label}: {badge.label}.",
                                    suggestion=_replacement(badge))
         return self._compare(statement, cited, base, key)
+
+    def _invented(self, ref: Reference, res: Any, base: dict[str, Any]) -> CheckedCitation | None:
+        """A law cited by its real name with a year it never had ("Luật Hộ tịch năm 2019"): the index
+        has that name with another year, and no indexed text names one of the cited year. None when the
+        cited year is known to exist (then the corpus simply lacks it: unverifiable)."""
+        mentions = self.registry.mentioned(ref.doc_type, ref.doc_name)
+        if any(year == ref.year for year, _ in mentions):
+            return None
+        exact = [r for r in res.candidates if fold(" ".join(str(r.get("title") or "").split())).endswith(
+            fold(" ".join(ref.doc_name.split())))]
+        real = [f"{ref.doc_type} {ref.doc_name} {number}".strip() for _, number in mentions if number]
+        real += [_record_label(r) for r in (exact or res.candidates)]
+        real = list(dict.fromkeys(real))[:3]
+        if not real:
+            return None
+        return CheckedCitation(
+            **base, doc=ref.document_label or None, verdict="nonexistent_document",
+            evidence=(f"Không có {ref.document_label}: {ref.doc_type} {ref.doc_name} là {', '.join(real)}, "
+                      f"không có văn bản cùng tên năm {ref.year}."),
+            suggestion=f"Có thể là: {'; '.join(real)}",
+        )
 
     def _compare(self, statement: str, cited: list[LegalUnit], base: dict[str, Any], key: str) -> CheckedCitation:
         label = base["cited_label"]

@@ -50,6 +50,10 @@ class ValidityService:
         """A document record by key, số hiệu or name (what ``tthc validity DOC`` accepts)."""
         return self.registry.find(doc)
 
+    def mentioned(self, doc_type: str, name: str) -> list[tuple[str, str]]:
+        """(year, số hiệu) of documents of that type and name the indexed texts name (indexed or not)."""
+        return self.registry.mentioned(doc_type, name)
+
     def record(self, key: str, as_of: str | None = None) -> ValidityRecord:
         """Status, dates and relations of one document, with where each came from."""
         return self.registry.record(key, self.date(as_of))

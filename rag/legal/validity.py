@@ -45,8 +45,10 @@ from rag.legal.references import (
     Reference,
     find_references,
     fold,
+    fold_words,
     legal_rank,
     normalise_number,
+    number_parts,
 )
 from rag.vietnamese import nfc
 
@@ -550,6 +552,27 @@ class ValidityRegistry:
                 if target and target != key and self._possible(key, target, rel):
                     self._incoming[target].append((key, rel))
         self._cache: dict[tuple[str, str], ValidityRecord] = {}
+        self._mentions: dict[tuple[str, tuple[str, ...]], list[tuple[str, str]]] | None = None
+
+    def mentioned(self, doc_type: str, name: str) -> list[tuple[str, str]]:
+        """(year, số hiệu) of documents of that type and exact name that the indexed texts name in their
+        relation sentences (replaced, amended, guided documents): they exist even when not indexed."""
+        if self._mentions is None:
+            found: dict[tuple[str, tuple[str, ...]], set[tuple[str, str]]] = {}
+            sentences = {r.evidence for ext in self._extractions.values() for r in ext.relations if r.evidence}
+            for sentence in sentences:
+                for ref in find_references(sentence, context=False):
+                    if not ref.doc_name:
+                        continue
+                    number = ref.doc_number or target_of(ref, sentence)
+                    number = number if "/" in number else ""
+                    year = ref.year or (number_parts(number)[1] if number else "")
+                    if year:
+                        kind = fold(ref.doc_type).replace("bo luat", "luat")
+                        found.setdefault((kind, tuple(fold_words(ref.doc_name).split())), set()).add((year, number))
+            self._mentions = {k: sorted(v) for k, v in found.items()}
+        kind = fold(doc_type).replace("bo luat", "luat")
+        return self._mentions.get((kind, tuple(fold_words(name).split())), [])
 
     def incoming(self) -> Iterable[tuple[str, str, Relation]]:
         """(source key, target key, relation as the source states it) for every resolved relation."""

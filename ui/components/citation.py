@@ -92,6 +92,8 @@ def source_panel(c: Citation, answer: Answer, status: str | None = None) -> None
     with st.container(border=True, key=f"source-panel-{c.n}-{id(answer)}"):
         st.markdown(f"**\\[{c.n}\\] {escape_markdown(u.citation)}**")
         show_badge(status if status is not None else doc.status)
+        for notice in c.passage.badge.notices if c.passage.badge else ():  # reform notices (rag.legal.reforms)
+            st.warning(notice, icon="⚠️")
         st.caption(escape_markdown(u.breadcrumb))
         meta = [f"Số hiệu: {doc.doc_number or '—'}"]
         if doc.issuer:

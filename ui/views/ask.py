@@ -8,10 +8,9 @@ import uuid
 import streamlit as st
 
 from rag.domain import Answer
-from rag.filters import NOT_IN_FORCE_STATUSES, SearchFilters
+from rag.filters import SearchFilters
 from rag.errors import TthcError
 from rag.feedback import record_feedback
-from rag.overrides import read_overrides
 from ui.answering import ask_streaming, conversation_history, mode_switch, verification_panel
 from rag.privacy import KIND_LABELS
 from ui.auth import current_user as signed_in_user
@@ -25,12 +24,6 @@ EXAMPLES = (
     "Thời hạn đăng ký khai sinh cho con là bao lâu?",
     "Chứng thực bản sao từ bản chính cần giấy tờ gì?",
 )
-
-
-def _status_of(doc_number: str, key: str, fallback: str) -> str:
-    overrides = read_overrides(get_settings().validity_file)
-    ov = overrides.get(doc_number) or overrides.get(key)
-    return ov.status if ov else fallback
 
 
 def _status_text(status: str | None) -> str:
@@ -49,15 +42,15 @@ def sidebar_filters() -> SearchFilters:
         in_force = st.toggle(
             "Chỉ văn bản còn hiệu lực",
             key="filter-in-force",
-            help="Bỏ các văn bản đã ghi nhận hết hiệu lực hoặc chưa có hiệu lực. "
-            "Văn bản chưa rõ tình trạng vẫn hiện, kèm huy hiệu ⚪.",
+            help="Bỏ các văn bản (và điều bị bãi bỏ) hết hiệu lực hoặc chưa có hiệu lực tại ngày tra cứu, "
+            "như lệnh tthc --in-force. Văn bản chưa rõ tình trạng vẫn hiện, kèm huy hiệu ⚪.",
         )
         if st.button("Xóa hội thoại", icon=":material/delete_sweep:", key="clear-chat"):
             st.session_state.messages = []
     return SearchFilters(
         doc_types=tuple(doc_types),
         issuers=tuple(chosen_issuers),
-        exclude_statuses=NOT_IN_FORCE_STATUSES if in_force else (),
+        in_force=in_force,  # answered by the validity service (rag.legal.service), as --in-force is
     )
 
 
@@ -84,11 +77,11 @@ def render_answer(message: dict) -> None:
         st.markdown(escape_markdown(answer.text).replace("\n", "  \n"))
     chosen = citation_chips(answer, key=f"chips-{key}")
     if chosen is not None:
-        doc = chosen.unit.document
-        status = _status_of(doc.doc_number, doc.key, doc.status)
-        badge = chosen.passage.badge  # validity from the texts (rag.legal.validity): amended / replaced
-        if badge and status == doc.status and badge.symbol in ("🟡", "🔴"):
-            status = badge.label
+        badge = chosen.passage.badge  # the validity service's answer (texts, relations, override file)
+        if badge is None:
+            status = "không rõ"
+        else:
+            status = badge.label if badge.symbol in ("🟡", "🔴") else badge.status
         source_panel(chosen, answer, status)
     verification_panel(answer)
     if answer.related:
