@@ -287,7 +287,10 @@ class CitationChecker:
                 invented = self._invented(ref, res, base)
                 if invented is not None:
                     return invented
-                evidence = f"Chỉ mục không có {written}; chỉ có văn bản cùng tên khác năm."
+                known = [n for y, n in self.registry.mentioned(ref.doc_type, ref.doc_name) if y == ref.year and n]
+                evidence = (f"{written}{' (' + ', '.join(known) + ')' if known else ''} có tồn tại (văn bản đã nạp có nhắc "
+                            f"đến) nhưng không có trong chỉ mục nên không kiểm tra được; chỉ mục chỉ có văn bản cùng "
+                            f"tên khác năm.")
             else:
                 evidence = f"Văn bản {written} không có trong chỉ mục nên không kiểm tra được."
             return CheckedCitation(doc=written, verdict="unverifiable", **base, evidence=evidence,
