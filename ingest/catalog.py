@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from ingest.loaders import SUPPORTED_SUFFIXES, sniff
 from ingest.pipeline import FileResult, Ingestor
@@ -20,6 +20,9 @@ from rag.config import Settings
 from rag.errors import InputError
 from rag.overrides import ValidityOverride, read_overrides, write_override
 from rag.store import UnitStore
+
+if TYPE_CHECKING:
+    from rag.legal.service import ValidityService
 
 # What each sniffed kind may be called (the bytes decide, not the extension).
 _KIND_SUFFIXES = {
@@ -123,8 +126,9 @@ def save_upload(name: str, data: bytes, settings: Settings) -> Path:
     return target
 
 
-def document_rows(store: UnitStore, settings: Settings) -> list[DocumentRow]:
-    """Indexed documents (overrides applied) followed by files whose last ingest failed."""
+def document_rows(store: UnitStore, settings: Settings, validity: "ValidityService | None" = None) -> list[DocumentRow]:
+    """Indexed documents followed by files whose last ingest failed. Status and dates come from the
+    validity service (``validity``: the engine's, as of the configured date) when given."""
     overrides = read_overrides(settings.validity_file)
     failures = load_failures(settings)
     rows: list[DocumentRow] = []
@@ -135,6 +139,12 @@ def document_rows(store: UnitStore, settings: Settings) -> list[DocumentRow]:
         ov = overrides.get(number) or overrides.get(key)
         source = rec.get("source") or ""
         sources.add(source)
+        status = ov.status if ov else (rec.get("status") or "không rõ")
+        effective_from = ov.effective_from if ov and ov.effective_from else rec.get("effective_date") or ""
+        effective_to = ov.effective_to if ov else rec.get("effective_to") or ""
+        if validity is not None and key in validity.registry.records:
+            known = validity.record(key)
+            status, effective_from, effective_to = known.status, known.effective_from or "", known.effective_to or ""
         rows.append(
             DocumentRow(
                 key=key,
@@ -142,10 +152,10 @@ def document_rows(store: UnitStore, settings: Settings) -> list[DocumentRow]:
                 doc_type=rec.get("doc_type") or "",
                 title=rec.get("title") or "",
                 issuer=rec.get("issuer") or "",
-                status=ov.status if ov else (rec.get("status") or "không rõ"),
-                status_from="tệp ghi đè" if ov else "văn bản",
-                effective_from=(ov.effective_from if ov and ov.effective_from else rec.get("effective_date") or ""),
-                effective_to=(ov.effective_to if ov else rec.get("effective_to") or ""),
+                status=status,
+                status_from="tệp ghi đè" if ov and ov.status else "văn bản",
+                effective_from=effective_from,
+                effective_to=effective_to,
                 units=int(rec.get("unit_count") or 0),
                 ingested_at=rec.get("ingested_at") or "",
                 source=source,

@@ -251,7 +251,7 @@ if flash := st.session_state.pop("flash", None):
 upload_section()
 st.divider()
 try:
-    rows = document_rows(get_engine().store, settings)
+    rows = document_rows(get_engine().store, settings, get_engine().validity)  # the one validity answer
 except TthcError as exc:
     st.error(str(exc))
     st.stop()
