@@ -65,6 +65,18 @@ def slice_index(tmp_path_factory) -> Path:
     return index
 
 
+def slice_plus(slice_index: Path, folder: Path, files: list[Path]) -> Path:
+    """A copy of the slice index with ``files`` ingested too (through the real CLI)."""
+    import shutil
+
+    from ui.cli import main
+
+    index = folder / "index"
+    shutil.copytree(slice_index, index)
+    assert main(["--index", str(index), "ingest", *map(str, files)]) == 0
+    return index
+
+
 @pytest.fixture
 def index_env(slice_index, monkeypatch) -> Path:
     monkeypatch.setenv("TTHC_INDEX_DIR", str(slice_index))

@@ -290,7 +290,7 @@ class CitationChecker:
                 known = [n for y, n in self.registry.mentioned(ref.doc_type, ref.doc_name) if y == ref.year and n]
                 evidence = (f"{written}{' (' + ', '.join(known) + ')' if known else ''} có tồn tại (văn bản đã nạp có nhắc "
                             f"đến) nhưng không có trong chỉ mục nên không kiểm tra được; chỉ mục chỉ có văn bản cùng "
-                            f"tên khác năm.")
+                            f"tên khác năm.") + self._ended(known)
             else:
                 evidence = f"Văn bản {written} không có trong chỉ mục nên không kiểm tra được."
             return CheckedCitation(doc=written, verdict="unverifiable", **base, evidence=evidence,
@@ -351,6 +351,16 @@ class CitationChecker:
             return CheckedCitation(verdict="not_in_force", **base, evidence=f"{cited_label}: {badge.label}.",
                                    suggestion=_replacement(badge))
         return self._compare(statement, cited, base, key)
+
+    def _ended(self, numbers: Sequence[str]) -> str:
+        """" Văn bản này đã hết hiệu lực từ … (Luật Tố cáo 25/2018/QH14)." when an indexed text says so."""
+        for number in numbers:
+            for key, when in self.registry.ended_by(number):
+                if not when or when <= self.as_of:
+                    label = self.registry.label(key)
+                    since = f" từ {when}" if when else ""
+                    return f" Theo {label}, văn bản {number} đã hết hiệu lực{since}."
+        return ""
 
     def _invented(self, ref: Reference, res: Any, base: dict[str, Any]) -> CheckedCitation | None:
         """A law cited by its real name with a year it never had ("Luật Hộ tịch năm 2019"): the index

@@ -18,7 +18,7 @@ from rag.domain import Badge, LegalUnit, Passage
 from rag.filters import SearchFilters
 from rag.legal.records import NOT_IN_FORCE, normalise_status
 from rag.legal.reforms import ReformNotice, ReformRule, load_reforms, reform_notices
-from rag.legal.validity import ValidityRecord, ValidityRegistry, load_overrides, prefer_in_force
+from rag.legal.validity import ValidityRecord, ValidityRegistry, document_label, load_overrides, prefer_in_force
 
 # doc_keys value that matches no document (an empty tuple would mean "no restriction")
 NO_DOCUMENT = ("\x00",)
@@ -53,6 +53,15 @@ class ValidityService:
     def mentioned(self, doc_type: str, name: str) -> list[tuple[str, str]]:
         """(year, số hiệu) of documents of that type and name the indexed texts name (indexed or not)."""
         return self.registry.mentioned(doc_type, name)
+
+    def label(self, key: str) -> str:
+        """Short name of an indexed document ("Luật Tố cáo 25/2018/QH14")."""
+        record = self.registry.records.get(key)
+        return document_label(record) if record is not None else key
+
+    def ended_by(self, number: str) -> list[tuple[str, str | None]]:
+        """(key, date) of indexed documents that end the document ``number`` (indexed or not) as a whole."""
+        return self.registry.ended_by(number)
 
     def record(self, key: str, as_of: str | None = None) -> ValidityRecord:
         """Status, dates and relations of one document, with where each came from."""

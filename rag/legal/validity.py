@@ -574,6 +574,16 @@ class ValidityRegistry:
         kind = fold(doc_type).replace("bo luat", "luat")
         return self._mentions.get((kind, tuple(fold_words(name).split())), [])
 
+    def ended_by(self, number: str) -> list[tuple[str, str | None]]:
+        """(key, date) of indexed documents that say the (not indexed) document ``number`` ends as a whole."""
+        want = normalise_number(number)
+        out = []
+        for key, ext in self._extractions.items():
+            for rel in ext.relations:
+                if rel.kind == "replaces" and not rel.articles and normalise_number(rel.target) == want:
+                    out.append((key, rel.date or ext.effective_from or self.records[key].effective_date))
+        return out
+
     def incoming(self) -> Iterable[tuple[str, str, Relation]]:
         """(source key, target key, relation as the source states it) for every resolved relation."""
         for target, pairs in self._incoming.items():

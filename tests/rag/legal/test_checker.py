@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 
 import pytest
 
@@ -13,7 +12,7 @@ from rag.config import load_settings
 from rag.engine import Engine
 from rag.legal.checker import agreement, claims, sentence_around
 from rag.legal.validity import STATUSES
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, slice_plus
 from ui.cli import main
 
 EXTRA = [CORPUS / "10-2014-TT-TTCP.md", CORPUS / "03-2021-TT-TTCP.md"]  # 03/2021 replaces 10/2014
@@ -21,10 +20,7 @@ EXTRA = [CORPUS / "10-2014-TT-TTCP.md", CORPUS / "03-2021-TT-TTCP.md"]  # 03/202
 
 @pytest.fixture(scope="module")
 def checker_index(slice_index, tmp_path_factory):
-    index = tmp_path_factory.mktemp("checker") / "index"
-    shutil.copytree(slice_index, index)
-    assert main(["--index", str(index), "ingest", *map(str, EXTRA)]) == 0
-    return index
+    return slice_plus(slice_index, tmp_path_factory.mktemp("checker"), EXTRA)
 
 
 def run_cli(capsys, *args, stdin: str | None = None, monkeypatch=None):

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 
 import pytest
 
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, slice_plus
 from ui.cli import main
 
 EXTRA = [CORPUS / "25-2018-QH14.md", CORPUS / "31-2019-ND-CP.md"]
@@ -18,10 +17,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def toco_index(slice_index, tmp_path_factory):
-    index = tmp_path_factory.mktemp("toco") / "index"
-    shutil.copytree(slice_index, index)
-    assert main(["--index", str(index), "ingest", *map(str, EXTRA)]) == 0
-    return index
+    return slice_plus(slice_index, tmp_path_factory.mktemp("toco"), EXTRA)
 
 
 def run(capsys, monkeypatch, index, *args, stdin: str | None = None):
@@ -52,6 +48,7 @@ def test_invented_year_is_a_nonexistent_document(toco_index, capsys, monkeypatch
     assert "Luật Hộ tịch 60/2014/QH13" in found[0]["suggestion"]
     # Luật Tố cáo 03/2011/QH13 exists (25/2018/QH14 Điều 67 ends it): not indexed, so unverifiable
     assert "03/2011/QH13" in found[1]["evidence"] and "không có trong chỉ mục" in found[1]["evidence"]
+    assert "Theo Luật Tố cáo 25/2018/QH14, văn bản 03/2011/QH13 đã hết hiệu lực từ 2019-01-01" in found[1]["evidence"]
 
 
 def test_reform_notice_on_district_level_citations(toco_index, capsys, monkeypatch):
