@@ -35,6 +35,8 @@ def render_result(i: int, r: CheckedCitation) -> None:
         st.markdown(escape(r.evidence))
         if r.suggestion:
             st.caption(escape(f"Gợi ý: {r.suggestion}"))
+        for notice in r.badge.notices if r.badge else ():  # reform notices (rag.legal.reforms)
+            st.warning(notice, icon="⚠️")
         left, right = st.columns(2)
         with left:
             st.markdown("**Câu trích dẫn**")
