@@ -239,3 +239,22 @@ def test_documents_page_upload_ingest_edit_remove(writable_index, app_files, rel
     assert "Đã gỡ 99/2026/NĐ-CP" in at.success[0].value
     assert "99/2026/NĐ-CP" not in set(at.dataframe[0].value["Số hiệu"])
     assert not (app_files / "documents" / "nd-99.txt").exists()
+
+
+def test_reform_notice_on_the_citation_card(index_env, app_files, release_engine, monkeypatch):
+    from ui.resources import release_all
+
+    monkeypatch.setenv("TTHC_AS_OF", "2025-08-01")  # after the 2025 two-level reform
+    release_all()  # the cached engine was built for another validity date
+    try:
+        at = AppTest.from_file(APP, default_timeout=180).run()
+        ask(at, "Phòng Tư pháp có thẩm quyền chứng thực những việc gì?")
+        answer = at.session_state["messages"][-1]["answer"]
+        flagged = [c.n for c in answer.citations if c.passage.badge and c.passage.badge.notices]
+        assert flagged, [c.unit.citation for c in answer.citations]
+        assert any("không còn cấp huyện" in c.value for c in at.caption)  # the answer's warnings
+        at.pills[0].set_value(flagged[0]).run()
+        assert not at.exception
+        assert any("không còn cấp huyện" in w.value and "Sở Tư pháp" in w.value for w in at.warning)
+    finally:
+        release_all()
