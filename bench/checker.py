@@ -1,6 +1,6 @@
 """Citation checker accuracy on our own labelled cases (tests/data/checker/cases.jsonl).
 
-    PYTHONPATH=. python bench/checker.py --index DIR [--cases FILE] [--json]
+    PYTHONPATH=. python bench/checker.py --index DIR [--cases FILE] [--json] [--table]
 
 The index must hold the documents the cases cite (the test fixture builds it from the shared corpus:
 60/2014/QH13, 23/2015/NĐ-CP, 10/2014/TT-TTCP, 03/2021/TT-TTCP). Prints verdict accuracy overall and
@@ -36,6 +36,8 @@ def score_case(case: dict[str, Any], found: list[dict[str, Any]]) -> dict[str, A
             misses.append(f"verdict {match['verdict']} != {want['verdict']} ({match['evidence']})")
         elif want.get("doc") and match["doc"] != want["doc"]:
             misses.append(f"doc {match['doc']} != {want['doc']}")
+        elif want.get("suggestion") and want["suggestion"] not in (match.get("suggestion") or ""):
+            misses.append(f"suggestion {match.get('suggestion')!r} lacks {want['suggestion']}")
     if len(found) != len(case["expect"]):
         misses.append(f"{len(found)} citations found, {len(case['expect'])} expected")
     return {"id": case["id"], "ok": not misses, "expected": [w["verdict"] for w in case["expect"]],
@@ -62,6 +64,7 @@ def run(engine: Any, cases: list[dict[str, Any]]) -> dict[str, Any]:
         "accuracy": sum(r["ok"] for r in rows) / len(rows) if rows else 0.0,
         "per_verdict": {v: {"n": per[v], "correct": per_ok[v]} for v in sorted(per)},
         "misses": [r for r in rows if not r["ok"]],
+        "rows": rows,
     }
 
 
@@ -70,6 +73,7 @@ def main() -> int:
     parser.add_argument("--index", required=True)
     parser.add_argument("--cases", default=str(CASES))
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--table", action="store_true", help="one markdown row per case")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from rag.config import load_settings
@@ -88,6 +92,11 @@ def main() -> int:
         print(f"  {verdict:<22} {c['correct']}/{c['n']}")
     for miss in result["misses"]:
         print(f"  MISS {miss['id']}: {'; '.join(miss['misses'])}")
+    if args.table:
+        print("| case | expected | got | right |\n|---|---|---|---|")
+        for row in result["rows"]:
+            print(f"| {row['id']} | {', '.join(row['expected'])} | {', '.join(row['got']) or '—'} | "
+                  f"{'✓' if row['ok'] else '✗'} |")
     return 0
 
 
