@@ -437,12 +437,15 @@ def _name_at(original: str, folded: str, pos: int, known: Sequence[tuple[str, ..
     for name in known:  # a known title may contain stop words ("Trách nhiệm bồi thường của nhà nước")
         if len(name) > best and folded_words[: len(name)] == name:
             best = len(name)
-    if not best:
-        best = len(words) if first_stop is None else first_stop
-        for i, (word, _s, _e, comma) in enumerate(words[:best]):
-            if i and (comma or word == "va"):
-                best = i
-                break
+    plain = len(words) if first_stop is None else first_stop
+    for i, (word, _s, _e, comma) in enumerate(words[:plain]):
+        if i and (comma or word == "va"):
+            plain = i
+            break
+    # A name running on past a known title up to its own year or number is another name: "Luật Căn cước công
+    # dân năm 2021" is not "Luật Căn cước" (but "luật hộ tịch xác định thời hạn" is "Luật Hộ tịch").
+    if not best or (plain > best and _dated_at(folded, words[plain - 1][2])):
+        best = plain
     chosen = words[:best]
     if chosen and chosen[-1][0] == "va":
         chosen = chosen[:-1]
@@ -451,6 +454,12 @@ def _name_at(original: str, folded: str, pos: int, known: Sequence[tuple[str, ..
     end = chosen[-1][2]
     name = original[chosen[0][1] : end]
     return name, end
+
+
+def _dated_at(folded: str, pos: int) -> bool:
+    """A year ("năm 2021", "2021") or a số hiệu ("số 59/2014/QH13") follows ``pos``."""
+    n = _NUMBER_AFTER_TYPE.match(folded, pos)
+    return bool(_YEAR_AFTER.match(folded, pos) or (n and "/" in n.group("num")))
 
 
 def _designation_at(original: str, folded: str, pos: int, known: Sequence[tuple[str, ...]],

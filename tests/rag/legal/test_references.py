@@ -257,3 +257,11 @@ def test_laws_resolve_by_name(resolver):
         if not res.found or record["doc_number"] not in [res.record["doc_number"]] + [c["doc_number"] for c in res.candidates]:
             failures.append((label, ref.doc_name, res.how))
     assert failures == []
+
+
+def test_a_name_running_past_a_known_title_to_its_year_is_another_name():
+    titles = ["Căn cước", "Hộ tịch"]
+    ref = find_references("Theo Điều 19 Luật Căn cước công dân năm 2021, công dân", known_names=titles)[0]
+    assert (ref.doc_name, ref.year) == ("Căn cước công dân", "2021")
+    assert find_references("Điều 9 Luật Căn cước 2023 quy định", known_names=titles)[0].doc_name == "Căn cước"
+    assert find_references("Điều 15 luật hộ tịch xác định thời hạn", known_names=titles)[0].doc_name == "hộ tịch"
