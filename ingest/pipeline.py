@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadedFile, LoadLimits
-from ingest.procedures import PROCEDURE_SUFFIXES, ProcedureIngestor, sniff_procedures
+from ingest.procedures import PROCEDURE_SUFFIXES, ProcedureFile, ProcedureIngestor, sniff_procedures
 from ingest.phapdien_jsonl import is_phapdien_jsonl, iter_records
 from ingest.progress import ProgressState
 from ingest.worker import LIBRARY_ERRORS, ParsedFile, ParseOptions, ParserProcess, parse_loaded, parse_path
@@ -122,6 +122,12 @@ def embedding_text(unit: LegalUnit) -> str:
     return f"{unit.heading}\n{unit.text}"
 
 
+def _unreadable(path: Path, exc: BaseException) -> FileResult:
+    return FileResult(
+        str(path), "failed", reason=f"{path.name}: không đọc được tệp ({type(exc).__name__}) / unreadable file"
+    )
+
+
 def _now() -> str:
     import datetime as dt
 
@@ -146,13 +152,13 @@ def embedding_cache_path(settings: Settings) -> Path:
 
 @dataclass
 class _Job:
-    """A file on its way: already done (unchanged), or parsing in the background."""
+    """A file on its way: already done (unchanged), or being read in the background."""
 
     path: Path
     started: float
     done: list[FileResult] | None = None
     file_hash: str = ""
-    parse: Future | None = None
+    prepared: Future | None = None  # → ProcedureFile | ParsedFile
 
 
 class Ingestor:
@@ -186,12 +192,14 @@ class Ingestor:
         on_file: FileCallback | None = None,
         on_page: PageCallback | None = None,
         on_progress: ProgressCallback | None = None,
+        progress: ProgressState | None = None,
     ) -> IngestReport:
         """Ingest every file under ``paths``; the next file is parsed while the current one is
-        embedded. ``on_progress`` is called after each file and each batch of units written."""
+        embedded. ``on_progress`` is called after each file and each batch of units written,
+        with ``progress`` (pass one to count several calls together, as the app does per upload)."""
         report = IngestReport(recovered=list(self.recovered))
         files = discover(paths)
-        self.progress, self._on_progress = ProgressState.for_files(files), on_progress
+        self.progress, self._on_progress = progress or ProgressState.for_files(files), on_progress
         parser = ParserProcess(self.settings.parse_timeout_s, self.settings.parse_memory_mb) if (
             self.settings.parse_in_subprocess
         ) else None
@@ -222,8 +230,9 @@ class Ingestor:
     def _begin(
         self, path: Path, parser: ParserProcess | None, on_page: PageCallback | None, background: ThreadPoolExecutor
     ) -> _Job:
-        """Check a file in this thread (unchanged files end here); start parsing a document
-        file in the background. Procedure sources and pháp điển JSONL wait for ``_finish``."""
+        """Check a file in this thread (unchanged files end here), then start reading it in the
+        background: recognising a procedure source, or parsing a document in the child process.
+        A pháp điển JSONL is streamed by ``_finish`` itself."""
         job = _Job(path, time.perf_counter())
         if is_phapdien_jsonl(path):
             return job
@@ -236,22 +245,36 @@ class Ingestor:
         if same is not None:  # byte-identical to what is indexed: no parsing, no OCR
             same.seconds = round(time.perf_counter() - job.started, 3)
             job.done = [same]
-        elif path.suffix.lower() not in PROCEDURE_SUFFIXES:
-            job.parse = background.submit(self._parse, path, parser, on_page)
+        else:
+            job.prepared = background.submit(self._prepare, path, parser, on_page)
         return job
 
     def _finish(self, job: _Job, parser: ParserProcess | None, on_page: PageCallback | None) -> list[FileResult]:
         if job.done is not None:
             return job.done
-        if job.parse is None:  # pháp điển JSONL, or a possible procedure source
+        if job.prepared is None:  # pháp điển JSONL
             return self.ingest_path(job.path, parser, on_page)
         try:
-            result = self._write(job.path, job.parse.result(), job.file_hash)
+            prepared = job.prepared.result()
+            if isinstance(prepared, ProcedureFile):
+                result = self._write_procedures(prepared)
+            else:
+                result = self._write(job.path, prepared, job.file_hash)
         except IngestError as exc:
             log.warning("ingest failed: %s", exc)
             result = FileResult(str(job.path), "failed", reason=str(exc))
+        except LIBRARY_ERRORS as exc:  # raised while sniffing in this process (procedure sources)
+            log.warning("ingest failed: %s: %r", job.path, exc)
+            result = _unreadable(job.path, exc)
         result.seconds = round(time.perf_counter() - job.started, 3)
         return [result]
+
+    def _prepare(
+        self, path: Path, parser: ParserProcess | None, on_page: PageCallback | None
+    ) -> ProcedureFile | ParsedFile:
+        """A procedure source's records, or the document parsed (no index access: any thread)."""
+        found = self._sniff_procedures(path)
+        return found if found is not None else self._parse(path, parser, on_page)
 
     def _parse(self, path: Path, parser: ParserProcess | None, on_page: PageCallback | None) -> ParsedFile:
         page_cb = (lambda done, total: on_page(path, done, total)) if on_page else None
@@ -306,9 +329,7 @@ class Ingestor:
             result = FileResult(str(path), "failed", reason=str(exc))
         except LIBRARY_ERRORS as exc:  # raised while sniffing in this process (procedure sources)
             log.warning("ingest failed: %s: %r", path, exc)
-            result = FileResult(
-                str(path), "failed", reason=f"{path.name}: không đọc được tệp ({type(exc).__name__}) / unreadable file"
-            )
+            result = _unreadable(path, exc)
         result.seconds = round(time.perf_counter() - start, 3)
         return result
 
@@ -327,13 +348,18 @@ class Ingestor:
 
     def _procedure_file(self, path: Path) -> FileResult | None:
         """Index a procedure source (JSONL records, a "QUY TRÌNH" document); None for other files."""
+        found = self._sniff_procedures(path)
+        return self._write_procedures(found) if found is not None else None
+
+    def _sniff_procedures(self, path: Path) -> ProcedureFile | None:
         if path.suffix.lower() not in PROCEDURE_SUFFIXES or not path.is_file():
             return None
         if path.stat().st_size > self.settings.max_file_mb * 1e6:
             return None  # the loader reports the size
-        found = sniff_procedures(path, path.read_bytes())
-        if found is None:
-            return None
+        return sniff_procedures(path, path.read_bytes())
+
+    def _write_procedures(self, found: ProcedureFile) -> FileResult:
+        path = found.path
         status, count = self.procedures.write(found)
         reason = "; ".join(found.errors[:3]) + (f" (+{len(found.errors) - 3})" if len(found.errors) > 3 else "")
         return FileResult(str(path), status, "", "", count, reason, kind="procedures")

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 
-def _duration(seconds: float) -> str:
+def _duration(seconds: float, units: tuple[str, str, str] = ("h", "min", "s")) -> str:
+    hour, minute, second = units
     seconds = int(round(seconds))
     if seconds < 60:
-        return f"{seconds} s"
+        return f"{seconds} {second}"
     if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+        return f"{seconds // 60} {minute} {seconds % 60:02d} {second}"
+    return f"{seconds // 3600} {hour} {seconds % 3600 // 60:02d} {minute}"
 
 
 @dataclass
@@ -68,6 +69,24 @@ class ProgressState:
             f"còn lại / ETA {_duration(eta) if eta is not None else '?'}"
             + (f" — {self.current}" if self.current else "")
         )
+
+    def text_vi(self) -> str:
+        """The same numbers for the app (Vietnamese)."""
+        eta = self.eta_s
+        rate = f"{self.units_per_s:.1f}".replace(".", ",")
+        return (
+            f"{self.files_done}/{self.files_total} văn bản · {self.units_written} đoạn "
+            f"({self.units_embedded} nhúng mới) · {rate} đoạn/giây · "
+            + (f"còn khoảng {_duration(eta, ('giờ', 'phút', 'giây'))}" if eta is not None
+               else "đang ước tính thời gian còn lại")
+        )
+
+    @property
+    def fraction(self) -> float:
+        """Share of the work done (by bytes), for a progress bar."""
+        if self.bytes_total > 0:
+            return min(self.bytes_done / self.bytes_total, 1.0)
+        return self.files_done / self.files_total if self.files_total else 0.0
 
     def as_dict(self) -> dict[str, float | int | str | None]:
         eta = self.eta_s
