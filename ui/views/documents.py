@@ -54,6 +54,8 @@ def upload_section() -> None:
         st.rerun()
     if results := st.session_state.get("last-ingest"):
         show_results(results)
+        if numbers := st.session_state.get("last-ingest-progress"):
+            st.caption(f"Tiến độ lần nạp vừa rồi: {numbers}")
 
 
 def ingest_uploads(files) -> list[dict]:
@@ -95,6 +97,7 @@ def ingest_uploads(files) -> list[dict]:
                     for result in results
                 )
         bar.progress(1.0, text=f"Đã nạp xong — {progress.text_vi()}")
+        st.session_state["last-ingest-progress"] = progress.text_vi()
     except TthcError as exc:
         st.error(str(exc))
     return out
