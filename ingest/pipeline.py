@@ -5,31 +5,37 @@ then the old units are deleted, the new ones written, and the complete record wr
 after a crash (even ``kill -9``) a document is either complete or absent: the next run removes
 whatever a pending marker points at. Re-ingesting an unchanged file does nothing; a changed file
 replaces every old unit (also when its số hiệu changed). Files are parsed in a child process
-(``ingest.worker``) with a timeout and a memory cap; one bad file never aborts a run.
+(``ingest.worker``) with a timeout and a memory cap; one bad file never aborts a run. While one
+document is embedded, the next file is already being parsed by that child process.
+
+Dense vectors come from the embedding cache (``rag.embedding_cache``, keyed by model and exact
+text) whenever the same text was embedded before: re-ingesting a document with one amended
+article embeds only that article's units. Each result says how many units were embedded now
+and how many reused.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-import numpy as np
-
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadedFile, LoadLimits
-from ingest.procedures import PROCEDURE_SUFFIXES, ProcedureIngestor, sniff_procedures
+from ingest.procedures import PROCEDURE_SUFFIXES, ProcedureFile, ProcedureIngestor, sniff_procedures
 from ingest.phapdien_jsonl import is_phapdien_jsonl, iter_records
+from ingest.progress import ProgressState
 from ingest.worker import LIBRARY_ERRORS, ParsedFile, ParseOptions, ParserProcess, parse_loaded, parse_path
 from rag.config import Settings
 from rag.domain import LegalDocument, LegalUnit
+from rag.embedding_cache import EmbeddingCache, embed_passages_cached
 from rag.embeddings import Embedder
 from rag.errors import IngestError
 from rag.sparse import BM25Encoder
-from rag.store import ProcedureStore, UnitStore, unit_id
+from rag.store import ProcedureStore, UnitStore
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +56,8 @@ class FileResult:
     needs_ocr: list[int] = field(default_factory=list)  # scanned pages left without text
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    embedded: int = 0  # units whose vector was computed in this run
+    reused: int = 0  # units whose vector came from the embedding cache
 
 
 @dataclass
@@ -72,6 +80,8 @@ class IngestReport:
             "failed": self.count("failed"),
             "ocr_pages": sum(len(r.ocr_pages) for r in self.results),
             "pages_needing_ocr": sum(len(r.needs_ocr) for r in self.results),
+            "units_embedded": sum(r.embedded for r in self.results),
+            "units_reused": sum(r.reused for r in self.results),
             "recovered": self.recovered,
             "files": [r.__dict__ for r in self.results],
         }
@@ -111,6 +121,12 @@ def embedding_text(unit: LegalUnit) -> str:
     return f"{unit.heading}\n{unit.text}"
 
 
+def _unreadable(path: Path, exc: BaseException) -> FileResult:
+    return FileResult(
+        str(path), "failed", reason=f"{path.name}: không đọc được tệp ({type(exc).__name__}) / unreadable file"
+    )
+
+
 def _now() -> str:
     import datetime as dt
 
@@ -123,58 +139,40 @@ def parse_file(loaded: LoadedFile, settings: Settings) -> tuple[LegalDocument, l
     return parsed.document, parsed.units
 
 
-class _Embed:
-    """llama-index transformation: attach dense + sparse vectors to nodes."""
-
-    def __init__(self, embedder: Embedder, sparse: BM25Encoder):
-        from llama_index.core.schema import TransformComponent
-
-        outer = self
-
-        class EmbedUnits(TransformComponent):
-            def __call__(self, nodes: Sequence[Any], **kwargs: Any) -> Sequence[Any]:
-                texts = [n.text for n in nodes]
-                dense = outer.embedder.embed_passages(texts) if texts else np.zeros((0, outer.embedder.dim))
-                for node, vec, text in zip(nodes, dense, texts):
-                    node.embedding = vec.tolist()
-                    node.metadata["_sparse"] = outer.sparse.encode_document(text)
-                return nodes
-
-        self.embedder = embedder
-        self.sparse = sparse
-        self.component = EmbedUnits()
-
-
 FileCallback = Callable[[Path], None]
 PageCallback = Callable[[Path, int, int], None]
+ProgressCallback = Callable[[ProgressState], None]
+
+
+def embedding_cache_path(settings: Settings) -> Path:
+    """Where the embedding cache lives: ``TTHC_EMBEDDING_CACHE``, else beside the index."""
+    return Path(settings.embedding_cache) if settings.embedding_cache else Path(settings.index_dir) / "embedding-cache.sqlite"
+
+
+@dataclass
+class _Job:
+    """A file on its way: already done (unchanged), or being read in the background."""
+
+    path: Path
+    started: float
+    done: list[FileResult] | None = None
+    file_hash: str = ""
+    prepared: Future | None = None  # → ProcedureFile | ParsedFile
 
 
 class Ingestor:
     """Ingests files into the store; one instance per process."""
 
     def __init__(self, settings: Settings, store: UnitStore, embedder: Embedder):
-        from llama_index.core.ingestion import DocstoreStrategy, IngestionPipeline
-        from llama_index.core.storage.docstore import SimpleDocumentStore
-
         self.settings = settings
         self.store = store
         self.embedder = embedder
         self.options = parse_options(settings)
         self.sparse = BM25Encoder(settings.bm25_k1, settings.bm25_b, settings.bm25_avgdl, settings.sparse_bigrams)
-        self._docstore_path = (
-            Path(settings.index_dir) / "docstore.json" if not settings.qdrant_url else None
-        )
-        docstore = SimpleDocumentStore()
-        if self._docstore_path and self._docstore_path.is_file():
-            try:
-                docstore = SimpleDocumentStore.from_persist_path(str(self._docstore_path))
-            except ValueError:  # a docstore cut short by a crash: it is only a cache
-                log.warning("docstore %s unreadable, starting a new one", self._docstore_path)
-        self._pipeline = IngestionPipeline(
-            transformations=[_Embed(embedder, self.sparse).component],
-            docstore=docstore,
-            docstore_strategy=DocstoreStrategy.DUPLICATES_ONLY,
-        )
+        self.cache = EmbeddingCache(embedding_cache_path(settings))
+        self.progress: ProgressState | None = None  # of the running ingest(), if any
+        self.last_progress: ProgressState | None = None  # of the last finished ingest()
+        self._on_progress: ProgressCallback | None = None
         store.ensure(embedder.dim, embedder.name)
         self.procedures = ProcedureIngestor(settings, ProcedureStore(store.client, settings.collection), embedder)
         self.recovered = self.recover()
@@ -192,21 +190,99 @@ class Ingestor:
         paths: Sequence[Path],
         on_file: FileCallback | None = None,
         on_page: PageCallback | None = None,
+        on_progress: ProgressCallback | None = None,
+        progress: ProgressState | None = None,
     ) -> IngestReport:
+        """Ingest every file under ``paths``; the next file is parsed while the current one is
+        embedded. ``on_progress`` is called after each file and each batch of units written,
+        with ``progress`` (pass one to count several calls together, as the app does per upload)."""
         report = IngestReport(recovered=list(self.recovered))
+        files = discover(paths)
+        self.progress, self._on_progress = progress or ProgressState.for_files(files), on_progress
         parser = ParserProcess(self.settings.parse_timeout_s, self.settings.parse_memory_mb) if (
             self.settings.parse_in_subprocess
         ) else None
         try:
-            for path in discover(paths):
-                if on_file:
-                    on_file(path)
-                report.results.extend(self.ingest_path(path, parser, on_page))
+            with ThreadPoolExecutor(1, thread_name_prefix="tthc-parse") as background:
+                job = self._begin(files[0], parser, on_page, background) if files else None
+                for i, path in enumerate(files):
+                    if on_file:
+                        on_file(path)
+                    self.progress.current = path.name
+                    assert job is not None
+                    current = job
+                    # Start the next file now: its parse runs while this one is embedded.
+                    job = self._begin(files[i + 1], parser, on_page, background) if i + 1 < len(files) else None
+                    report.results.extend(self._finish(current, parser, on_page))
+                    self.progress.file_done(path)
+                    self._report_progress()
         finally:
             if parser is not None:
                 parser.close()
-            self._persist_docstore()  # once per run: rewriting it per document is quadratic
+            self.last_progress, self.progress, self._on_progress = self.progress, None, None
         return report
+
+    def _report_progress(self) -> None:
+        if self._on_progress is not None and self.progress is not None:
+            self._on_progress(self.progress)
+
+    def _begin(
+        self, path: Path, parser: ParserProcess | None, on_page: PageCallback | None, background: ThreadPoolExecutor
+    ) -> _Job:
+        """Check a file in this thread (unchanged files end here), then start reading it in the
+        background: recognising a procedure source, or parsing a document in the child process.
+        A pháp điển JSONL is streamed by ``_finish`` itself."""
+        job = _Job(path, time.perf_counter())
+        if is_phapdien_jsonl(path):
+            return job
+        try:
+            job.file_hash = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+        except OSError as exc:
+            job.done = [FileResult(str(path), "failed", reason=f"{path.name}: không đọc được tệp ({exc.strerror}) / unreadable file")]
+            return job
+        same = self._unchanged_file(path, job.file_hash)
+        if same is not None:  # byte-identical to what is indexed: no parsing, no OCR
+            same.seconds = round(time.perf_counter() - job.started, 3)
+            job.done = [same]
+        else:
+            job.prepared = background.submit(self._prepare, path, parser, on_page)
+        return job
+
+    def _finish(self, job: _Job, parser: ParserProcess | None, on_page: PageCallback | None) -> list[FileResult]:
+        if job.done is not None:
+            return job.done
+        if job.prepared is None:  # pháp điển JSONL
+            return self.ingest_path(job.path, parser, on_page)
+        try:
+            prepared = job.prepared.result()
+            if isinstance(prepared, ProcedureFile):
+                result = self._write_procedures(prepared)
+            else:
+                result = self._write(job.path, prepared, job.file_hash)
+        except IngestError as exc:
+            log.warning("ingest failed: %s", exc)
+            result = FileResult(str(job.path), "failed", reason=str(exc))
+        except LIBRARY_ERRORS as exc:  # raised while sniffing in this process (procedure sources)
+            log.warning("ingest failed: %s: %r", job.path, exc)
+            result = _unreadable(job.path, exc)
+        result.seconds = round(time.perf_counter() - job.started, 3)
+        return [result]
+
+    def _prepare(
+        self, path: Path, parser: ParserProcess | None, on_page: PageCallback | None
+    ) -> ProcedureFile | ParsedFile:
+        """A procedure source's records, or the document parsed (no index access: any thread)."""
+        found = self._sniff_procedures(path)
+        return found if found is not None else self._parse(path, parser, on_page)
+
+    def _parse(self, path: Path, parser: ParserProcess | None, on_page: PageCallback | None) -> ParsedFile:
+        page_cb = (lambda done, total: on_page(path, done, total)) if on_page else None
+        if parser is not None:
+            return parser.parse(path, self.options, page_cb)
+        if self.settings.parse_in_subprocess:  # one file on its own (the app's upload, re-ingest)
+            with ParserProcess(self.settings.parse_timeout_s, self.settings.parse_memory_mb) as own:
+                return own.parse(path, self.options, page_cb)
+        return parse_path(path, self.options, page_cb)
 
     def ingest_path(
         self, path: Path, parser: ParserProcess | None = None, on_page: PageCallback | None = None
@@ -216,13 +292,11 @@ class Ingestor:
             return self.ingest_phapdien(path)
         return [self.ingest_file(path, parser, on_page)]
 
-    def ingest_phapdien(self, path: Path, persist_every: int = 500) -> list[FileResult]:
+    def ingest_phapdien(self, path: Path) -> list[FileResult]:
         """Every record of a pháp điển JSONL as its own document (streamed, no size limit)."""
         results: list[FileResult] = []
         try:
-            for n, record in enumerate(
-                iter_records(path, self.settings.max_chunk_chars, self.settings.chunk_overlap_chars), start=1
-            ):
+            for record in iter_records(path, self.settings.max_chunk_chars, self.settings.chunk_overlap_chars):
                 if record.error:
                     log.warning("ingest failed: %s", record.error)
                     results.append(FileResult(f"{path}#{record.line}", "failed", reason=record.error))
@@ -231,18 +305,14 @@ class Ingestor:
                 result = self._write(path, parsed, one_document_file=False)
                 result.path = f"{path}#{record.line}"
                 results.append(result)
-                if n % persist_every == 0:
-                    self._persist_docstore()
         except IngestError as exc:
             results.append(FileResult(str(path), "failed", reason=str(exc)))
-        self._persist_docstore()
         return results
 
     def ingest_file(
         self, path: Path, parser: ParserProcess | None = None, on_page: PageCallback | None = None
     ) -> FileResult:
         start = time.perf_counter()
-        page_cb = (lambda done, total: on_page(path, done, total)) if on_page else None
         try:
             file_hash = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
             same = self._unchanged_file(path, file_hash)
@@ -252,22 +322,13 @@ class Ingestor:
             procedures = self._procedure_file(path)
             if procedures is not None:
                 return procedures
-            if parser is not None:
-                parsed = parser.parse(path, self.options, page_cb)
-            elif self.settings.parse_in_subprocess:  # one file on its own (the app's upload, re-ingest)
-                with ParserProcess(self.settings.parse_timeout_s, self.settings.parse_memory_mb) as own:
-                    parsed = own.parse(path, self.options, page_cb)
-            else:
-                parsed = parse_path(path, self.options, page_cb)
-            result = self._write(path, parsed, file_hash)
+            result = self._write(path, self._parse(path, parser, on_page), file_hash)
         except IngestError as exc:
             log.warning("ingest failed: %s", exc)
             result = FileResult(str(path), "failed", reason=str(exc))
         except LIBRARY_ERRORS as exc:  # raised while sniffing in this process (procedure sources)
             log.warning("ingest failed: %s: %r", path, exc)
-            result = FileResult(
-                str(path), "failed", reason=f"{path.name}: không đọc được tệp ({type(exc).__name__}) / unreadable file"
-            )
+            result = _unreadable(path, exc)
         result.seconds = round(time.perf_counter() - start, 3)
         return result
 
@@ -286,13 +347,18 @@ class Ingestor:
 
     def _procedure_file(self, path: Path) -> FileResult | None:
         """Index a procedure source (JSONL records, a "QUY TRÌNH" document); None for other files."""
+        found = self._sniff_procedures(path)
+        return self._write_procedures(found) if found is not None else None
+
+    def _sniff_procedures(self, path: Path) -> ProcedureFile | None:
         if path.suffix.lower() not in PROCEDURE_SUFFIXES or not path.is_file():
             return None
         if path.stat().st_size > self.settings.max_file_mb * 1e6:
             return None  # the loader reports the size
-        found = sniff_procedures(path, path.read_bytes())
-        if found is None:
-            return None
+        return sniff_procedures(path, path.read_bytes())
+
+    def _write_procedures(self, found: ProcedureFile) -> FileResult:
+        path = found.path
         status, count = self.procedures.write(found)
         reason = "; ".join(found.errors[:3]) + (f" (+{len(found.errors) - 3})" if len(found.errors) > 3 else "")
         return FileResult(str(path), status, "", "", count, reason, kind="procedures")
@@ -337,39 +403,26 @@ class Ingestor:
             self.store.delete_document(key)
         self.store.delete_units_of(document.key)
         log.info("writing %s: %d units", document.key, len(units))
-        self._embed_and_upsert(units)
+        result.embedded = self._embed_and_upsert(units)
+        result.reused = len(units) - result.embedded
         self.store.put_document(document, len(units), {**extra, "ingested_at": _now()})
         return result
 
-    def _embed_and_upsert(self, units: list[LegalUnit]) -> None:
-        from llama_index.core.schema import TextNode
-
-        ids = [unit_id(u) for u in units]
-        docstore = self._pipeline.docstore
-        for node_id in ids:  # a rewritten document is re-embedded whole
-            docstore.delete_document(node_id, raise_error=False)
-        nodes = [
-            TextNode(id_=node_id, text=embedding_text(u), metadata={"unit_id": node_id})
-            for node_id, u in zip(ids, units)
-        ]
-        by_id = dict(zip(ids, units))
-        batch = max(self.settings.embedding_batch * 4, 64)
-        for start in range(0, len(nodes), batch):
-            done = self._pipeline.run(nodes=nodes[start : start + batch], show_progress=False)
-            if not done:
-                continue
-            chunk_units = [by_id[n.id_] for n in done]
-            dense = np.asarray([n.embedding for n in done], dtype=np.float32)
-            sparse = [n.metadata.pop("_sparse") for n in done]
-            self.store.upsert_units(chunk_units, dense, sparse)
-
-    def _persist_docstore(self) -> None:
-        """Write the docstore atomically (a crash mid-write leaves the previous file). It is only
-        a cache of what was embedded: a run killed before this point re-embeds changed files."""
-        if self._docstore_path:
-            tmp = self._docstore_path.with_suffix(".json.tmp")
-            self._pipeline.docstore.persist(str(tmp))
-            os.replace(tmp, self._docstore_path)
+    def _embed_and_upsert(self, units: list[LegalUnit], chunk: int = 256) -> int:
+        """Embed (or take from the cache) and write the units; returns how many were embedded."""
+        embedded = 0
+        for start in range(0, len(units), chunk):
+            part = units[start : start + chunk]
+            texts = [embedding_text(u) for u in part]
+            dense, computed = embed_passages_cached(self.embedder, self.cache, texts)
+            sparse = [self.sparse.encode_document(t) for t in texts]
+            self.store.upsert_units(part, dense, sparse)
+            embedded += computed
+            if self.progress is not None:
+                self.progress.units_written += len(part)
+                self.progress.units_embedded += computed
+                self._report_progress()
+        return embedded
 
     def remove(self, key_or_number: str) -> list[str]:
         """Delete documents by key, số hiệu or source path; returns the removed keys."""

@@ -54,6 +54,10 @@ def report_table(report: IngestReport) -> str:
         f"không đổi / unchanged: {d['unchanged']}, lỗi / failed: {d['failed']}, "
         f"trang OCR / OCR pages: {d['ocr_pages']}, trang cần OCR / pages needing OCR: {d['pages_needing_ocr']}"
     )
+    lines.append(
+        f"Đoạn nhúng mới / units embedded: {d['units_embedded']}, "
+        f"dùng lại từ bộ nhớ đệm / reused from the embedding cache: {d['units_reused']}"
+    )
     if report.recovered:
         lines.append(f"Đã dọn văn bản nạp dở lần trước / cleaned up interrupted writes: {', '.join(report.recovered)}")
     return "\n".join(lines)

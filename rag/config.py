@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     passage_prefix: str = "passage: "
     embedding_threads: int = Field(default_factory=lambda: os.cpu_count() or 2)
     embedding_batch: int = 32
+    # Passage vectors by (model, exact text), reused across runs and index folders (issue 18);
+    # None: embedding-cache.sqlite in index_dir. Ingestion progress line interval off a terminal.
+    embedding_cache: Path | None = None
+    progress_interval_s: float = 30.0
 
     # Retrieval
     top_k: int = 5

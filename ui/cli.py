@@ -118,6 +118,7 @@ def _progress(total: int, desc: str, unit: str = "tệp"):
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.catalog import record_results
     from ingest.pipeline import Ingestor, discover
+    from ingest.progress import ProgressLog, ProgressState
     from ingest.report import report_table
 
     paths = [Path(p) for p in args.paths]
@@ -134,20 +135,29 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         ingestor = Ingestor(settings, engine.store, engine.embedder)
         files = discover(paths)
+        # A terminal gets the bar; a log file (scheduled jobs: `… > ingest.log 2>&1`) a line
+        # every TTHC_PROGRESS_INTERVAL_S seconds with the same numbers.
+        lines = None if sys.stderr.isatty() else ProgressLog(
+            lambda line: print(line, file=sys.stderr, flush=True), settings.progress_interval_s
+        )
         with _progress(len(files), "Nạp văn bản") as bar:
-            started: list[Path] = []
-
-            def step(path: Path) -> None:  # called when a file starts: the previous one is done
-                if started:
-                    bar.update(1)
-                started.append(path)
-                bar.set_postfix_str(path.name[:40])
 
             def page(path: Path, done: int, total: int) -> None:
                 bar.set_postfix_str(f"{path.name[:32]} trang {done}/{total}")
 
-            report = ingestor.ingest(paths, on_file=step, on_page=page)
+            def progress(state: ProgressState) -> None:
+                bar.update(state.files_done - bar.n)
+                bar.set_postfix_str(
+                    f"{state.current[:32]} · {state.units_written} đoạn ({state.units_embedded} nhúng), "
+                    f"{state.units_per_s:.0f} đoạn/s"
+                )
+                if lines is not None:
+                    lines(state)
+
+            report = ingestor.ingest(paths, on_page=page, on_progress=progress)
             bar.update(bar.total - bar.n)
+            if lines is not None and ingestor.last_progress is not None:
+                lines.finish(ingestor.last_progress)
         record_results(settings, report.results)
     finally:
         engine.close()

@@ -5,8 +5,8 @@ document records — is read with its vectors and payload and upserted into a ta
 the product's own ``ensure`` (same vector parameters, payload indexes, layout options). Document
 records are copied last, after all units, so a copy interrupted half-way holds only units
 without records: absent documents, never half-present ones, exactly like an interrupted ingest.
-The product's side files of the index folder (the llama-index docstore, the last ingest
-failures, the diacritics model cache) are copied beside it.
+The product's side files of the index folder (the embedding cache, an older index's llama-index
+docstore, the last ingest failures, the diacritics model cache) are copied beside it.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from rag.errors import IndexUnavailable, InputError
 from rag.store import ProcedureStore, UnitStore, embedded_backend, open_client, scroll_pages
 from rag.stores.layout import CollectionLayout
 
-SIDE_FILES = ("docstore.json", "ingest_failures.json", "diacritics-*.json.gz")
+SIDE_FILES = ("docstore.json", "embedding-cache.sqlite*", "ingest_failures.json", "diacritics-*.json.gz")
 BATCH = 256
 
 

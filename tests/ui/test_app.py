@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 
 import pytest
@@ -201,6 +202,11 @@ def test_documents_page_upload_ingest_edit_remove(writable_index, app_files, rel
     at.button(key="ingest-button").click().run()
     assert not at.exception
     assert "thêm mới: 1" in at.warning[0].value and "lỗi: 1" in at.warning[0].value
+    # the numbers of `tthc ingest`'s progress: documents done/total, units (embedded now), rate
+    numbers = [c.value for c in at.caption if c.value.startswith("Tiến độ lần nạp")]
+    assert numbers and "2/2 văn bản" in numbers[0] and "đoạn/giây" in numbers[0], numbers
+    written, embedded = re.search(r"(\d+) đoạn \((\d+) nhúng mới\)", numbers[0]).groups()
+    assert int(written) == int(embedded) >= 2  # a new decree: every unit embedded now
     assert any("gia\\-mao\\.pdf" in m.value and "không" in m.value for m in at.markdown)
     table = at.dataframe[0].value
     assert "99/2026/NĐ-CP" in set(table["Số hiệu"])

@@ -16,6 +16,7 @@ from ingest.catalog import (
     set_validity,
 )
 from ingest.loaders import SUPPORTED_SUFFIXES
+from ingest.progress import ProgressState
 from rag.errors import InputError, TthcError
 from rag.overrides import STATUSES, ValidityOverride
 from ui.components.access import require_admin
@@ -53,24 +54,36 @@ def upload_section() -> None:
         st.rerun()
     if results := st.session_state.get("last-ingest"):
         show_results(results)
+        if numbers := st.session_state.get("last-ingest-progress"):
+            st.caption(f"Tiến độ lần nạp vừa rồi: {numbers}")
 
 
 def ingest_uploads(files) -> list[dict]:
-    """Save each upload (type and size checked), then ingest it with a progress bar."""
+    """Save each upload (type and size checked), then ingest it with a progress bar showing the
+    numbers `tthc ingest` shows: documents done/total, units written (embedded now), units/s, ETA."""
     out: list[dict] = []
     bar = st.progress(0.0, text="Đang chuẩn bị…")
+    progress = ProgressState(files_total=len(files), bytes_total=sum(upload.size for upload in files))
+
+    def show(state: ProgressState) -> None:
+        bar.progress(state.fraction, text=f"Đang nạp {state.current} — {state.text_vi()}")
+
     try:
         with st.spinner("Đang nạp văn bản…"):
             ingestor = get_ingestor()
-            for i, upload in enumerate(files):
-                bar.progress(i / len(files), text=f"Đang nạp {i + 1}/{len(files)}: {upload.name}")
+            for upload in files:
+                progress.current = upload.name
+                show(progress)
                 try:
                     path = save_upload(upload.name, upload.getvalue(), settings)
                 except InputError as exc:
                     out.append({"file": upload.name, "status": "failed", "doc": "", "units": 0, "reason": str(exc)})
+                    progress.files_done += 1
+                    progress.bytes_done += upload.size
                     continue
                 with engine_lock():
-                    results = ingestor.ingest_path(path)  # one per document (a JSONL may hold many)
+                    # one result per document (a JSONL may hold many)
+                    results = ingestor.ingest([path], on_progress=show, progress=progress).results
                     record_results(settings, results)
                     get_engine().index_changed()
                 out.extend(
@@ -83,7 +96,8 @@ def ingest_uploads(files) -> list[dict]:
                     }
                     for result in results
                 )
-        bar.progress(1.0, text="Đã nạp xong.")
+        bar.progress(1.0, text=f"Đã nạp xong — {progress.text_vi()}")
+        st.session_state["last-ingest-progress"] = progress.text_vi()
     except TthcError as exc:
         st.error(str(exc))
     return out
