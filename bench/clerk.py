@@ -152,13 +152,13 @@ def markdown(result: dict, command: str) -> str:
     lines += ["### Answering (`ask`, extractive)", "",
               "| system | answered (answerable) | abstained (unanswerable) | gold figure in 1st sentence | gold figure anywhere | gold article cited | ask p50 / p95 ms |",
               "|---|---|---|---|---|---|---|"]
-    for name, a in result["ask"].items():
+    for name, a in result.get("ask", {}).items():
         lines.append(
             f"| {name} | {a['answered']}/{a['answerable']} ({a['answered'] / max(a['answerable'], 1):.0%}) "
             f"| {a['abstained']}/{a['unanswerable']} ({a['abstained'] / max(a['unanswerable'], 1):.0%}) "
             f"| {a['figure_first']}/{a['numeric']} | {a['figure_anywhere']}/{a['numeric']} | {a['gold_cited']}/{a['answerable']} "
             f"| {a['p50_ms']:.0f} / {a['p95_ms']:.0f} |")
-    ours = result["ask"].get("ours", {})
+    ours = result.get("ask", {}).get("ours", {})
     if ours.get("reasons"):
         lines += ["", "Abstention reasons on unanswerable questions (ours): " + ", ".join(
             f"{k} {v}" for k, v in sorted(ours["reasons"].items(), key=lambda kv: -kv[1]))]
@@ -169,7 +169,7 @@ def markdown(result: dict, command: str) -> str:
         lines.append(f"| {name} | {ok}/{n} ({ok / max(n, 1):.0%}) |")
     dev = result.get("dev")
     if dev:
-        lines += ["", "### data/eval/dev.jsonl (must not regress)", "", "| system | n | R@1 | R@5 | MRR@10 |", "|---|---|---|---|---|"]
+        lines += ["", f"### data/eval/dev.jsonl (must not regress): {result.get('dev_scope', '')}", "", "| system | n | R@1 | R@5 | MRR@10 |", "|---|---|---|---|---|"]
         for name, m in dev.items():
             lines.append(f"| {name} | {m['n']} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} |")
     return "\n".join(lines).rstrip() + "\n"
@@ -223,7 +223,10 @@ def main(argv: list[str] | None = None) -> int:
             result["ask"][name] = a
         settings.relevance_rerank = True
     if not args.no_dev:
-        dev = load_questions(DEV)
+        indexed = {str(r.get("doc_number") or r.get("key")) for r in retriever.document_records()}
+        everything = load_questions(DEV)
+        dev = [q for q in everything if all(doc in indexed for doc, _a in q.gold)]  # gold in this index
+        result["dev_scope"] = f"{len(dev)} of {len(everything)} questions (gold documents in this index)"
         result["dev"] = {}
         even = dev[0::2]  # the rows never fitted on, even with bench/relevance_fit.py --dev-half
         for name, on in (("ours", True), ("hybrid (before)", False)):

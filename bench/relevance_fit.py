@@ -7,7 +7,7 @@ read here). For every answerable clerk question the retriever's candidate pool i
 features of ``rag.relevance``; the weights are fitted by coordinate ascent on MRR@10 and R@1 from the
 hand-set defaults (few features, small data: the ranking metric itself is the objective). The abstention
 thresholds (``min_cover``, ``min_score``) are then chosen on the same tuning rows: the largest
-answered share of answerable questions such that ≥ 85 % of the unanswerable ones abstain
+answered share of answerable clerk questions such that ≥ 85 % of the unanswerable ones abstain
 (the named-document, later-year and missing-figure rules apply first, unfitted).
 """
 
@@ -154,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index", required=True)
     parser.add_argument("--write", default=str(ROOT / "rag" / "data" / "relevance.json"))
     parser.add_argument("--dev-half", action="store_true", help="also fit on the odd rows of data/eval/dev.jsonl")
+    parser.add_argument("--anchor", type=float, default=0.0, help="starting weight of the anchor feature")
     args = parser.parse_args(argv)
     engine = Engine(load_settings(index_dir=args.index))
     table = engine.retriever.article_table()
@@ -165,18 +166,19 @@ def main(argv: list[str] | None = None) -> int:
     neg = collect(engine, unanswerable)
     proc = collect(engine, procedures)
     dev = collect(engine, dev_tune_rows()) if args.dev_half else []
-    weights = fit_weights(pos + dev, DEFAULT_WEIGHTS.weights)
+    weights = fit_weights(pos + dev, {**DEFAULT_WEIGHTS.weights, "anchor": args.anchor})
     fitted = Weights(weights)
     before = mrr(pos, engine.retriever.weights, table)
     after = mrr(pos, fitted, table)
-    min_cover, min_score, min_figure, stats = fit_thresholds(pos + proc, neg, fitted, table, engine.settings.abstain_similarity)
+    min_cover, min_score, min_figure, stats = fit_thresholds(pos, neg, fitted, table, engine.settings.abstain_similarity)
     result = {
         "weights": weights,
         "min_cover": min_cover,
         "min_score": min_score,
         "min_figure": min_figure,
         "provenance": (
-            f"fitted {date.today().isoformat()} by bench/relevance_fit.py on the tuning half of "
+            f"fitted {date.today().isoformat()} by bench/relevance_fit.py on an index of {len(table.documents)} "
+            f"documents, on the tuning half of "
             f"bench/data/clerk/questions.jsonl ({len(answerable)} clerk, {len(procedures)} procedure, "
             f"{len(unanswerable)} unanswerable questions)"
             + (f" + {len(dev)} odd rows of data/eval/dev.jsonl" if dev else "")

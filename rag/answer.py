@@ -17,7 +17,8 @@ from rag.config import Settings
 from rag.domain import Answer, AnswerSentence, Citation, LegalUnit, Passage
 from rag.followup import rewrite_follow_up
 from rag.llm import MODEL_ABSTAINS, Generator, build_messages
-from rag.relevance import INTENTS as ASKED, Judgement, answer_unit_order, has_figure, profile, signal_of
+from rag.relevance import INTENTS as ASKED
+from rag.relevance import SPECIAL_CASES, Judgement, answer_unit_order, has_figure, profile, signal_of
 from rag.retrieval import Retriever, clean_question
 from rag.vietnamese import syllables
 from rag.verification import (
@@ -159,7 +160,12 @@ def lead_piece(question: str, unit: LegalUnit) -> tuple[str, str, int, int] | No
             continue
         if figure and not has_figure(figure, piece):
             continue
-        score = len(words & content_words(piece)) / max(len(words), 1)
+        line_start = unit.text.rfind("\n", 0, start) + 1
+        line_end = unit.text.find("\n", end)
+        line = unit.text[line_start : line_end if line_end >= 0 else len(unit.text)]
+        # the piece's whole line (a point "a) … ; …") tells whom the figure is for
+        score = (len(words & content_words(piece)) + len(words & content_words(line))) / (2 * max(len(words), 1))
+        score -= 0.3 * sum(m in piece.lower() and m not in question.lower() for m in SPECIAL_CASES)
         if (score >= MIN_LEAD_OVERLAP or figure) and score > best_score:
             best, best_score = (label, piece, start, start + len(piece)), score
     return best

@@ -12,7 +12,9 @@ judges whether an article *answers* it, from features a clerk would check:
   (coverage of the question's content words weighted by rarity in the corpus, and of its
   meaningful word pairs: "khai sinh", "tạm trú", "chứng thực");
 - whether the article's document is the one the candidate pool is about (its share of the pool),
-  and whether it is a boilerplate article (scope, entry into force) that never answers.
+  whether it is a boilerplate article (scope, entry into force) that never answers, and whether
+  it is about a special case the question does not name (a foreign element, disciplinary
+  complaints, the district level).
 
 The article score is a weighted sum of these features; the weights are fitted on the tuning half
 of ``bench/data/clerk/questions.jsonl`` (``bench/relevance_fit.py``) and shipped in
@@ -44,7 +46,7 @@ log = logging.getLogger(__name__)
 
 DATA = Path(__file__).resolve().parent / "data"
 WEIGHTS_FILE = DATA / "relevance.json"
-TABLE_VERSION = 1
+TABLE_VERSION = 2
 MAX_ARTICLE_CHARS = 6000  # article text kept for features (long articles are cut)
 
 # -- question profile ---------------------------------------------------------------------------
@@ -120,7 +122,8 @@ _FILLER = frozenset(
         "bao lâu nhiêu mấy gì nào ai đâu thế không có phải được hỏi xin cho tôi em anh chị ạ ơi vậy "
         "thì là mà của và với hay hoặc các những một hai cái này đó kia nếu khi rồi đã đang sẽ cần muốn "
         "biết làm ở tại trong từ đến bị bằng theo thôi nhé nha giờ bây hiện nay luật quy định người "
-        "mình nhà chúng ta họ nó ra vào lên về đi thêm còn cũng vẫn rất hết tiền ngày tháng năm lần bn đc k ko"
+        "mình nhà chúng ta họ nó ra vào lên về đi thêm còn cũng vẫn rất hết tiền ngày tháng năm lần bn đc k ko "
+        "mới xong nữa luôn"
     ).split()
 )
 _GENERIC_TITLES = re.compile(
@@ -129,6 +132,7 @@ _GENERIC_TITLES = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?![\d/.,])")
+_PIECE = re.compile(r"(?:[^\n.;:]|[.:](?=\S))+")  # sentence-like pieces ("2.000 đồng" stays whole)
 _NAMED_DOC = re.compile(
     r"\b(nghị định|thông tư|nghị quyết|quyết định|luật|bộ luật)\s+(?:số\s+)?(\d{1,4})(?:/(\d{4}))?"
     r"(?:/([A-ZĐa-zđ\-]+))?",
@@ -141,9 +145,17 @@ def _money(text: str) -> bool:
     return bool(re.search(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn|ngàn|usd|%)|miễn (?:lệ )?phí|không (?:phải )?(?:nộp|thu) (?:lệ )?phí", text, re.I))
 
 
+_NUMBER_WORDS = r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|lăm|trăm)"
+
+
 def _duration(text: str) -> bool:
     return bool(
-        re.search(r"\d+\s*(?:\([^)]*\)\s*)?(?:ngày|tháng|năm|giờ|tuần|tuổi)|ngay trong ngày|ngay sau khi|trong ngày", text, re.I)
+        re.search(
+            r"\d+\s*(?:\([^)]*\)\s*)?(?:ngày|tháng|năm|giờ|tuần|tuổi)|ngay trong ngày|ngay sau khi|trong ngày|"
+            rf"\b{_NUMBER_WORDS}(?:\s+{_NUMBER_WORDS})*\s+(?:ngày|tháng|năm|giờ|tuần|tuổi)\b",
+            text,
+            re.I,
+        )
     )
 
 
@@ -151,6 +163,10 @@ def has_figure(kind: str, text: str) -> bool:
     """The text states a figure of this kind (an exemption is not an amount)."""
     if kind == "money":
         return bool(re.search(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn|ngàn|tỷ|usd)", text, re.I))
+    if kind == "number":  # a quantity, not a reference ("Điều 5", "khoản 2", "số 23/2015")
+        if re.search(rf"\b{_NUMBER_WORDS}\s+(?:lần|người|bản|năm|tháng|ngày)\b", text, re.I):
+            return True
+        return bool(re.search(r"(?<![\w/.])(?<!điều )(?<!khoản )(?<!điểm )(?<!số )(?<!mẫu )\d+(?:[.,]\d+)?(?![\d/])", text, re.I))
     if kind == "percent":
         return bool(re.search(r"\d[\d.,]*\s*%|phần trăm", text, re.I))
     if kind == "duration":
@@ -191,7 +207,12 @@ def profile(question: str, subject: str | None = None) -> QuestionProfile:
     text = nfc(question).strip()
     low = text.lower()
     intents = tuple(name for name, (_l, q, _t) in INTENTS.items() if re.search(q, low))
-    wants = bool(_WANTS_FIGURE.search(low)) and not (_YES_NO.search(low) and not re.search(r"bao nhiêu|mấy|bao lâu", low))
+    wants = bool(_WANTS_FIGURE.search(low))
+    if wants and _YES_NO.search(low):
+        # "… ngủ lại mấy hôm thì có phải báo không?": the number describes the situation, the
+        # question is yes/no; "… thời hiệu là bao lâu?" still asks for the figure.
+        last = re.split(r"\bthì\b|,", low)[-1]
+        wants = bool(re.search(r"bao nhiêu|\bmấy\b|bao lâu", last))
     kind = None
     if wants:
         kind = next((_FIGURE_KIND[i] for i in intents if i in _FIGURE_KIND), "number")
@@ -199,7 +220,10 @@ def profile(question: str, subject: str | None = None) -> QuestionProfile:
             kind = "percent"
         if re.search(r"bao lâu|mấy ngày|bao nhiêu ngày|mấy tháng|mấy năm|bao nhiêu năm|bao nhiêu tháng|mấy tiếng|tuổi", low):
             kind = "duration" if "tiền" not in low else kind
-    syl = syllables(nfc(subject) if subject else text)
+    subject_text = nfc(subject) if subject else text
+    # "mất bao lâu", "mất mấy ngày", "hết bao nhiêu tiền": "mất"/"hết" here is the cost, not a loss
+    subject_text = re.sub(r"\b(?:mất|hết|tốn)\s+(?=bao|mấy|bn\b)", " ", subject_text, flags=re.I)
+    syl = syllables(subject_text)
     keep = [s for s in syl if s not in _FILLER and not s.isdigit() and len(s) > 1]
     keep_set = set(keep)
     pairs = tuple(dict.fromkeys((a, b) for a, b in zip(syl, syl[1:]) if a in keep_set and b in keep_set))
@@ -219,6 +243,7 @@ class ArticleEntry:
     title: str
     text: str  # units' text in order, cut at MAX_ARTICLE_CHARS
     units: list[tuple[str, str]] = field(default_factory=list)  # (clause/point label, text) in order
+    chapter: str = ""  # "Chương III. ĐĂNG KÝ HỘ TỊCH TẠI ỦY BAN NHÂN DÂN CẤP HUYỆN" (+ section)
 
 
 class ArticleTable:
@@ -232,6 +257,9 @@ class ArticleTable:
         self.latest_year = max((d.get("year") or 0 for d in documents.values()), default=0)
         self._doc_words = {k: set(syllables(f"{d.get('type', '')} {d.get('title', '')}")) for k, d in documents.items()}
         self._syllables: dict[tuple[str, str], list[str]] = {}
+        self._pieces: dict[tuple[str, str], list[tuple[set[str], str]]] = {}
+        self._idf: dict[str, float] = {}
+        self.title_words = {k: [w for w in syllables(d.get("title") or "") if len(w) > 1] for k, d in documents.items()}
 
     @classmethod
     def build(cls, units: Iterable[LegalUnit]) -> "ArticleTable":
@@ -245,7 +273,8 @@ class ArticleTable:
             key = (d.key, u.article)
             entry = articles.get(key)
             if entry is None:
-                entry = articles[key] = ArticleEntry(d.key, u.article, u.article_title, "")
+                place = " ".join(x for x in (u.chapter or "", u.section or "") if x)
+                entry = articles[key] = ArticleEntry(d.key, u.article, u.article_title, "", chapter=place)
             if len(entry.text) < MAX_ARTICLE_CHARS:
                 entry.text = (entry.text + "\n" + u.text).strip()[:MAX_ARTICLE_CHARS]
             label = ".".join(x for x in (u.clause or "", u.point or "") if x)
@@ -258,7 +287,7 @@ class ArticleTable:
     def to_json(self) -> dict:
         return {
             "version": TABLE_VERSION,
-            "articles": [[e.doc_key, e.article, e.title, e.text, e.units] for e in self.articles.values()],
+            "articles": [[e.doc_key, e.article, e.title, e.text, e.units, e.chapter] for e in self.articles.values()],
             "documents": self.documents,
             "df": self.df,
         }
@@ -268,7 +297,7 @@ class ArticleTable:
         if data.get("version") != TABLE_VERSION:
             raise ValueError("stale article table")
         articles = {
-            (d, a): ArticleEntry(d, a, t, x, [tuple(u) for u in us]) for d, a, t, x, us in data["articles"]
+            (d, a): ArticleEntry(d, a, t, x, [tuple(u) for u in us], c) for d, a, t, x, us, c in data["articles"]
         }
         return cls(articles, data["documents"], data["df"])
 
@@ -292,8 +321,22 @@ class ArticleTable:
             self._syllables[key] = found
         return found
 
+    def article_pieces(self, key: tuple[str, str]) -> list[tuple[set[str], str]]:
+        """(syllables, text) of each sentence-like piece of an article (memoised)."""
+        found = self._pieces.get(key)
+        if found is None:
+            entry = self.articles.get(key)
+            found = [(set(syllables(m.group(0))), m.group(0)) for m in _PIECE.finditer(entry.text)] if entry else []
+            if len(self._pieces) > 4000:
+                self._pieces.clear()
+            self._pieces[key] = found
+        return found
+
     def idf(self, word: str) -> float:
-        return math.log(1 + self.n / (1 + self.df.get(word, 0)))
+        found = self._idf.get(word)
+        if found is None:
+            found = self._idf[word] = math.log(1 + self.n / (1 + self.df.get(word, 0)))
+        return found
 
     def doc_words(self, doc_key: str) -> set[str]:
         return self._doc_words.get(doc_key, set())
@@ -314,7 +357,14 @@ FEATURES = (
     "intent_text",  # the article text states it (an amount, a duration, an authority, …)
     "figure",  # a figure is asked: subject coverage of the best piece stating one of that kind (-1: none)
     "generic",  # boilerplate article (scope, entry into force, transition)
-    "card",  # the article is a legal basis of the procedure card matched to the question
+    "narrow",  # the article (its chapter, title, opening) is about a special case the question does not name
+    "anchor",  # retrieval's first article, weighted by how much of the question's wording it repeats
+)
+# Special cases an article may be about (foreign element, disciplinary complaints, the armed forces …):
+# an article of such a chapter answers an ordinary question worse than the general one.
+SPECIAL_CASES = (
+    "nước ngoài", "cơ quan đại diện", "kỷ luật", "quân đội", "công an nhân dân", "lực lượng vũ trang",
+    "người nước ngoài", "biên giới", "cấp huyện", "cấp tỉnh", "trung ương", "lưu động",
 )
 
 _AUTHORITY_TEXT = re.compile(
@@ -337,12 +387,27 @@ _TEXT_SIGNAL = {
 }
 
 
+def narrowing(prof: QuestionProfile, entry: ArticleEntry | None) -> float:
+    """Share of special-case markers of the article's chapter, title and opening the question lacks (0–1)."""
+    if entry is None:
+        return 0.0
+    place = f"{entry.chapter} {entry.title} {entry.text[:300]}".lower()
+    asked = prof.text.lower()
+    found = [m for m in SPECIAL_CASES if m in place]
+    if not found:
+        return 0.0
+    return sum(m not in asked for m in found) / len(found)
+
+
 def signal_of(intent: str):
     """The text test for an intent: does a piece of text state that kind of answer?"""
     return _TEXT_SIGNAL[intent]
 
 
 def coverage(words: Sequence[str], have: set[str], table: ArticleTable) -> float:
+    """Rarity-weighted share of ``words`` in ``have``; words the corpus never uses ("gãy chip",
+    "lộ lọt") are left out: no article can contain them, so they tell articles apart by nothing."""
+    words = [w for w in words if table.df.get(w) or table.df.get(strip_diacritics(w))]
     total = sum(table.idf(w) for w in words)
     if not total:
         return 0.0
@@ -357,7 +422,6 @@ class Candidate:
     fused: float
     rank: int
     dense: float | None = None
-    card: bool = False
     features: dict[str, float] = field(default_factory=dict)
     score: float = 0.0
     asked: dict = field(default_factory=dict)  # the question's profile, for explanations
@@ -385,8 +449,11 @@ def article_features(
         "intent_text": 0.0,
         "figure": 0.0,
         "generic": 1.0 if _GENERIC_TITLES.match(title.strip()) and prof.main_intent != "definition" else 0.0,
-        "card": 1.0 if cand.card else 0.0,
+        "narrow": narrowing(prof, entry),
+        "anchor": 0.0,
     }
+    if cand.rank == 0:  # exam-style questions repeat the statute's words: trust retrieval's first there
+        f["anchor"] = f["pairs"] * f["cover"]
     if prof.intents:
         low_title = title.lower()
         hits = [i for i in prof.intents if re.search(INTENTS[i][2], low_title)]
@@ -397,23 +464,26 @@ def article_features(
     return f
 
 
-_PIECE = re.compile(r"(?:[^\n.;:]|[.:](?=\S))+")
-
-
 def figure_fit(prof: QuestionProfile, entry: ArticleEntry | None, table: ArticleTable) -> float:
     """How well the article states the asked figure *about the asked subject*: the best
-    rarity-weighted subject coverage of a piece (with the article title as its context) that
-    states a figure of the asked kind; 0 when no piece states one."""
+    rarity-weighted subject coverage of a piece (with the previous piece and the article title as
+    its context) that states a figure of the asked kind; 0 when no piece states one."""
     if entry is None or not prof.figure_kind:
         return 0.0
     title = set(syllables(entry.title))
     best = 0.0
-    pieces = [m.group(0) for m in _PIECE.finditer(entry.text)]
-    for i, piece in enumerate(pieces):
-        if not has_figure(prof.figure_kind, piece):
+    pieces = table.article_pieces((entry.doc_key, entry.article))
+    for i, (words, piece) in enumerate(pieces):
+        piece = re.sub(r"^\s*(?:\d+|[a-zđ])[.)]\s*", "", piece)  # an enumerator is no figure
+        if len(piece) < 8 or not has_figure(prof.figure_kind, piece):
             continue
-        context = title | set(syllables(piece)) | (set(syllables(pieces[i - 1])) if i else set())
-        best = max(best, coverage(prof.words, context, table))
+        context = title | words | (pieces[i - 1][0] if i else set())
+        fit = coverage(prof.words, context, table)
+        if prof.pairs:  # "đăng ký tạm trú" must be said together, not "đăng ký" here and "tạm" there
+            text = f"{entry.title} {pieces[i - 1][1] if i else ''} {piece}"
+            syl = syllables(text)
+            fit = (fit + sum(p in set(zip(syl, syl[1:])) for p in prof.pairs) / len(prof.pairs)) / 2
+        best = max(best, fit)
     return best
 
 
@@ -438,7 +508,7 @@ DEFAULT_WEIGHTS = Weights(
     {
         "fused": 1.0, "rank": 0.3, "dense": 0.0, "cover": 0.6, "pairs": 0.4, "title_cover": 0.5,
         "doc_cover": 0.3, "doc_share": 0.4, "intent_title": 0.4, "intent_text": 0.15, "figure": 0.3,
-        "generic": -0.5, "card": 0.3,
+        "generic": -0.5, "narrow": -0.3, "anchor": 0.0,
     },
     provenance="hand-set defaults (no fitted weights file)",
 )
@@ -538,9 +608,9 @@ def judge(
             "later_than_index",
             {"year": later[0], "latest_indexed_year": table.latest_year},
         )
-    if prof.wants_figure and prof.figure_kind in ("money", "duration", "percent"):
+    if prof.wants_figure and prof.figure_kind:
         if not any(c.features.get("figure", 0) >= weights.min_figure for c in ranked[:depth]):
-            what = {"money": "mức tiền", "duration": "thời hạn", "percent": "tỷ lệ"}[prof.figure_kind]
+            what = {"money": "mức tiền", "duration": "thời hạn", "percent": "tỷ lệ"}.get(prof.figure_kind, "con số")
             return Judgement(
                 False,
                 f"Các điều gần nhất ({closest}) không nêu {what} được hỏi; có thể con số nằm trong văn bản "

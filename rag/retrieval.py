@@ -386,8 +386,7 @@ class Retriever:
         """Documents whose title (without its type) the question nearly spells out."""
         asked = set(prof.words)
         out = set()
-        for key, d in table.documents.items():
-            words = [w for w in syllables(d.get("title") or "") if len(w) > 1]
+        for key, words in table.title_words.items():
             if len(words) >= 3 and sum(w in asked for w in words) / len(words) >= 0.8:
                 out.add(key)
         return out

@@ -48,6 +48,7 @@ _ALIASES = (
 _CARD = r"căn cước|cccd|cmnd|chứng minh"
 _CIVIL = r"khai sinh|kết hôn|khai tử|hộ tịch|trích lục"
 _LAND = r"sổ đỏ|sổ hồng|bìa đỏ|giấy chứng nhận quyền sử dụng|thửa|\bđất\b"
+_LAND_PAPER = r"sổ đỏ|sổ hồng|bìa đỏ|giấy chứng nhận|\bsổ\b"
 _SITUATIONS: tuple[tuple[str, str | None, str], ...] = (
     (r"gãy|hỏng|hư|rách|mờ|bong|không đọc được|sai thông tin|in sai|đủ \d+ tuổi|\b(?:25|40|60) tuổi", _CARD, "cấp đổi thẻ căn cước"),
     (r"\bmất\b|đánh rơi|rơi mất|thất lạc|bị trộm|bị móc", _CARD, "cấp lại thẻ căn cước"),
@@ -80,8 +81,8 @@ _SITUATIONS: tuple[tuple[str, str | None, str], ...] = (
     (r"chuyển đi|không ở (?:đó|đấy) nữa|đã chuyển", r"tạm trú", "xóa đăng ký tạm trú"),
     (r"tìm (?:lại )?được|tìm thấy", r"hộ chiếu", "khôi phục giá trị sử dụng hộ chiếu"),
     (r"\bmất\b|đánh rơi|thất lạc|bị trộm", r"hộ chiếu", "trình báo mất hộ chiếu"),
-    (r"rách|nát|hỏng|cũ|chuột cắn|ố|mờ|đổi (?:sổ|giấy)", _LAND, "cấp đổi giấy chứng nhận"),
-    (r"\bmất\b|thất lạc|cháy", _LAND, "cấp lại giấy chứng nhận do bị mất"),
+    (r"rách|nát|hỏng|cũ|chuột cắn|ố|mờ|đổi (?:sổ|giấy)", _LAND_PAPER, "cấp đổi giấy chứng nhận"),
+    (r"\bmất\b|thất lạc|cháy", _LAND_PAPER, "cấp lại giấy chứng nhận do bị mất"),
     (r"tách sổ|tách thửa|chia (?:mảnh )?đất|hợp thửa|gộp", None, "tách thửa hợp thửa đất"),
     (r"tranh chấp", _LAND + r"|ranh", "hòa giải tranh chấp đất đai"),
     (r"nhận nuôi|con nuôi|nuôi (?:cháu|bé|con của)", None, "đăng ký việc nuôi con nuôi"),
@@ -98,6 +99,11 @@ _NARROWING = (
     "người đã có hồ sơ",
     "xóa",
     "gia hạn",
+    "hợp đồng",
+    "người dịch",
+    "di chúc",
+    "di sản",
+    "sổ gốc",
 )
 _LEVEL_WORDS = {
     "cấp xã": r"\bxã\b|\bphường\b",
@@ -165,9 +171,10 @@ def name_coverage(question: str, name: str) -> float:
 
 def narrowing_penalty(question: str, name: str) -> float:
     """Special-case markers (e.g. "nước ngoài", "lại") in the name: +1 for each the question does
-    not mention, -1 for each it does."""
+    not mention, -1 for each it does. Only the name up to its first ";" counts: what follows lists
+    the cases a general procedure also covers ("…; cơ quan, tổ chức có thẩm quyền của nước ngoài")."""
     q = nfc(question).lower()
-    n = _PARENTHESES.sub(" ", nfc(name).lower())
+    n = _PARENTHESES.sub(" ", nfc(name).lower()).split(";")[0]
     score = 0.0
     for marker in _NARROWING:
         if re.search(rf"\b{marker}\b", n):

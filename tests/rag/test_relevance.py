@@ -181,3 +181,13 @@ def test_cli_json_carries_why_and_the_judgement(slice_index, capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["abstained"] and data["citations"] == [] and data["related"]
     assert data["judgement"]["code"] == "figure_missing" and data["judgement"]["reason"] == data["warnings"][0]
+
+
+def test_special_cases_listed_after_a_semicolon_do_not_narrow_a_general_procedure():
+    from rag.procedures.search import narrowing_penalty
+
+    general = "Thủ tục chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan có thẩm quyền ở Việt Nam; cơ quan có thẩm quyền của nước ngoài"
+    contract = "Thủ tục cấp bản sao có chứng thực từ bản chính hợp đồng, giao dịch đã được chứng thực"
+    question = expand_query("Photo học bạ mang ra xã đóng dấu sao y")
+    assert narrowing_penalty(question, general) == 0.0
+    assert narrowing_penalty(question, contract) > 0.0  # a contract copy is a special case not asked for
