@@ -220,6 +220,10 @@ def profile(question: str, subject: str | None = None) -> QuestionProfile:
             kind = "percent"
         if re.search(r"bao lâu|mấy ngày|bao nhiêu ngày|mấy tháng|mấy năm|bao nhiêu năm|bao nhiêu tháng|mấy tiếng|tuổi", low):
             kind = "duration" if "tiền" not in low else kind
+        # the asked figure decides the main intent: "mấy ngày phải ra quyết định xử phạt" asks a deadline
+        lead = {"duration": ("deadline",), "money": ("fee", "sanction")}.get(kind, ())
+        first = [i for i in intents if i in lead]
+        intents = tuple(first + [i for i in intents if i not in first])
     subject_text = nfc(subject) if subject else text
     # "mất bao lâu", "mất mấy ngày", "hết bao nhiêu tiền": "mất"/"hết" here is the cost, not a loss
     subject_text = re.sub(r"\b(?:mất|hết|tốn)\s+(?=bao|mấy|bn\b)", " ", subject_text, flags=re.I)
