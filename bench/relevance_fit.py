@@ -131,12 +131,12 @@ def fit_thresholds(
     missing = {id(d): missing_named_documents(d["profile"], table) for d in pos + neg}
 
     def verdicts(data, min_cover, min_score, min_figure):
-        w = Weights(weights.weights, min_score, min_cover, min_figure=min_figure)
+        w = Weights(weights.weights, min_score, min_cover, min_figure=min_figure, min_similarity=weights.min_similarity)
         return [judge(d["profile"], r, table, w, missing[id(d)], min_dense=min_dense).answer for d, r in data]
 
     best = None
     tops = sorted({round(r[0].score, 4) for _d, r in ranked_pos + ranked_neg if r})
-    for min_figure in [0.01, 0.2, 0.3, 0.4, 0.5, 0.6]:
+    for min_figure in [0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9]:
         for min_cover in [0.0, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7]:
             for min_score in [-1e9] + [t - 1e-4 for t in tops[:: max(1, len(tops) // 40)]]:
                 answered = sum(verdicts(ranked_pos, min_cover, min_score, min_figure)) / len(pos)
@@ -170,12 +170,14 @@ def main(argv: list[str] | None = None) -> int:
     fitted = Weights(weights)
     before = mrr(pos, engine.retriever.weights, table)
     after = mrr(pos, fitted, table)
-    min_cover, min_score, min_figure, stats = fit_thresholds(pos, neg, fitted, table, engine.settings.abstain_similarity)
+    min_dense = max(engine.settings.abstain_similarity, fitted.min_similarity)
+    min_cover, min_score, min_figure, stats = fit_thresholds(pos, neg, fitted, table, min_dense)
     result = {
         "weights": weights,
         "min_cover": min_cover,
         "min_score": min_score,
         "min_figure": min_figure,
+        "min_similarity": fitted.min_similarity,
         "provenance": (
             f"fitted {date.today().isoformat()} by bench/relevance_fit.py on an index of {len(table.documents)} "
             f"documents, on the tuning half of "

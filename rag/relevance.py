@@ -498,8 +498,10 @@ class Weights:
     min_score: float = -1e9
     min_cover: float = 0.0
     provenance: str = ""
-    # a figure is asked: some top article must state one in a piece covering this much of the subject
-    min_figure: float = 0.01
+    # a figure is asked: the best piece stating one must cover this share of the top article's coverage
+    min_figure: float = 0.0
+    # below this dense similarity the question is off-topic (issue 5: off-domain 0.76–0.83, answerable ≥ 0.87)
+    min_similarity: float = 0.85
 
     def score(self, features: dict[str, float]) -> float:
         return sum(self.weights.get(k, 0.0) * v for k, v in features.items())
@@ -528,7 +530,8 @@ def load_weights(path: Path = WEIGHTS_FILE) -> Weights:
         float(data.get("min_score", -1e9)),
         float(data.get("min_cover", 0.0)),
         str(data.get("provenance", "")),
-        float(data.get("min_figure", 0.01)),
+        float(data.get("min_figure", 0.0)),
+        float(data.get("min_similarity", 0.85)),
     )
 
 
@@ -613,7 +616,10 @@ def judge(
             {"year": later[0], "latest_indexed_year": table.latest_year},
         )
     if prof.wants_figure and prof.figure_kind:
-        if not any(c.features.get("figure", 0) >= weights.min_figure for c in ranked[:depth]):
+        # no close article states a figure of the asked kind, or the best piece stating one covers
+        # much less of the subject than the top article does (the amounts are about other things)
+        best_fit = max(c.features.get("figure", 0) for c in ranked[:depth])
+        if best_fit <= 0 or best_fit < weights.min_figure * top.features.get("cover", 0.0):
             what = {"money": "mức tiền", "duration": "thời hạn", "percent": "tỷ lệ"}.get(prof.figure_kind, "con số")
             return Judgement(
                 False,

@@ -297,7 +297,7 @@ class Retriever:
         ranked = [h.relevance for h in hits if h.relevance is not None]
         return judge(
             prof, ranked, table, self.weights, missing_named_documents(prof, table),
-            min_dense=self.settings.abstain_similarity,
+            min_dense=max(self.settings.abstain_similarity, self.weights.min_similarity),
         )
 
     def profile(self, analysis: QueryAnalysis) -> QuestionProfile:

@@ -168,11 +168,15 @@ def test_the_first_sentence_states_the_asked_figure(engine):
     assert answer.citations[0].unit.article == "37"
 
 
-def test_cli_json_carries_why_and_the_judgement(slice_index, capsys):
+def test_cli_json_carries_why_and_the_judgement(slice_index, capsys, tmp_path):
     import json
+    import shutil
 
     from ui.cli import main
 
+    index = tmp_path / "index"  # a copy: the module's engine holds the slice index
+    shutil.copytree(slice_index, index, ignore=shutil.ignore_patterns(".lock"))
+    slice_index = index
     assert main(["--index", str(slice_index), "search", "Chứng thực hợp đồng mất mấy ngày?", "--top-k", "3", "--json"]) == 0
     hits = json.loads(capsys.readouterr().out)
     assert hits[0]["why"]["asked"]["figure_kind"] == "duration" and "contributions" in hits[0]["why"]
