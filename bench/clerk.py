@@ -172,7 +172,29 @@ def markdown(result: dict, command: str) -> str:
         lines += ["", f"### data/eval/dev.jsonl (must not regress): {result.get('dev_scope', '')}", "", "| system | n | R@1 | R@5 | MRR@10 |", "|---|---|---|---|---|"]
         for name, m in dev.items():
             lines.append(f"| {name} | {m['n']} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} |")
+    lines += ["", *NOTES]
     return "\n".join(lines).rstrip() + "\n"
+
+
+NOTES = [
+    "How it works (rag/relevance.py): the hybrid retriever's top 30 articles (plus the best five of any "
+    "document whose title the question spells out) are re-scored by 14 features — retrieval score and rank, "
+    "dense similarity, rarity-weighted coverage of the question's subject by the article, its title and its "
+    "document's title, word-pair coverage, the document's share of the pool, whether the title announces and the "
+    "text states the asked kind of answer, how well a piece stating the asked figure covers the subject, "
+    "boilerplate articles, special cases not asked (foreign element, district level, disciplinary complaints). "
+    "Weights: coordinate ascent on R@1 + MRR@10 of the tune half (+ odd dev rows), rag/data/relevance.json. "
+    "Abstention, in order: a named document not in the index; a year later than every indexed document; dense "
+    "similarity < 0.85 (off-topic); a figure asked for but no top-3 article states one, or the best piece stating "
+    "one covers < 60 % of what the top article covers; relevance score < the fitted floor. Each gives its reason "
+    "(`judgement` in `ask --json`, the first warning in the app); `search --json` gives `why` per passage.",
+    "",
+    "Procedure cards: the situation lexicon in rag/procedures/search.py turns what happened to a paper into the "
+    "procedure's words (gãy chip → cấp đổi, mất thẻ → cấp lại, ghi sai ngày sinh → cải chính, mất bản chính "
+    "giấy khai sinh → cấp bản sao trích lục, sổ gốc không còn → đăng ký lại); special cases (hợp đồng, người "
+    "dịch, di chúc, di sản, sổ gốc, nước ngoài …) in a card's name before its first ';' count against it when "
+    "the question does not name them.",
+]
 
 
 def write_section(path: Path, section: str) -> None:
