@@ -177,6 +177,11 @@ def markdown(result: dict, command: str) -> str:
 
 
 NOTES = [
+    "Limits: the question set was written by one person who also built the stage (the split keeps "
+    "thresholds honest, not the vocabulary of the situation lexicon); abstention on near-domain questions "
+    "that name no document and ask no figure (a missing law's topic, post-reform rules without a year) is "
+    "still weak.",
+    "",
     "How it works (rag/relevance.py): the hybrid retriever's top 30 articles (plus the best five of any "
     "document whose title the question spells out) are re-scored by 14 features — retrieval score and rank, "
     "dense similarity, rarity-weighted coverage of the question's subject by the article, its title and its "
