@@ -189,7 +189,8 @@ NOTES = [
     "text states the asked kind of answer, how well a piece stating the asked figure covers the subject, "
     "boilerplate articles, special cases not asked (foreign element, district level, disciplinary complaints). "
     "Weights: coordinate ascent on R@1 + MRR@10 of the tune half (+ odd dev rows), rag/data/relevance.json. "
-    "Abstention, in order: a named document not in the index; a year later than every indexed document; dense "
+    "Abstention, in order: a named document (or a named type, 'theo thông tư hướng dẫn') not in the index; "
+    "a year later than every indexed document, or the 2025 reform's words (chính quyền hai cấp, sáp nhập); dense "
     "similarity < 0.85 (off-topic); a figure asked for but no top-3 article states one, or the best piece stating "
     "one covers < 60 % of what the top article covers; relevance score < the fitted floor. Each gives its reason "
     "(`judgement` in `ask --json`, the first warning in the app); `search --json` gives `why` per passage.",

@@ -133,6 +133,16 @@ _GENERIC_TITLES = re.compile(
 )
 _YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?![\d/.,])")
 _PIECE = re.compile(r"(?:[^\n.;:]|[.:](?=\S))+")  # sentence-like pieces ("2.000 đồng" stays whole)
+# Words of the 2025 local-government reform (two-level local government, merged provinces and
+# communes, no district level): rules a corpus issued before it cannot state.
+_REFORM = re.compile(
+    r"chính quyền (?:địa phương )?(?:hai|2) cấp|(?:hai|2) cấp chính quyền|sáp nhập (?:tỉnh|xã|huyện)|"
+    r"sau (?:khi )?sáp nhập|bỏ cấp huyện|không còn cấp huyện|xã mới sau sắp xếp",
+    re.I,
+)
+# A document type named without a number ("theo nghị định hướng dẫn", "thông tư mới"): the answer
+# must come from a document of that type.
+_TYPE_ONLY = re.compile(r"\b(nghị định|thông tư)\b(?!\s+(?:số\s+)?\d)", re.I)
 _NAMED_DOC = re.compile(
     r"\b(nghị định|thông tư|nghị quyết|quyết định|luật|bộ luật)\s+(?:số\s+)?(\d{1,4})(?:/(\d{4}))?"
     r"(?:/([A-ZĐa-zđ\-]+))?",
@@ -606,6 +616,25 @@ def judge(
             "named_document_missing",
             {"documents": list(missing_documents)},
         )
+    if _REFORM.search(prof.text):
+        return Judgement(
+            False,
+            f"Câu hỏi về quy định sau cải cách chính quyền địa phương năm 2025 (hai cấp, sáp nhập), mà các văn bản "
+            f"đã nạp ban hành trước đó (mới nhất năm {table.latest_year}); văn bản gần nhất là {closest}.",
+            "later_than_index",
+            {"reform": True, "latest_indexed_year": table.latest_year},
+        )
+    wanted_type = _TYPE_ONLY.search(prof.text)
+    if wanted_type:
+        kind = wanted_type.group(1).lower()
+        types = {(table.documents.get(c.key[0], {}).get("type") or "").lower() for c in ranked[:5]}
+        if not any(kind in t for t in types):
+            return Judgement(
+                False,
+                f"Câu hỏi hỏi theo {kind} nhưng các điều gần nhất không thuộc {kind} nào đã nạp; gần nhất là {closest}.",
+                "named_document_missing",
+                {"document_type": kind},
+            )
     later = [y for y in prof.years if table.latest_year and y > table.latest_year]
     if later:
         return Judgement(

@@ -195,3 +195,17 @@ def test_special_cases_listed_after_a_semicolon_do_not_narrow_a_general_procedur
     question = expand_query("Photo học bạ mang ra xã đóng dấu sao y")
     assert narrowing_penalty(question, general) == 0.0
     assert narrowing_penalty(question, contract) > 0.0  # a contract copy is a special case not asked for
+
+
+def test_abstains_on_the_2025_local_government_reform_and_on_a_document_type_not_indexed():
+    table = _table()
+    cands = _candidates(table, [("60-2014-QH13", "15")])
+    reform = profile("Chính quyền địa phương hai cấp thì đăng ký khai sinh ở đâu?")
+    verdict = judge(reform, rerank(reform, cands, table, DEFAULT_WEIGHTS), table, DEFAULT_WEIGHTS)
+    assert not verdict.answer and verdict.code == "later_than_index" and "2025" in verdict.reason
+    guided = profile("Theo thông tư hướng dẫn thì đăng ký khai sinh cần giấy tờ gì?")
+    verdict = judge(guided, rerank(guided, cands, table, DEFAULT_WEIGHTS), table, DEFAULT_WEIGHTS)
+    assert not verdict.answer and verdict.code == "named_document_missing" and "thông tư" in verdict.reason
+    decree = profile("Theo nghị định thì chứng thực hợp đồng mất mấy ngày?")  # a decree is indexed and answers
+    cands = _candidates(table, [("23-2015-ND-CP", "37")])
+    assert judge(decree, rerank(decree, cands, table, DEFAULT_WEIGHTS), table, DEFAULT_WEIGHTS).answer
