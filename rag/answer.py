@@ -24,8 +24,6 @@ from rag.vietnamese import syllables
 from rag.verification import (
     VerificationConfig,
     content_words,
-    extract_quantities,
-    passage_pieces,
     render,
     verify_sentence,
     verify_text,
