@@ -20,6 +20,7 @@ candidates come from in-process arrays copied from it (``rag.unit_index``); a se
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Literal
@@ -376,9 +377,15 @@ class Retriever:
             hit.relevance = c
             out.append(hit)
         rest = [h for h in ranked[depth:] if h.key not in by_key]
-        top = max((h.score for h in out), default=0.0)
-        for i, hit in enumerate(out):  # keep scores decreasing in the new order
-            hit.score = top + len(out) - i
+        # scores stay meaningful (validity demotion compares them): exp(relevance − best), so the
+        # first article has 1.0 and one a full point less has 0.37; the unscored rest below them
+        best = out[0].relevance.score if out else 0.0
+        for hit in out:
+            hit.score = max(math.exp(hit.relevance.score - best), 1e-9)
+        low = min((h.score for h in out), default=1.0)
+        top_rest = max((h.score for h in rest), default=1.0) or 1.0
+        for hit in rest:
+            hit.score = 0.5 * low * hit.score / top_rest
         return out + rest
 
     @staticmethod
