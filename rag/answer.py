@@ -17,13 +17,13 @@ from rag.config import Settings
 from rag.domain import Answer, AnswerSentence, Citation, LegalUnit, Passage
 from rag.followup import rewrite_follow_up
 from rag.llm import MODEL_ABSTAINS, Generator, build_messages
+from rag.relevance import INTENTS as ASKED
+from rag.relevance import SPECIAL_CASES, Judgement, answer_unit_order, has_figure, profile, signal_of
 from rag.retrieval import Retriever, clean_question
 from rag.vietnamese import syllables
 from rag.verification import (
     VerificationConfig,
     content_words,
-    extract_quantities,
-    passage_pieces,
     render,
     verify_sentence,
     verify_text,
@@ -116,65 +116,38 @@ def abstain(question: str, related: Sequence[Passage], reason: str, **fields: ob
 
 # -- extractive ---------------------------------------------------------------------------------
 
-# (intent, label, question pattern, passage-piece signal)
-_INTENTS: list[tuple[str, str, re.Pattern[str], Callable[[str], bool]]] = []
-
-
-def _has_duration(text: str) -> bool:
-    return any(q.unit in ("ngày", "tháng", "năm", "giờ", "tuần") for q in extract_quantities(text)) or bool(
-        re.search(r"\bngay\b|thời hạn|trong ngày", text, re.I)
-    )
-
-
-def _has_money(text: str) -> bool:
-    return any(q.unit in ("đồng", "%") for q in extract_quantities(text)) or bool(
-        re.search(r"lệ phí|miễn|\bphí\b|mức thu", text, re.I)
-    )
-
-
-_AUTHORITY = re.compile(
-    r"ủy ban nhân dân|uỷ ban nhân dân|cơ quan|thẩm quyền|phòng tư pháp|sở tư pháp|\bbộ\b|tòa án|toà án|"
-    r"công chứng viên|cơ quan đại diện|chủ tịch",
-    re.I,
-)
-_DOSSIER = re.compile(r"giấy tờ|hồ sơ|tờ khai|bản sao|bản chính|xuất trình|\bnộp\b|gồm", re.I)
-
-_INTENTS = [
-    ("deadline", "Thời hạn", re.compile(
-        r"bao lâu|thời hạn|mấy ngày|bao nhiêu ngày|khi nào|thời gian|trong vòng|mấy tháng|"
-        r"bao nhiêu tháng|bao nhiêu năm|mấy năm|hạn chót", re.I), _has_duration),
-    ("fee", "Lệ phí, mức tiền", re.compile(
-        r"lệ phí|\bphí\b|bao nhiêu tiền|mức thu|mức phạt|phạt bao nhiêu|chi phí|mất tiền|tốn", re.I), _has_money),
-    ("authority", "Thẩm quyền", re.compile(
-        r"cơ quan nào|thẩm quyền|ở đâu|nơi nào|cấp nào|\bai\b|nộp .*đâu", re.I),
-        lambda t: bool(_AUTHORITY.search(t))),
-    ("dossier", "Hồ sơ", re.compile(
-        r"giấy tờ|hồ sơ|cần những gì|gồm những gì|chuẩn bị gì|mang theo|cần gì", re.I),
-        lambda t: bool(_DOSSIER.search(t))),
-    ("definition", "Khái niệm", re.compile(r"là gì|là ai|được hiểu|nghĩa là", re.I),
-        lambda t: bool(re.search(r"\blà\b", t))),
-]
-_ENUMERATOR = re.compile(r"^\s*(?:\d+[.)]|[a-zđ]\)|[-–•])\s*", re.I)
+_ENUMERATOR = re.compile(r"^\s*(?:\d+[.)](?!\d)|[a-zđ]\)|[-–•])\s*", re.I)
 MAX_LEAD_CHARS = 320
 MIN_LEAD_OVERLAP = 0.25  # share of the question's content words the lead piece must contain
 
 
 def question_intent(question: str) -> tuple[str, str] | None:
-    for intent, label, pattern, _signal in _INTENTS:
-        if pattern.search(question):
-            return intent, label
-    return None
+    """(intent, label) of what the question asks for, or None (see ``rag.relevance.INTENTS``)."""
+    intent = profile(question).main_intent
+    return (intent, ASKED[intent][0]) if intent else None
 
 
 def lead_piece(question: str, unit: LegalUnit) -> tuple[str, str, int, int] | None:
-    """(label, piece, start, end): a piece of the clause that states the asked-for fact verbatim."""
-    found = next(((i, l, s) for i, l, p, s in _INTENTS if p.search(question)), None)
-    if found is None:
+    """(label, piece, start, end): a piece of the clause that states the asked-for fact verbatim.
+
+    The question's main intent (``rag.relevance.profile``) gives the label and the signal the
+    piece must carry (an amount, a duration, an authority, the papers …); when the question wants
+    a figure, the piece must state one of that kind, so the first sentence states the figure.
+    """
+    prof = profile(question)
+    intent = prof.main_intent
+    if intent is None or intent not in _LEAD_INTENTS:
         return None
-    _intent, label, signal = found
+    label = ASKED[intent][0]
+    signal = signal_of(intent)
     words = question_words(question)
+    figure = prof.figure_kind if prof.wants_figure else None
     best, best_score = None, -1.0
-    for start, end in passage_pieces(unit.text):
+    pieces = lead_pieces(unit.text)
+    for i, (start, end) in enumerate(pieces):
+        gap = unit.text[pieces[i - 1][1]:start] if i else ""
+        if i and unit.text[start:start + 1].isdigit() and ("\n" in gap or ":" in gap):
+            start = pieces[i - 1][0]  # a value ("2.000 đồng/trang") goes with its label (table row, "…: 70.000 đồng")
         piece = unit.text[start:end]
         enumerator = _ENUMERATOR.match(piece)
         if enumerator:
@@ -183,10 +156,39 @@ def lead_piece(question: str, unit: LegalUnit) -> tuple[str, str, int, int] | No
         piece = piece.rstrip(" ;:.")
         if len(piece) < 12 or len(piece) > MAX_LEAD_CHARS or not signal(piece):
             continue
-        score = len(words & content_words(piece)) / max(len(words), 1)
-        if score >= MIN_LEAD_OVERLAP and score > best_score:
+        if figure and not has_figure(figure, piece):
+            continue
+        line_start = unit.text.rfind("\n", 0, start) + 1
+        line_end = unit.text.find("\n", end)
+        line = unit.text[line_start : line_end if line_end >= 0 else len(unit.text)]
+        # the piece's whole line (a point "a) … ; …") tells whom the figure is for
+        score = (len(words & content_words(piece)) + len(words & content_words(line))) / (2 * max(len(words), 1))
+        score -= 0.3 * sum(m in piece.lower() and m not in question.lower() for m in SPECIAL_CASES)
+        if (score >= MIN_LEAD_OVERLAP or figure) and score > best_score:
             best, best_score = (label, piece, start, start + len(piece)), score
     return best
+
+
+# Sentence-like pieces: a line, or a part of it ending in ". ", ";" or ": " (a period or colon
+# followed by a non-space, as in "2.000 đồng" or "15:00", stays inside the piece).
+_LEAD_PIECE = re.compile(r"(?:[^\n.;:]|[.:](?=\S))+")
+
+
+def lead_pieces(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in _LEAD_PIECE.finditer(text):
+        start, end = m.start(), m.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end - start >= 3:
+            spans.append((start, end))
+    return spans
+
+
+# Intents whose answer a single piece of a clause can state.
+_LEAD_INTENTS = ("fee", "sanction", "deadline", "authority", "dossier", "definition", "condition", "prohibition")
 
 
 def extractive_sentences(question: str, chosen: Sequence[Passage]) -> list[AnswerSentence]:
@@ -195,7 +197,8 @@ def extractive_sentences(question: str, chosen: Sequence[Passage]) -> list[Answe
     lead = lead_piece(question, chosen[0].unit) if chosen else None
     if lead:  # only from the governing (first) clause
         label, piece, start, end = lead
-        out.append(AnswerSentence(f"{label}: «{piece}»", (1,), kind="lead", spans=((1, start, end),)))
+        shown = " ".join(piece.split())  # a table row's label and value on one line
+        out.append(AnswerSentence(f"{label}: «{shown}»", (1,), kind="lead", spans=((1, start, end),)))
     for n, p in enumerate(chosen, start=1):
         out.append(
             AnswerSentence(
@@ -283,6 +286,7 @@ class Prepared:
     passages: list[Passage]
     chosen: list[Passage]
     relevance: Relevance
+    judgement: Judgement | None = None  # the relevance stage's verdict (rag.relevance.judge)
 
 
 def prepare(
@@ -297,21 +301,52 @@ def prepare(
     text = clean_question(question, settings.max_question_chars)
     query = clean_question(query, settings.max_question_chars) if query else rewrite_follow_up(text, history)
     extra = {"filters": filters} if filters is not None else {}
-    passages = retriever.search(query, top_k=max(settings.top_k, settings.max_citations * 3), **extra)
+    passages, judgement = retriever.search_judged(query, top_k=max(settings.top_k, settings.max_citations * 3), **extra)
     rel = relevance(query, passages, settings)
-    chosen = select_citations(passages, settings.max_citations) if is_relevant(rel, settings) else []
-    return Prepared(text, query, passages, chosen, rel)
+    chosen: list[Passage] = []
+    if judgement.answer and (judgement.code != "relevance_off" or is_relevant(rel, settings)):
+        chosen = select_citations(passages, settings.max_citations)
+        if chosen and chosen[0].why is not None:
+            chosen[0] = answer_unit(retriever, query, chosen[0])
+    return Prepared(text, query, passages, chosen, rel, judgement)
+
+
+def answer_unit(retriever: Retriever, question: str, passage: Passage) -> Passage:
+    """The unit of the governing article that states what was asked (its figure, its authority …)."""
+    unit = passage.unit
+    units = retriever.store.units_at(unit.document.key, unit.article)
+    if len(units) < 2:
+        return passage
+    order = answer_unit_order(profile(question), [u.unit for u in units])
+    best = units[order[0]]
+    if best.unit_id == passage.unit_id:
+        return passage
+    return replace(passage, unit=best.unit, unit_id=best.unit_id)
+
+
+def judgement_json(judgement: Judgement | None) -> dict | None:
+    if judgement is None:
+        return None
+    return {"answer": judgement.answer, "code": judgement.code, "reason": judgement.reason, **judgement.details}
+
+
+def abstention_reason(prep: Prepared) -> str:
+    if prep.judgement is not None and not prep.judgement.answer and prep.judgement.reason:
+        return prep.judgement.reason
+    return "Không có đoạn văn bản nào đủ liên quan để trích dẫn."
 
 
 def answer_extractive(prep: Prepared, settings: Settings) -> Answer:
     if not prep.chosen:
         return abstain(
-            prep.question, prep.passages[:3], "Không có đoạn văn bản nào đủ liên quan để trích dẫn.", query=prep.query
+            prep.question, prep.passages[:3], abstention_reason(prep), query=prep.query,
+            judgement=judgement_json(prep.judgement),
         )
     units = {n: p.unit for n, p in enumerate(prep.chosen, start=1)}
     config = verification_config(settings)
     sentences = [_verify_quoted(s, units, config) for s in extractive_sentences(prep.query, prep.chosen)]
-    return finish(prep.question, prep.query, prep.chosen, sentences, render_extractive(sentences, units), "extractive")
+    answer = finish(prep.question, prep.query, prep.chosen, sentences, render_extractive(sentences, units), "extractive")
+    return replace(answer, judgement=judgement_json(prep.judgement))
 
 
 def _verify_quoted(sentence: AnswerSentence, units: dict[int, LegalUnit], config: VerificationConfig) -> AnswerSentence:
@@ -361,8 +396,8 @@ def stream_llm(prep: Prepared, settings: Settings, generator: Generator) -> Answ
     passages = prep.chosen[: settings.llm_passages] if prep.chosen else []
     if not passages:
         answer = abstain(
-            prep.question, prep.passages[:3], "Không có đoạn văn bản nào đủ liên quan để trích dẫn.",
-            query=prep.query, mode="llm", model=generator.name,
+            prep.question, prep.passages[:3], abstention_reason(prep),
+            query=prep.query, mode="llm", model=generator.name, judgement=judgement_json(prep.judgement),
         )
         return AnswerStream(iter(()), lambda _text: answer)
     messages = build_messages(prep.query, passages, settings.llm_passage_chars)

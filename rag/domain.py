@@ -142,6 +142,8 @@ class Passage:
     similarity: float | None = None
     unit_id: str = ""
     badge: Badge | None = None  # validity, filled by rag.legal.validity
+    # Why it ranks where it does (rag.relevance): asked intent, features, their contributions.
+    why: dict | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -307,6 +309,8 @@ class Answer:
     mode: str = "extractive"  # "extractive" or "llm"
     query: str = ""  # the retrieval query (a follow-up question rewritten with its context)
     model: str = ""  # generator name in llm mode
+    # Relevance judgement (rag.relevance.judge): answered or abstained, the reason code, details.
+    judgement: dict | None = field(default=None, compare=False)
 
     @property
     def displayed_sentences(self) -> tuple[AnswerSentence, ...]:

@@ -20,6 +20,7 @@ candidates come from in-process arrays copied from it (``rag.unit_index``); a se
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Literal
@@ -31,6 +32,19 @@ from rag.errors import IndexMissing, InputError
 from rag.filters import SearchFilters
 from rag.legal.references import DocumentResolver, find_references
 from rag.query import DiacriticRestorer, QueryAnalysis, analyse, is_unaccented, load_glossary
+from rag.relevance import (
+    ArticleTable,
+    Candidate,
+    Judgement,
+    QuestionProfile,
+    judge,
+    load_or_build_table,
+    load_weights,
+    missing_named_documents,
+    profile,
+    rerank,
+    why,
+)
 from rag.sparse import BM25Encoder
 from rag.store import UnitStore, is_embedded
 from rag.unit_index import Hit, UnitIndex, fingerprint
@@ -126,6 +140,7 @@ class ArticleHit:
     dense_rank: int | None = None
     sparse_rank: int | None = None
     referenced: bool = False  # named explicitly in the question
+    relevance: Candidate | None = None  # the relevance stage's features and score (rag.relevance)
 
     @property
     def best(self) -> Passage:
@@ -159,6 +174,8 @@ class Retriever:
         self._records: list[dict] | None = None
         self._resolver: DocumentResolver | None = None
         self._index: UnitIndex | None = None
+        self._table: ArticleTable | None = None
+        self.weights = load_weights(settings.relevance_weights_file) if settings.relevance_weights_file else load_weights()
         # A restricted retriever (``store.access`` set) may share the search arrays and diacritics
         # model of the unrestricted one; its searches are masked to readable documents before top-k.
         self.shared: Retriever | None = None
@@ -186,6 +203,7 @@ class Retriever:
         self._restorer = None
         self._resolver = None
         self._index = None  # in-process search arrays are rebuilt for the new document set
+        self._table = None
 
     def document_records(self) -> list[dict]:
         if self._records is None:
@@ -216,6 +234,14 @@ class Retriever:
         if self._index is None and self._use_unit_index():
             self._index = load_or_build_unit_index(self.store, self._cache_dir(), self.document_records())
         return self._index
+
+    def article_table(self) -> ArticleTable:
+        """Every article's title and text, for the relevance stage (cached beside the index)."""
+        if self._table is None and self.shared is not None:
+            self._table = self.shared.article_table()
+        if self._table is None:
+            self._table = load_or_build_table(self.store, self._cache_dir(), fingerprint(self.document_records()))
+        return self._table
 
     def _use_unit_index(self) -> bool:
         mode = self.settings.search_backend
@@ -248,6 +274,37 @@ class Retriever:
         pool = [hit.best for hit in self.rank_articles(question, max(k * 3, 20), filters, mode)]
         return self.passage_filter(pool, filters)[:k]
 
+    def search_judged(
+        self,
+        question: str,
+        top_k: int | None = None,
+        filters: SearchFilters | None = None,
+    ) -> tuple[list[Passage], Judgement]:
+        """``search`` plus the relevance stage's verdict: do the passages answer the question?"""
+        k = top_k or self.settings.top_k
+        hits = self.rank_articles(question, max(k * 3, 20) if self.passage_filter else k, filters)
+        pool = [hit.best for hit in hits]
+        passages = self.passage_filter(pool)[:k] if self.passage_filter else pool[:k]
+        return passages, self.judge(question, hits)
+
+    def judge(self, question: str, hits: list[ArticleHit]) -> Judgement:
+        """Answer or abstain (with the reason) for ranked articles of ``question``."""
+        if hits and hits[0].referenced:
+            return Judgement(True, code="referenced", details={"why": "điều/văn bản được nêu trong câu hỏi"})
+        if not self.settings.relevance_rerank:
+            return Judgement(True, code="relevance_off")
+        table = self.article_table()
+        analysis = self.analyse(question)
+        prof = self.profile(analysis)
+        ranked = [h.relevance for h in hits if h.relevance is not None]
+        return judge(
+            prof, ranked, table, self.weights, missing_named_documents(prof, table),
+            min_dense=max(self.settings.abstain_similarity, self.weights.min_similarity),
+        )
+
+    def profile(self, analysis: QueryAnalysis) -> QuestionProfile:
+        return profile(analysis.text, subject=analysis.search_text)
+
     def search_articles(
         self,
         question: str,
@@ -276,6 +333,8 @@ class Retriever:
         known: dict[str, Passage] = {}
         dense_hits, sparse_hits = self._candidates(dense_vec, sparse_vec, pool, filters, known)
         ranked = sorted(self._fuse(dense_hits, sparse_hits, mode).values(), key=lambda h: -h.score)
+        if self.settings.relevance_rerank and mode == "hybrid" and ranked:
+            ranked = self._rerank(analysis, ranked, dense_vec)
         if refs.documents and not refs.targets:
             ranked = self._named_documents_first(ranked, refs.documents, dense_vec, sparse_vec, pool, filters, mode, known)
         if refs.targets:
@@ -286,6 +345,59 @@ class Retriever:
         ranked = ranked[:k]
         self._materialise(ranked, dense_vec, known)
         return ranked
+
+    def _rerank(self, analysis: QueryAnalysis, ranked: list[ArticleHit], dense_vec) -> list[ArticleHit]:
+        """Order the top articles by whether they answer the question (``rag.relevance``).
+
+        The pool: the retrieval's top ``relevance_depth`` articles, plus the best few articles of
+        documents whose title the question covers (a question that is a document's own title
+        finds that document, however its articles scored).
+        """
+        table = self.article_table()
+        prof = self.profile(analysis)
+        depth = self.settings.relevance_depth
+        pool = ranked[:depth]
+        titled = self._title_documents(prof, table)
+        if titled:
+            per_doc: dict[str, int] = {}
+            for h in ranked[depth:]:
+                if h.key[0] in titled and per_doc.get(h.key[0], 0) < 5:
+                    per_doc[h.key[0]] = per_doc.get(h.key[0], 0) + 1
+                    pool.append(h)
+        ids = [h.candidates[0].unit_id for h in pool if h.candidates]
+        sims = self._similarities(dense_vec, ids, {}) if dense_vec is not None else {}
+        candidates = []
+        for i, h in enumerate(pool):
+            uid = h.candidates[0].unit_id if h.candidates else ""
+            candidates.append(Candidate(h.key, h.score, i, sims.get(uid)))
+        by_key = {h.key: h for h in pool}
+        order = rerank(prof, candidates, table, self.weights)
+        out = []
+        for c in order:
+            hit = by_key[c.key]
+            hit.relevance = c
+            out.append(hit)
+        rest = [h for h in ranked[depth:] if h.key not in by_key]
+        # scores stay meaningful (validity demotion compares them): exp(relevance − best), so the
+        # first article has 1.0 and one a full point less has 0.37; the unscored rest below them
+        best = out[0].relevance.score if out else 0.0
+        for hit in out:
+            hit.score = max(math.exp(hit.relevance.score - best), 1e-9)
+        low = min((h.score for h in out), default=1.0)
+        top_rest = max((h.score for h in rest), default=1.0) or 1.0
+        for hit in rest:
+            hit.score = 0.5 * low * hit.score / top_rest
+        return out + rest
+
+    @staticmethod
+    def _title_documents(prof: QuestionProfile, table: ArticleTable) -> set[str]:
+        """Documents whose title (without its type) the question nearly spells out."""
+        asked = set(prof.words)
+        out = set()
+        for key, words in table.title_words.items():
+            if len(words) >= 3 and sum(w in asked for w in words) / len(words) >= 0.8:
+                out.add(key)
+        return out
 
     def _candidates(
         self,
@@ -411,7 +523,8 @@ class Retriever:
                 unit = units[uid]
             else:
                 continue  # a unit deleted since the search arrays were built
-            h.passages = [Passage(unit=unit, score=h.score, similarity=sims.get(uid), unit_id=uid)] + h.passages[1:]
+            reason = why(h.relevance, self.weights) if h.relevance else None
+            h.passages = [Passage(unit=unit, score=h.score, similarity=sims.get(uid), unit_id=uid, why=reason)] + h.passages[1:]
             out.append(h)
         ranked[:] = out
 

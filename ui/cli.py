@@ -43,6 +43,7 @@ def passage_json(rank: int, p: Passage) -> dict[str, Any]:
         "source": u.document.source,
         "page": u.page_start,
         **badge_json(p.badge, u.document.status),
+        "why": p.why,  # relevance stage: asked intents, features, contributions (None when off)
     }
 
 
@@ -78,6 +79,7 @@ def answer_json(a: Answer, resolved: list[Any] | None = None) -> dict[str, Any]:
         ],
         "related": [passage_json(i + 1, p) for i, p in enumerate(a.related)],
         "warnings": list(a.warnings),
+        "judgement": a.judgement,  # relevance stage: answered or abstained, reason code and text
         "mode": a.mode,
         "model": a.model or None,
         "query": a.query,

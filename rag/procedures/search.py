@@ -38,7 +38,54 @@ _ALIASES = (
     (r"\bpassport\b", "hộ chiếu"),
     (r"\bbáo mất\b", "trình báo mất"),
     (r"\blàm (hộ chiếu|thẻ căn cước|căn cước)", r"cấp \1"),
-    (r"\bsổ đỏ\b", "giấy chứng nhận quyền sử dụng đất"),
+    (r"\bsổ đỏ\b|\bsổ hồng\b|\bbìa đỏ\b", "giấy chứng nhận quyền sử dụng đất"),
+)
+# Situations → the procedure's own words: what happened to a paper decides the procedure (a broken
+# card is "cấp đổi", a lost one "cấp lại", a wrong birth date "cải chính", a lost original whose
+# register survives "cấp bản sao trích lục", a lost register "đăng ký lại"). Each entry: a pattern
+# of the situation, an optional pattern the question must also match (the paper it is about),
+# and the words added.
+_CARD = r"căn cước|cccd|cmnd|chứng minh"
+_CIVIL = r"khai sinh|kết hôn|khai tử|hộ tịch|trích lục"
+_LAND = r"sổ đỏ|sổ hồng|bìa đỏ|giấy chứng nhận quyền sử dụng|thửa|\bđất\b"
+_LAND_PAPER = r"sổ đỏ|sổ hồng|bìa đỏ|giấy chứng nhận|\bsổ\b"
+_SITUATIONS: tuple[tuple[str, str | None, str], ...] = (
+    (r"gãy|hỏng|hư|rách|mờ|bong|không đọc được|sai thông tin|in sai|đủ \d+ tuổi|\b(?:25|40|60) tuổi", _CARD, "cấp đổi thẻ căn cước"),
+    (r"\bmất\b|đánh rơi|rơi mất|thất lạc|bị trộm|bị móc", _CARD, "cấp lại thẻ căn cước"),
+    (r"lần đầu|mới đủ 14|tròn 14|vừa đủ 14|đủ 14", _CARD, "cấp thẻ căn cước cho người từ đủ 14 tuổi"),
+    (r"\bsai\b|nhầm|sửa lại|sửa ngày|sửa tên|đổi tên|đổi họ|cải chính", _CIVIL + r"|tên cho con|họ cho con", "thay đổi cải chính bổ sung thông tin hộ tịch"),
+    (r"dân tộc", _CIVIL + r"|cho con", "xác định lại dân tộc"),
+    (r"(?:mất|thất lạc|rách|ướt|hỏng).*(?:bản chính|bản gốc|giấy)|bản sao|thêm bản|xin lại", _CIVIL, "cấp bản sao trích lục hộ tịch"),
+    (r"(?:sổ|sổ gốc|sổ hộ tịch|lưu trữ).{0,30}(?:không còn|cháy|mất|thất lạc|hư)|chưa (?:bao giờ|từng) (?:có|làm)", _CIVIL, "đăng ký lại"),
+    (r"cùng lúc|đồng thời|vừa nhận .* vừa", r"nhận (?:cha|mẹ|con)", "kết hợp"),
+    (r"người (?:hàn quốc|nhật|trung quốc|đài loan|mỹ|pháp|úc|lào|campuchia|nước ngoài|ngoại quốc)|việt kiều|quốc tịch nước ngoài", None, "có yếu tố nước ngoài"),
+    (r"(?:ở|tại|của) (?:nước ngoài|hàn quốc|nhật|mỹ|đài loan|trung quốc|úc|pháp|đức|canada)", _CIVIL + r"|ly hôn|ly dị", "ghi vào sổ hộ tịch đã được giải quyết tại cơ quan có thẩm quyền của nước ngoài"),
+    (r"không cần (?:người )?giám hộ|thôi giám hộ|đủ 18 tuổi|hết giám hộ", None, "chấm dứt giám hộ"),
+    (r"làm người giám hộ|nhận giám hộ|trông nom|mồ côi|bố mẹ (?:cháu )?mất", None, "đăng ký giám hộ"),
+    (r"ly dị|ly hôn", None, "ly hôn hủy việc kết hôn"),
+    (r"sao y|photo|phô tô|công chứng bản sao|bản sao y", None, "chứng thực bản sao từ bản chính"),
+    (r"ủy quyền|uỷ quyền|xác nhận chữ ký|ký tên|điểm chỉ", None, "chứng thực chữ ký"),
+    (r"dịch (?:giấy|văn bản|sang|từ)|bản dịch|người dịch|tiếng (?:anh|pháp|trung|nhật|hàn)", None, "chứng thực chữ ký người dịch"),
+    (r"di chúc|để lại (?:nhà|đất|tài sản)", None, "chứng thực di chúc"),
+    (r"không nhận (?:phần )?(?:thừa kế|di sản)|từ chối (?:nhận )?(?:thừa kế|di sản)|nhường (?:phần )?(?:thừa kế|di sản)", None, "văn bản từ chối nhận di sản"),
+    (r"chia (?:nhau )?(?:thừa kế|di sản|đất|nhà|tài sản)|phân chia|bố mất|mẹ mất|không (?:để|có) di chúc", r"thừa kế|di sản|mất|chia", "thỏa thuận phân chia di sản"),
+    (r"mua bán|bán (?:xe|nhà|đất)|tặng cho|cho thuê|thế chấp|chuyển nhượng", r"hợp đồng|chứng thực|\bxã\b", "chứng thực hợp đồng giao dịch"),
+    (r"ghi nhầm|ghi sai|viết sai|đánh máy sai|sai sót|nhầm", r"hợp đồng", "sửa lỗi sai sót trong hợp đồng giao dịch"),
+    (r"(?:mất|thất lạc|xin lại).{0,40}hợp đồng|hợp đồng.{0,60}(?:bị mất|xin lại|bản sao)", None, "cấp bản sao có chứng thực từ bản chính hợp đồng giao dịch"),
+    (r"hủy|huỷ|sửa đổi|bổ sung", r"hợp đồng", "sửa đổi bổ sung hủy bỏ hợp đồng giao dịch"),
+    (r"thuê trọ|ở trọ|thuê nhà|ở nhờ|đến ở|lên (?:thành phố|phố)", None, "đăng ký tạm trú"),
+    (r"ở tiếp|ở thêm|hết hạn tạm trú|tạm trú sắp hết|sắp hết hạn", None, "gia hạn tạm trú"),
+    (r"chuyển (?:hộ khẩu|khẩu)|nhập (?:hộ )?khẩu|mua nhà", None, "đăng ký thường trú"),
+    (r"đi (?:làm|học) xa|vắng nhà|đi khỏi|vắng mặt", None, "khai báo tạm vắng"),
+    (r"ngủ lại|ở lại (?:vài|mấy)|lên chơi|đến chơi|khách đến", None, "thông báo lưu trú"),
+    (r"chuyển đi|không ở (?:đó|đấy) nữa|đã chuyển", r"tạm trú", "xóa đăng ký tạm trú"),
+    (r"tìm (?:lại )?được|tìm thấy", r"hộ chiếu", "khôi phục giá trị sử dụng hộ chiếu"),
+    (r"\bmất\b|đánh rơi|thất lạc|bị trộm", r"hộ chiếu", "trình báo mất hộ chiếu"),
+    (r"rách|nát|hỏng|cũ|chuột cắn|ố|mờ|đổi (?:sổ|giấy)", _LAND_PAPER, "cấp đổi giấy chứng nhận"),
+    (r"\bmất\b|thất lạc|cháy", _LAND_PAPER, "cấp lại giấy chứng nhận do bị mất"),
+    (r"tách sổ|tách thửa|chia (?:mảnh )?đất|hợp thửa|gộp", None, "tách thửa hợp thửa đất"),
+    (r"tranh chấp", _LAND + r"|ranh", "hòa giải tranh chấp đất đai"),
+    (r"nhận nuôi|con nuôi|nuôi (?:cháu|bé|con của)", None, "đăng ký việc nuôi con nuôi"),
 )
 # Name words that narrow a procedure to a special case: a card whose name has them while the
 # question does not is a worse match.
@@ -52,6 +99,11 @@ _NARROWING = (
     "người đã có hồ sơ",
     "xóa",
     "gia hạn",
+    "hợp đồng",
+    "người dịch",
+    "di chúc",
+    "di sản",
+    "sổ gốc",
 )
 _LEVEL_WORDS = {
     "cấp xã": r"\bxã\b|\bphường\b",
@@ -71,7 +123,18 @@ def expand_query(question: str) -> str:
         m = re.search(pattern, low)
         if m:
             extra.append(m.expand(alias) if "\\" in alias else alias)
+    extra += situation_words(low)
     return f"{text} {' '.join(extra)}".strip()
+
+
+def situation_words(question: str) -> list[str]:
+    """The procedure words a described situation calls for ("thẻ bị gãy chip" → "cấp đổi thẻ căn cước")."""
+    low = nfc(question).lower()
+    out = []
+    for situation, context, words in _SITUATIONS:
+        if re.search(situation, low) and (context is None or re.search(context, low)) and words not in out:
+            out.append(words)
+    return out
 
 
 def card_dense_text(p: Procedure) -> str:
@@ -108,9 +171,10 @@ def name_coverage(question: str, name: str) -> float:
 
 def narrowing_penalty(question: str, name: str) -> float:
     """Special-case markers (e.g. "nước ngoài", "lại") in the name: +1 for each the question does
-    not mention, -1 for each it does."""
+    not mention, -1 for each it does. Only the name up to its first ";" counts: what follows lists
+    the cases a general procedure also covers ("…; cơ quan, tổ chức có thẩm quyền của nước ngoài")."""
     q = nfc(question).lower()
-    n = _PARENTHESES.sub(" ", nfc(name).lower())
+    n = _PARENTHESES.sub(" ", nfc(name).lower()).split(";")[0]
     score = 0.0
     for marker in _NARROWING:
         if re.search(rf"\b{marker}\b", n):

@@ -1,0 +1,279 @@
+"""Clerk-style questions (issue 15): ranking, abstention, the asked figure, the procedure card.
+
+    PYTHONPATH=. python bench/clerk.py --index DIR [--split test] [--write docs/benchmarks.md] [--json OUT]
+
+Questions: bench/data/clerk/questions.jsonl (written from reading the corpus, split once with a
+fixed seed into ``tune`` / ``test``; thresholds and weights are fitted on ``tune`` only by
+bench/relevance_fit.py). One run compares, on the same questions and index:
+
+- "ours": hybrid retrieval + the relevance stage (rag/relevance.py) + its abstention;
+- "hybrid (before)": the same retriever with the relevance stage off and the old abstention gate
+  (dense similarity / lexical overlap thresholds);
+- "BM25 syllables+bigrams": plain bm25s over whole articles (retrieval only).
+
+Reported: R@1, R@5, MRR@10 per style; answered vs abstained on answerable / unanswerable rows;
+the gold figure in the answer's first sentence (numeric rows); a gold article among the citations;
+the right procedure card first (citizens' wording); search and ask latency p50/p95; and
+data/eval/dev.jsonl R@5 / MRR@10 for ours vs before (must not regress).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rag.config import load_settings  # noqa: E402
+from rag.engine import Engine  # noqa: E402
+from rag.evaluation import (  # noqa: E402
+    BM25Baseline,
+    Question,
+    article_texts,
+    load_questions,
+    retriever_ranker,
+    run_eval,
+    score,
+)
+
+QUESTIONS = ROOT / "bench" / "data" / "clerk" / "questions.jsonl"
+DEV = Path(os.environ.get("TTHC_SHARED_DATA", "/work/shared/data")) / "eval" / "dev.jsonl"
+SECTION = "## Clerk questions: relevance and abstention (issue 15)"
+
+
+def load_rows(split: str) -> list[dict]:
+    rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r for r in rows if split == "all" or r["split"] == split]
+
+
+def as_question(r: dict) -> Question:
+    return Question(r["id"], r["question"], frozenset((g["doc"], g["article"]) for g in r["gold"]), r.get("style", ""))
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else 0.0
+
+
+def norm(text: str) -> str:
+    return " ".join(text.lower().replace("\u00a0", " ").split())
+
+
+def first_sentence(answer) -> str:
+    shown = answer.displayed_sentences
+    return shown[0].text if shown else ""
+
+
+def ask_rows(engine: Engine, rows: list[dict]) -> dict:
+    """Ask every row (extractive); answered/abstained, figures, citations, latency."""
+    out: dict = {"answerable": 0, "answered": 0, "unanswerable": 0, "abstained": 0, "numeric": 0,
+                 "figure_first": 0, "figure_anywhere": 0, "gold_cited": 0, "latency": [], "misses": [],
+                 "reasons": defaultdict(int), "wrong_answers": [], "figure_misses": []}
+    for r in rows:
+        started = time.perf_counter()
+        a = engine.ask(r["question"], mode="extractive")
+        out["latency"].append((time.perf_counter() - started) * 1000)
+        code = (a.judgement or {}).get("code", "") if a.abstained else "answered"
+        if r["answerable"]:
+            out["answerable"] += 1
+            out["answered"] += not a.abstained
+            if a.abstained:
+                out["misses"].append({"id": r["id"], "code": code})
+            gold = {(g["doc"], g["article"]) for g in r["gold"]}
+            cited = {(c.unit.document.doc_number, c.unit.article_label) for c in a.citations}
+            out["gold_cited"] += bool(gold & cited)
+            if r.get("figure"):
+                out["numeric"] += 1
+                fig = norm(r["figure"])
+                hit_first = fig in norm(first_sentence(a))
+                out["figure_first"] += hit_first
+                out["figure_anywhere"] += fig in norm(a.text)
+                if not hit_first:
+                    out["figure_misses"].append(r["id"])
+        else:
+            out["unanswerable"] += 1
+            out["abstained"] += a.abstained
+            out["reasons"][code] += 1
+            if not a.abstained:
+                out["wrong_answers"].append(r["id"])
+    return out
+
+
+def card_first(engine: Engine, rows: list[dict]) -> tuple[int, int, list[str]]:
+    ok, misses = 0, []
+    for r in rows:
+        hits = engine.procedures.search(r["question"], top_k=1)
+        got = hits[0].procedure.key if hits else None
+        if got in r["expected_card"]:
+            ok += 1
+        else:
+            misses.append(f"{r['id']}→{got}")
+    return ok, len(rows), misses
+
+
+def retrieval_table(rows: list[dict], systems: dict) -> dict:
+    questions = [as_question(r) for r in rows if r["kind"] == "clerk"]
+    by_style: dict[str, list[Question]] = defaultdict(list)
+    for q in questions:
+        by_style[q.source].append(q)
+    out = {}
+    for name, rank in systems.items():
+        res = run_eval(questions, rank, name=name)
+        out[name] = {
+            "all": res.overall.as_dict(),
+            "styles": {s: score(qs, res.runs).as_dict() for s, qs in sorted(by_style.items())},
+            "p50_ms": round(res.percentile(50), 1),
+            "p95_ms": round(res.percentile(95), 1),
+            "fee": score([q for q in questions if "phí" in next(r for r in rows if r["id"] == q.id)["topic"]], res.runs).as_dict(),
+        }
+    return out
+
+
+def markdown(result: dict, command: str) -> str:
+    lines = [SECTION, "", f"Command: `{command}`  ", f"Date {date.today().isoformat()}; load average at start "
+             f"{result['load'][0]}, at end {result['load'][1]} (2 shared cores). Split: `{result['split']}` half "
+             "of bench/data/clerk/questions.jsonl; weights and thresholds fitted on the other (tune) half "
+             "(bench/relevance_fit.py, rag/data/relevance.json).", ""]
+    lines += ["### Ranking (article level, gold = số hiệu + Điều)", "",
+              "| system | style | n | R@1 | R@5 | MRR@10 |", "|---|---|---|---|---|---|"]
+    for name, r in result["retrieval"].items():
+        for style, m in [("all", r["all"])] + list(r["styles"].items()) + [("fee questions", r["fee"])]:
+            lines.append(f"| {name} | {style} | {m['n']} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} |")
+    lines += ["", "Search latency (in process, after warm-up): " + "; ".join(
+        f"{n} p50 {r['p50_ms']:.0f} ms / p95 {r['p95_ms']:.0f} ms" for n, r in result["retrieval"].items()), ""]
+    lines += ["### Answering (`ask`, extractive)", "",
+              "| system | answered (answerable) | abstained (unanswerable) | gold figure in 1st sentence | gold figure anywhere | gold article cited | ask p50 / p95 ms |",
+              "|---|---|---|---|---|---|---|"]
+    for name, a in result.get("ask", {}).items():
+        lines.append(
+            f"| {name} | {a['answered']}/{a['answerable']} ({a['answered'] / max(a['answerable'], 1):.0%}) "
+            f"| {a['abstained']}/{a['unanswerable']} ({a['abstained'] / max(a['unanswerable'], 1):.0%}) "
+            f"| {a['figure_first']}/{a['numeric']} | {a['figure_anywhere']}/{a['numeric']} | {a['gold_cited']}/{a['answerable']} "
+            f"| {a['p50_ms']:.0f} / {a['p95_ms']:.0f} |")
+    ours = result.get("ask", {}).get("ours", {})
+    if ours.get("reasons"):
+        lines += ["", "Abstention reasons on unanswerable questions (ours): " + ", ".join(
+            f"{k} {v}" for k, v in sorted(ours["reasons"].items(), key=lambda kv: -kv[1]))]
+    cards = result["cards"]
+    lines += ["", "### Procedure card first (citizens' wording)", "",
+              "| system | right card first |", "|---|---|"]
+    for name, (ok, n, _m) in cards.items():
+        lines.append(f"| {name} | {ok}/{n} ({ok / max(n, 1):.0%}) |")
+    dev = result.get("dev")
+    if dev:
+        lines += ["", f"### data/eval/dev.jsonl (must not regress): {result.get('dev_scope', '')}", "", "| system | n | R@1 | R@5 | MRR@10 |", "|---|---|---|---|---|"]
+        for name, m in dev.items():
+            lines.append(f"| {name} | {m['n']} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr@10']:.3f} |")
+    lines += ["", *NOTES]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+NOTES = [
+    "Disclosure: the thresholds' objective was changed once after a first look at the test half: first 'most answered with ≥ 85 % abstention on tune' (test: 99 % answered, 52–59 % abstained), then 'most abstention with ≥ 92 % answered on tune' (the issue's two targets; the numbers above). No row of the test half was inspected.",
+    "",
+    "Limits: the question set was written by one person who also built the stage (the split keeps "
+    "thresholds honest, not the vocabulary of the situation lexicon); abstention on near-domain questions "
+    "that name no document and ask no figure (a missing law's topic, post-reform rules without a year) is "
+    "still weak.",
+    "",
+    "How it works (rag/relevance.py): the hybrid retriever's top 30 articles (plus the best five of any "
+    "document whose title the question spells out) are re-scored by 14 features — retrieval score and rank, "
+    "dense similarity, rarity-weighted coverage of the question's subject by the article, its title and its "
+    "document's title, word-pair coverage, the document's share of the pool, whether the title announces and the "
+    "text states the asked kind of answer, how well a piece stating the asked figure covers the subject, "
+    "boilerplate articles, special cases not asked (foreign element, district level, disciplinary complaints). "
+    "Weights: coordinate ascent on R@1 + MRR@10 of the tune half (+ odd dev rows), rag/data/relevance.json. "
+    "Abstention, in order: a named document (or a named type, 'theo thông tư hướng dẫn') not in the index; "
+    "a year later than every indexed document, or the 2025 reform's words (chính quyền hai cấp, sáp nhập); dense "
+    "similarity < 0.85 (off-topic); a figure asked for but no top-3 article states one, or the best piece stating "
+    "one covers < 60 % of what the top article covers; relevance score < the fitted floor. Each gives its reason "
+    "(`judgement` in `ask --json`, the first warning in the app); `search --json` gives `why` per passage.",
+    "",
+    "Procedure cards: the situation lexicon in rag/procedures/search.py turns what happened to a paper into the "
+    "procedure's words (gãy chip → cấp đổi, mất thẻ → cấp lại, ghi sai ngày sinh → cải chính, mất bản chính "
+    "giấy khai sinh → cấp bản sao trích lục, sổ gốc không còn → đăng ký lại); special cases (hợp đồng, người "
+    "dịch, di chúc, di sản, sổ gốc, nước ngoài …) in a card's name before its first ';' count against it when "
+    "the question does not name them.",
+]
+
+
+def write_section(path: Path, section: str) -> None:
+    text = path.read_text(encoding="utf-8") if path.is_file() else "# Benchmarks\n"
+    if SECTION in text:
+        start = text.index(SECTION)
+        nxt = text.find("\n## ", start + len(SECTION))
+        text = text[:start] + section + (text[nxt + 1 :] if nxt >= 0 else "")
+    else:
+        text = text.rstrip() + "\n\n" + section
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", required=True)
+    parser.add_argument("--split", default="test", choices=["test", "tune", "all"])
+    parser.add_argument("--write", default="", help="markdown file to update ('' = none)")
+    parser.add_argument("--json", help="also dump everything to this JSON file")
+    parser.add_argument("--no-dev", action="store_true", help="skip data/eval/dev.jsonl")
+    parser.add_argument("--no-ask", action="store_true", help="retrieval and cards only")
+    args = parser.parse_args(argv)
+    load_start = open("/proc/loadavg").read().split()[0]
+    settings = load_settings(index_dir=args.index)
+    engine = Engine(settings)
+    retriever = engine.retriever
+    retriever.search("khởi động", top_k=5)
+    retriever.article_table()
+    rows = load_rows(args.split)
+    bm25 = BM25Baseline(article_texts(retriever.store.iter_units()), bigrams=True)
+
+    def with_relevance(on: bool):
+        def rank(question: str):
+            settings.relevance_rerank = on
+            return retriever_ranker(retriever)(question)
+        return rank
+
+    systems = {"ours": with_relevance(True), "hybrid (before)": with_relevance(False), "BM25 syllables+bigrams": bm25}
+    result: dict = {"split": args.split, "retrieval": retrieval_table(rows, systems)}
+    result["cards"] = {"ours": card_first(engine, [r for r in rows if r["kind"] == "procedure"])}
+    if not args.no_ask:
+        result["ask"] = {}
+        for name, on in (("ours", True), ("hybrid (before)", False)):
+            settings.relevance_rerank = on
+            a = ask_rows(engine, [r for r in rows if r["kind"] in ("clerk", "unanswerable")])
+            lat = a.pop("latency")
+            a.update(p50_ms=pct(lat, 0.5), p95_ms=pct(lat, 0.95), reasons=dict(a["reasons"]))
+            result["ask"][name] = a
+        settings.relevance_rerank = True
+    if not args.no_dev:
+        indexed = {str(r.get("doc_number") or r.get("key")) for r in retriever.document_records()}
+        everything = load_questions(DEV)
+        dev = [q for q in everything if all(doc in indexed for doc, _a in q.gold)]  # gold in this index
+        result["dev_scope"] = f"{len(dev)} of {len(everything)} questions (gold documents in this index)"
+        result["dev"] = {}
+        even = dev[0::2]  # the rows never fitted on, even with bench/relevance_fit.py --dev-half
+        for name, on in (("ours", True), ("hybrid (before)", False)):
+            res = run_eval(dev, with_relevance(on), name=name)
+            result["dev"][name] = res.overall.as_dict()
+            result["dev"][f"{name}, even rows"] = score(even, res.runs).as_dict()
+        settings.relevance_rerank = True
+    result["load"] = (load_start, open("/proc/loadavg").read().split()[0])
+    text = markdown(result, f"python bench/clerk.py --index INDEX --split {args.split}")
+    print(text)
+    if args.write:
+        write_section(Path(args.write), text)
+    if args.json:
+        Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=1, default=list), encoding="utf-8")
+    engine.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
