@@ -126,9 +126,11 @@ _FILLER = frozenset(
         "mới xong nữa luôn"
     ).split()
 )
+# Transitional provisions (quy định / điều khoản chuyển tiếp) are not boilerplate: they carry rules clerks
+# apply daily (an old ID card valid until 30/6/2025, old household books), so they are not listed here.
 _GENERIC_TITLES = re.compile(
     r"^(phạm vi điều chỉnh|đối tượng áp dụng|hiệu lực thi hành|trách nhiệm thi hành|điều khoản thi hành|"
-    r"tổ chức thực hiện|điều khoản chuyển tiếp|quy định chuyển tiếp|hiệu lực thi hành và|quy định chi tiết)",
+    r"tổ chức thực hiện|hiệu lực thi hành và|quy định chi tiết)",
     re.I,
 )
 _YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?![\d/.,])")
@@ -684,11 +686,16 @@ def judge(
     return Judgement(True, details={"score": round(top.score, 4), "cover": round(cover, 4)})
 
 
+_SIGNAL_BONUS = 0.25  # per signal (intent, asked figure), in units of subject-word share
+
+
 def answer_unit_order(prof: QuestionProfile, units: Sequence[LegalUnit]) -> list[int]:
     """Indices of an article's units, the one that states the asked fact first.
 
-    A unit states it when it has the intent's signal (an amount, a duration, an authority …) and
-    shares the most subject words with the question; ties keep the article order.
+    A unit states it when it shares the most subject words with the question, with a bonus for the
+    intent's signal (an amount, a duration, an authority …): the signal alone must not lift a clause
+    about something else ("trừ trường hợp …" in khoản 1) over the clause that restates the question
+    (khoản 2); ties keep the article order.
     """
     words = set(prof.words)
 
@@ -701,7 +708,7 @@ def answer_unit_order(prof: QuestionProfile, units: Sequence[LegalUnit]) -> list
         if prof.wants_figure and prof.figure_kind:
             signal += int(has_figure(prof.figure_kind, text))
         share = len(words & set(syllables(text))) / max(len(words), 1)
-        return (-signal, -share, i)
+        return (-(share + _SIGNAL_BONUS * signal), i)
 
     return sorted(range(len(units)), key=key)
 
