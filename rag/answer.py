@@ -22,8 +22,10 @@ from rag.relevance import SPECIAL_CASES, Judgement, answer_unit_order, has_figur
 from rag.retrieval import Retriever, clean_question
 from rag.vietnamese import syllables
 from rag.verification import (
+    LEAD_PIECE,
     VerificationConfig,
     content_words,
+    passage_pieces,
     render,
     verify_sentence,
     verify_text,
@@ -169,22 +171,8 @@ def lead_piece(question: str, unit: LegalUnit) -> tuple[str, str, int, int] | No
     return best
 
 
-# Sentence-like pieces: a line, or a part of it ending in ". ", ";" or ": " (a period or colon
-# followed by a non-space, as in "2.000 đồng" or "15:00", stays inside the piece).
-_LEAD_PIECE = re.compile(r"(?:[^\n.;:]|[.:](?=\S))+")
-
-
 def lead_pieces(text: str) -> list[tuple[int, int]]:
-    spans = []
-    for m in _LEAD_PIECE.finditer(text):
-        start, end = m.start(), m.end()
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end - start >= 3:
-            spans.append((start, end))
-    return spans
+    return passage_pieces(text, LEAD_PIECE)
 
 
 # Intents whose answer a single piece of a clause can state.

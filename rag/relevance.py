@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from rag.domain import LegalUnit
+from rag.verification import LEAD_PIECE
 from rag.vietnamese import nfc, strip_diacritics, syllables
 
 log = logging.getLogger(__name__)
@@ -134,7 +135,6 @@ _GENERIC_TITLES = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?![\d/.,])")
-_PIECE = re.compile(r"(?:[^\n.;:]|[.:](?=\S))+")  # sentence-like pieces ("2.000 đồng" stays whole)
 # Words of the 2025 local-government reform (two-level local government, merged provinces and
 # communes, no district level): rules a corpus issued before it cannot state.
 _REFORM = re.compile(
@@ -342,7 +342,7 @@ class ArticleTable:
         found = self._pieces.get(key)
         if found is None:
             entry = self.articles.get(key)
-            found = [(set(syllables(m.group(0))), m.group(0)) for m in _PIECE.finditer(entry.text)] if entry else []
+            found = [(set(syllables(m.group(0))), m.group(0)) for m in LEAD_PIECE.finditer(entry.text)] if entry else []
             if len(self._pieces) > 4000:
                 self._pieces.clear()
             self._pieces[key] = found

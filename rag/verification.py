@@ -404,12 +404,16 @@ def render(sentences: Iterable[AnswerSentence], separator: str = " ") -> str:
 
 # "." and ":" between digits (15.000 đồng, 01.01.2025, 8:30) do not end a piece
 _PASSAGE_PIECE = re.compile(r"(?:[^.;:\n]|(?<=\d)[.:](?=\d))+[.;:]?")
+# Lines, or parts ending in ". ", ";" or ": " (a period or colon followed by a non-space, as in
+# "2.000 đồng" or "15:00", stays inside the piece): the pieces an answer may lead with.
+LEAD_PIECE = re.compile(r"(?:[^\n.;:]|[.:](?=\S))+")
 
 
-def passage_pieces(text: str) -> list[tuple[int, int]]:
-    """Character spans of sentence-like pieces of a passage (split on . ; : and newlines)."""
+def passage_pieces(text: str, pattern: re.Pattern[str] = _PASSAGE_PIECE) -> list[tuple[int, int]]:
+    """Character spans of sentence-like pieces of a passage (split on . ; : and newlines), trimmed,
+    at least three characters long."""
     spans = []
-    for m in _PASSAGE_PIECE.finditer(text):
+    for m in pattern.finditer(text):
         start, end = m.start(), m.end()
         while start < end and text[start].isspace():
             start += 1
