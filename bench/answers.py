@@ -31,11 +31,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag.answer import answer_extractive, prepare, relevance  # noqa: E402
+from rag.answering.answer import answer_extractive, prepare, relevance  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 from rag.domain import Answer  # noqa: E402
 from rag.engine import Engine  # noqa: E402
-from rag.verification import content_words, extract_quantities  # noqa: E402
+from rag.answering.verification import content_words, extract_quantities  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "data" / "eval" / "dev.jsonl"
 UNANSWERABLE = ROOT / "bench" / "data" / "unanswerable.jsonl"
@@ -189,7 +189,7 @@ def apply(params: dict, feats: list[tuple[float, float]]) -> list[bool]:
 
 def calibrate_overlap(engine: Engine, rows: list[dict]) -> dict:
     """Content-word overlap of gold short answers with their gold article vs another article."""
-    from rag.verification import overlap
+    from rag.answering.verification import overlap
 
     texts = {}
     for r in rows:

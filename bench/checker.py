@@ -45,7 +45,7 @@ def score_case(case: dict[str, Any], found: list[dict[str, Any]]) -> dict[str, A
 
 
 def run(engine: Any, cases: list[dict[str, Any]]) -> dict[str, Any]:
-    from rag.legal.checker import CitationChecker
+    from rag.validity.checker import CitationChecker
 
     rows = []
     for case in cases:

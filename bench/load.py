@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from rag.config import load_settings  # noqa: E402
 from rag.engine import Engine  # noqa: E402
-from rag.store import embedded_backend  # noqa: E402
+from rag.index.store import embedded_backend  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "data" / "eval" / "dev.jsonl"
 

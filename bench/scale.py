@@ -98,8 +98,8 @@ def prepare(snapshots: list[Path]) -> None:
     from ingest.pipeline import embedding_text, parse_file
     from rag.config import load_settings
     from rag.errors import IngestError
-    from rag.sparse import BM25Encoder
-    from rag.store import unit_id
+    from rag.models.sparse import BM25Encoder
+    from rag.index.store import unit_id
 
     settings = load_settings()
     CACHE.mkdir(parents=True, exist_ok=True)
@@ -148,7 +148,7 @@ def prepare(snapshots: list[Path]) -> None:
         row = json.loads(line)
         if row["gold"] and all(g["doc"] in core_docs for g in row["gold"]):
             questions.append({"id": row["id"], "question": row["question"], "gold": row["gold"]})
-    from rag.embeddings import make_embedder
+    from rag.models.embeddings import make_embedder
 
     embedder = make_embedder(settings)
     started = time.perf_counter()
@@ -179,8 +179,8 @@ def measure_ingest(backend: str, size: int, workdir: Path) -> dict:
     """Store-only ingestion of the first ``size`` units; RSS reported above the loaded dataset."""
     from qdrant_client import QdrantClient
 
-    from rag.store import UnitStore
-    from rag.stores.edge import EdgeClient
+    from rag.index.store import UnitStore
+    from rag.index.edge import EdgeClient
 
     sliced = CACHE / f"units-{size}.pkl"
     if size and sliced.is_file():
@@ -250,7 +250,7 @@ def measure_query(backend: str, n: int, workdir: Path) -> dict:
     through ``Retriever.search`` — the path ``tthc search`` and the app take (local mode: in-process
     search arrays copied from Qdrant once; edge: Qdrant's HNSW and sparse index) — with the real
     e5 question embedding. Latency, recall (hybrid and the product's BM25-only mode), RSS."""
-    from rag.evaluation import Question, normalise_article, retriever_ranker, run_eval
+    from rag.search.evaluation import Question, normalise_article, retriever_ranker, run_eval
 
     index = workdir / f"{backend}-{n}"
     base_rss = _rss_mb()

@@ -42,7 +42,7 @@ def corpus_records(paths: Iterable[Path]) -> list[Any]:
 
 def gold() -> tuple[dict[str, tuple[str, str]], set[tuple[str, str, str]]]:
     """(doc → (status, evidence), {(source, kind, target)}) from the fixture files."""
-    from rag.csvfile import read_table
+    from rag.text.csvfile import read_table
 
     _, rows = read_table(FIXTURE / "statuses.csv", ("doc", "status"), ("doc", "status", "evidence"), "statuses")
     statuses = {r.get("doc"): (r.get("status"), r.get("evidence")) for r in rows}
@@ -106,7 +106,7 @@ def main() -> int:
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from ingest.pipeline import discover
-    from rag.legal.validity import ValidityRegistry
+    from rag.validity.relations import ValidityRegistry
 
     started = time.perf_counter()
     registry = ValidityRegistry(corpus_records(discover([Path(args.corpus)])))

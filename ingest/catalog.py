@@ -18,11 +18,11 @@ from ingest.loaders import SUPPORTED_SUFFIXES, sniff
 from ingest.pipeline import FileResult, Ingestor
 from rag.config import Settings
 from rag.errors import InputError
-from rag.overrides import ValidityOverride, read_overrides, write_override
-from rag.store import UnitStore
+from rag.validity.overrides import ValidityOverride, read_overrides, write_override
+from rag.index.store import UnitStore
 
 if TYPE_CHECKING:
-    from rag.legal.service import ValidityService
+    from rag.validity.service import ValidityService
 
 # What each sniffed kind may be called (the bytes decide, not the extension).
 _KIND_SUFFIXES = {

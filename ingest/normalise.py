@@ -15,7 +15,7 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
-from rag.vietnamese import nfc
+from rag.text.vietnamese import nfc
 
 Line = tuple[str, int | None]
 

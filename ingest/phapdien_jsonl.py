@@ -23,7 +23,7 @@ from ingest.metadata import content_hash, doc_key, iso_date
 from ingest.structure import build_units, parse_articles
 from rag.domain import LegalDocument, LegalUnit
 from rag.errors import IngestError
-from rag.vietnamese import nfc
+from rag.text.vietnamese import nfc
 
 REQUIRED_FIELDS = ("so_hieu", "articles")
 SUFFIXES = (".jsonl", ".json", ".ndjson")

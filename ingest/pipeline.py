@@ -8,7 +8,7 @@ replaces every old unit (also when its số hiệu changed). Files are parsed in
 (``ingest.worker``) with a timeout and a memory cap; one bad file never aborts a run. While one
 document is embedded, the next file is already being parsed by that child process.
 
-Dense vectors come from the embedding cache (``rag.embedding_cache``, keyed by model and exact
+Dense vectors come from the embedding cache (``rag.models.embedding_cache``, keyed by model and exact
 text) whenever the same text was embedded before: re-ingesting a document with one amended
 article embeds only that article's units. Each result says how many units were embedded now
 and how many reused.
@@ -31,11 +31,11 @@ from ingest.progress import ProgressState
 from ingest.worker import LIBRARY_ERRORS, ParsedFile, ParseOptions, ParserProcess, parse_loaded, parse_path
 from rag.config import Settings
 from rag.domain import LegalDocument, LegalUnit
-from rag.embedding_cache import EmbeddingCache, embed_passages_cached
-from rag.embeddings import Embedder
+from rag.models.embedding_cache import EmbeddingCache, embed_passages_cached
+from rag.models.embeddings import Embedder
 from rag.errors import IngestError
-from rag.sparse import BM25Encoder
-from rag.store import ProcedureStore, UnitStore
+from rag.models.sparse import BM25Encoder
+from rag.index.store import ProcedureStore, UnitStore
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from rag.domain import DossierItem, Duration, FeeAmount, Fees, LegalBasis, ProcessingTime, Step
-from rag.vietnamese import nfc, normalise_space, strip_diacritics
+from rag.text.vietnamese import nfc, normalise_space, strip_diacritics
 
 # -- small helpers -------------------------------------------------------------------------
 

@@ -44,7 +44,7 @@ from ingest.procedure_text import (
 )
 from rag.domain import DossierItem, Procedure, Step
 from rag.errors import IngestError
-from rag.vietnamese import nfc, strip_diacritics
+from rag.text.vietnamese import nfc, strip_diacritics
 
 log = logging.getLogger(__name__)
 
@@ -688,10 +688,10 @@ class ProcedureIngestor:
     """Writes procedure cards of one source file at a time; unchanged files are skipped."""
 
     def __init__(self, settings: Any, store: Any, embedder: Any):
-        from rag.sparse import BM25Encoder
+        from rag.models.sparse import BM25Encoder
 
         self.settings = settings
-        self.store = store  # rag.store.ProcedureStore
+        self.store = store  # rag.index.store.ProcedureStore
         self.embedder = embedder
         self.sparse = BM25Encoder(
             settings.bm25_k1, settings.bm25_b, settings.bm25_avgdl, settings.sparse_bigrams

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from ingest.normalise import join_broken_lines
 from rag.domain import LegalDocument, LegalUnit
-from rag.vietnamese import normalise_space
+from rag.text.vietnamese import normalise_space
 
 PART = re.compile(r"^(PHẦN|Phần)\s+(THỨ\s+\S+|thứ\s+\S+|[IVXLC]+|\d+)\b", re.UNICODE)
 CHAPTER = re.compile(r"^(CHƯƠNG|Chương)\s+([IVXLC]+|\d+)\b", re.UNICODE)

@@ -1,6 +1,6 @@
 """Validity at ingestion: what a document says about its own force, stored with the document.
 
-Called by the pipeline after parsing; the extraction itself is pure (``rag.legal.validity``).
+Called by the pipeline after parsing; the extraction itself is pure (``rag.validity.relations``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 from ingest.loaders import LoadedFile
 from rag.domain import LegalDocument, LegalUnit
-from rag.legal.validity import apply_extraction, extract_validity
+from rag.validity.relations import apply_extraction, extract_validity
 
 
 def attach_validity(

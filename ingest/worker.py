@@ -74,7 +74,7 @@ def _parse(path: Path, options: ParseOptions, on_page: Callable[[int, int], None
 def parse_loaded(loaded: LoadedFile, options: ParseOptions) -> ParsedFile:
     """Structure and metadata of a loaded file; ``IngestError`` when there is nothing to index."""
     path = loaded.path
-    from rag.access import folder_tags
+    from rag.governance.access import folder_tags
 
     tags = folder_tags(loaded.path.resolve(), options.access_folders)  # e.g. .../noi-bo/x.pdf → noi-bo
     document = document_from(loaded.path, loaded.header, loaded.text, extra_access=tags)

@@ -92,20 +92,20 @@ class Settings(BaseSettings):
     # abbreviations / colloquial words (None = the shipped rag/data/glossary.tsv).
     restore_diacritics: bool = True
     glossary_file: Path | None = None
-    # Relevance stage (issue 15, rag/relevance.py): rerank the top articles by whether they answer
+    # Relevance stage (issue 15, rag/search/relevance.py): rerank the top articles by whether they answer
     # the question and judge abstention; weights and thresholds from relevance_weights_file
     # (None = the shipped rag/data/relevance.json, fitted on the tuning half of the clerk set).
     relevance_rerank: bool = True
     relevance_depth: int = 30
     relevance_weights_file: Path | None = None
 
-    # Validity (rag/legal/validity.py): validity_file (below) is the administrator's override file.
+    # Validity (rag/validity/relations.py): validity_file (below) is the administrator's override file.
     # Retrieval keeps only units in force on this date (--in-force) / computes badges for it (--as-of).
     in_force_only: bool = False
     as_of: str | None = Field(None, description="ISO date for validity; today when unset")
     # Places a unit not in force moves down in results (a soft preference; --in-force drops them).
     validity_demotion: int = 3
-    # Reform notices (rag/legal/reforms.py): None = the shipped rag/data/reforms.csv (2025 two-level reform).
+    # Reform notices (rag/validity/reforms.py): None = the shipped rag/data/reforms.csv (2025 two-level reform).
     reforms_file: Path | None = None
 
     # Answering

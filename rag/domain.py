@@ -6,7 +6,8 @@ Chương → chapter, Phần → part, Mục → section, số hiệu → doc nu
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Iterable
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class LegalDocument:
     source: str = ""  # file path the document was read from
     content_hash: str = ""  # sha256 of the normalised text
     access: tuple[str, ...] = ()  # access tags, e.g. ("noi-bo",)
-    # Validity (rag/legal/validity.py): effective_date is the start ("effective_from").
+    # Validity (rag/validity/relations.py): effective_date is the start ("effective_from").
     effective_to: str | None = None  # ISO yyyy-mm-dd, when known
     amends: tuple[str, ...] = ()  # số hiệu of documents this one amends (sửa đổi, bổ sung)
     amended_by: tuple[str, ...] = ()
@@ -125,7 +126,7 @@ class Badge:
     amended_by: tuple[str, ...] = ()
     as_of: str = ""
     in_force: bool | None = None  # None when unknown
-    # reform notices (rag.legal.reforms): the passage assigns a task to an authority a reform abolished
+    # reform notices (rag.validity.reforms): the passage assigns a task to an authority a reform abolished
     notices: tuple[str, ...] = ()
 
     @property
@@ -141,8 +142,8 @@ class Passage:
     score: float
     similarity: float | None = None
     unit_id: str = ""
-    badge: Badge | None = None  # validity, filled by rag.legal.validity
-    # Why it ranks where it does (rag.relevance): asked intent, features, their contributions.
+    badge: Badge | None = None  # validity, filled by rag.validity.relations
+    # Why it ranks where it does (rag.search.relevance): asked intent, features, their contributions.
     why: dict | None = field(default=None, compare=False)
 
 
@@ -290,7 +291,7 @@ class AnswerSentence:
 class Redaction:
     """Personal data taken out of a question before anything else saw it (no original value kept)."""
 
-    kind: str  # "cccd", "phone", "name", ... (rag.privacy.PLACEHOLDERS)
+    kind: str  # "cccd", "phone", "name", ... (rag.governance.privacy.PLACEHOLDERS)
     placeholder: str  # "[CCCD]"
     start: int  # offsets in the cleaned question the user typed
     end: int
@@ -309,7 +310,7 @@ class Answer:
     mode: str = "extractive"  # "extractive" or "llm"
     query: str = ""  # the retrieval query (a follow-up question rewritten with its context)
     model: str = ""  # generator name in llm mode
-    # Relevance judgement (rag.relevance.judge): answered or abstained, the reason code, details.
+    # Relevance judgement (rag.search.relevance.judge): answered or abstained, the reason code, details.
     judgement: dict | None = field(default=None, compare=False)
 
     @property
@@ -323,3 +324,56 @@ class Answer:
 
     redactions: tuple[Redaction, ...] = ()  # what was redacted from the question (for the UI)
     audit_id: int | None = None  # id of the audit record written for this answer
+
+
+# -- search filters (parsed from the CLI/app form by rag.search.filters.parse_filters) ----------
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    doc_types: tuple[str, ...] = ()  # "Luật", "Nghị định", …
+    issuers: tuple[str, ...] = ()  # "Quốc hội", "Chính phủ", …
+    doc_numbers: tuple[str, ...] = ()  # số hiệu as written, "60/2014/QH13"
+    statuses: tuple[str, ...] = ()  # tình trạng hiệu lực
+    issued_from: str | None = None  # ISO date, inclusive
+    issued_to: str | None = None  # ISO date, inclusive
+    doc_keys: tuple[str, ...] = field(default=(), compare=True)  # internal: restrict to documents
+    exclude_statuses: tuple[str, ...] = ()  # drop these tình trạng
+    in_force: bool = False  # only documents and units in force (the app's toggle, the CLI's --in-force)
+
+    def __bool__(self) -> bool:
+        return any(
+            (self.doc_types, self.issuers, self.doc_numbers, self.statuses, self.issued_from, self.issued_to,
+             self.doc_keys, self.exclude_statuses, self.in_force)
+        )
+
+    @property
+    def asks_validity(self) -> bool:
+        """Validity conditions are answered by ``rag.validity.service.ValidityService.resolve_filters`` (as of
+        a date, across documents), never by the status stored at ingestion: until resolved they filter nothing."""
+        return bool(self.statuses or self.exclude_statuses or self.in_force)
+
+    def with_doc_keys(self, keys: Iterable[str]) -> "SearchFilters":
+        return replace(self, doc_keys=tuple(keys))
+
+    def allows(self, record: dict) -> bool:
+        """Whether a document record passes the filters (validity conditions: see ``asks_validity``)."""
+        if self.doc_types and record.get("doc_type") not in self.doc_types:
+            return False
+        if self.issuers and record.get("issuer") not in self.issuers:
+            return False
+        if self.doc_numbers and record.get("doc_number") not in self.doc_numbers:
+            return False
+        if self.doc_keys and record.get("key") not in self.doc_keys:
+            return False
+        issued = record.get("issued_date") or ""
+        if self.issued_from and (not issued or issued < self.issued_from):
+            return False
+        if self.issued_to and (not issued or issued > end_of_date(self.issued_to)):
+            return False
+        return True
+
+
+def end_of_date(iso: str) -> str:
+    """Inclusive upper bound for "2015" / "2015-06" / "2015-06-30"."""
+    return {4: iso + "-12-31", 7: iso + "-31"}.get(len(iso), iso)

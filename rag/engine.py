@@ -9,24 +9,24 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from rag.answer import AnswerStream, answer_extractive, prepare, stream_llm
-from rag.access import User, allowed_tags
-from rag.audit import AuditLog, AuditRecord
+from rag.answering.answer import AnswerStream, answer_extractive, prepare, stream_llm
+from rag.governance.access import User, allowed_tags
+from rag.governance.audit import AuditLog, AuditRecord
 from rag.config import Settings
 from rag.domain import Answer, Passage, Redaction
-from rag.embeddings import Embedder, make_embedder
-from rag.filters import SearchFilters
-from rag.followup import is_follow_up
-from rag.llm import Generator, make_generator, rewrite_with_llm
-from rag.legal.service import ValidityService
-from rag.privacy import check_outbound, redact
+from rag.models.embeddings import Embedder, make_embedder
+from rag.domain import SearchFilters
+from rag.answering.followup import is_follow_up
+from rag.models.llm import Generator, make_generator, rewrite_with_llm
+from rag.validity.service import ValidityService
+from rag.governance.privacy import check_outbound, redact
 from rag.procedures.search import ProcedureSearch
-from rag.retrieval import Retriever, clean_question
-from rag.store import ProcedureStore, UnitStore, open_client
-from rag.stores import CollectionLayout, VectorClient
+from rag.search.retrieval import Retriever, clean_question
+from rag.index.store import ProcedureStore, UnitStore, open_client
+from rag.index import CollectionLayout, VectorClient
 
 if TYPE_CHECKING:
-    from rag.legal.checker import CheckedCitation
+    from rag.validity.checker import CheckedCitation
 log = logging.getLogger(__name__)
 
 
@@ -200,9 +200,9 @@ class Engine:
         self.__dict__.pop("_validity", None)  # rebuilt from the document records on next use
 
     def check(self, text: str, user: User | None = None, as_of: str | None = None) -> list["CheckedCitation"]:
-        """Every citation in ``text`` with its verdict (see rag.legal.checker), within ``user``'s access:
+        """Every citation in ``text`` with its verdict (see rag.validity.checker), within ``user``'s access:
         a document the role may not read is never quoted as evidence."""
-        from rag.legal.checker import CitationChecker
+        from rag.validity.checker import CitationChecker
 
         retriever = self.retriever_for(user)
         checker = CitationChecker(

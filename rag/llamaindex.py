@@ -4,7 +4,7 @@ An agency that builds its own llama-index application (a query engine, an agent,
 plug in the assistant's search — hybrid dense/BM25 ranking, validity, access control, personal data
 redacted from the question — as a ``BaseRetriever``; each node carries the citation fields of
 ``tthc search --json``. The default install does not need llama-index (ingestion does not use it:
-``rag/embedding_cache.py`` says why).
+``rag/models/embedding_cache.py`` says why).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from rag.errors import ConfigError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from rag.access import User
+    from rag.governance.access import User
     from rag.domain import Passage
     from rag.engine import Engine
 

@@ -70,7 +70,7 @@ def test_missing_index_is_explained(tmp_path, capsys):
 def test_locked_index_names_the_fix(slice_index):
     """A second process cannot open the embedded index the first one holds."""
     from rag.config import load_settings
-    from rag.store import open_client
+    from rag.index.store import open_client
 
     holder = open_client(load_settings(index_dir=slice_index))
     try:
@@ -118,7 +118,7 @@ def test_eval_writes_contract_output(slice_index, tmp_path, capsys):
     assert metrics["recall@5"] == 1.0 and metrics["n"] == 2
     # the command released the index: another process (here: a client) may open it at once
     from rag.config import load_settings
-    from rag.store import open_client
+    from rag.index.store import open_client
 
     open_client(load_settings(index_dir=slice_index)).close()
 

@@ -10,7 +10,7 @@ import socket
 import pytest
 
 from rag.errors import ConfigError
-from rag.privacy import check_outbound
+from rag.governance.privacy import check_outbound
 from tests.conftest import INJECTION, write_security_docs
 from ui.cli import main
 

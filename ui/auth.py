@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from rag.access import ROLE_LABELS, AccountStore, User
+from rag.governance.access import ROLE_LABELS, AccountStore, User
 from rag.config import Settings
 
 USER_KEY, ROLE_KEY, NAME_KEY = "tthc_user", "tthc_role", "tthc_display_name"

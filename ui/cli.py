@@ -192,7 +192,7 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     """Copy the index into another folder on another embedded engine, without re-embedding."""
-    from rag.stores.migrate import migrate
+    from rag.index.migrate import migrate
 
     bar = _progress(0, "Sao chép chỉ mục", "điểm")
     try:
@@ -221,7 +221,7 @@ def _cli_user(args: argparse.Namespace, engine: Engine):
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    from rag.filters import parse_filters
+    from rag.search.filters import parse_filters
 
     engine = Engine(settings)
     try:
@@ -284,8 +284,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from rag.evaluation import format_table, load_questions, run_eval, systems, without_diacritics
-    from rag.filters import parse_filters
+    from rag.search.evaluation import format_table, load_questions, run_eval, systems, without_diacritics
+    from rag.search.filters import parse_filters
 
     questions = load_questions(Path(args.questions))
     if args.no_diacritics:
@@ -330,7 +330,7 @@ def _read_text_arg(value: str) -> str:
 
 
 def cmd_redact(args: argparse.Namespace, settings: Settings) -> int:
-    from rag.privacy import redact
+    from rag.governance.privacy import redact
 
     result = redact(_read_text_arg(args.text))
     if args.json:
@@ -389,7 +389,7 @@ def cmd_procedure(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
-    from rag.audit import AuditLog, parse_since
+    from rag.governance.audit import AuditLog, parse_since
 
     if not Path(settings.audit_db).is_file():
         raise TthcError(f"Chưa có nhật ký kiểm toán tại {settings.audit_db} / no audit log yet")
@@ -413,7 +413,7 @@ def cmd_audit(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
-    from rag.access import ROLE_LABELS, AccountStore
+    from rag.governance.access import ROLE_LABELS, AccountStore
 
     accounts = AccountStore(settings.accounts_file)
     if args.action == "list":
@@ -443,7 +443,7 @@ def cmd_user(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_validity(args: argparse.Namespace, settings: Settings) -> int:
-    from rag.legal.validity import RELATION_KINDS
+    from rag.validity.relations import RELATION_KINDS
 
     engine = Engine(settings)
     try:
@@ -629,7 +629,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _as_of(value: str | None) -> str | None:
-    from rag.legal.validity import parse_date
+    from rag.validity.relations import parse_date
 
     if value is None:
         return None

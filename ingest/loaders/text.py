@@ -7,7 +7,7 @@ from pathlib import Path
 from ingest.loaders.base import LoadedFile
 from ingest.normalise import decode_legacy, fix_legacy_text, normalise_text
 from rag.errors import IngestError
-from rag.vietnamese import nfc
+from rag.text.vietnamese import nfc
 
 
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:

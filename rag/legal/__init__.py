@@ -1,1 +1,1 @@
-"""Legal knowledge over text: references (Điều/Khoản/Điểm + document), validity, citation checking."""
+"""Legal identities over text: references (Điều/Khoản/Điểm + document số hiệu) and typed document records (status, relations)."""

@@ -1,5 +1,5 @@
 """Typed records of validity: the status vocabulary, relations, a document's own-text extraction, and
-the document record the index adapter hands out (``rag.store.UnitStore.documents``).
+the document record the index adapter hands out (``rag.index.store.UnitStore.documents``).
 
 One vocabulary for every module: the five statuses below, the four badge symbols, and
 ``normalise_status`` for what people and headers write ("Hết hiệu lực toàn bộ" → "hết hiệu lực").
@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rag.legal.references import fold
-from rag.vietnamese import nfc
+from rag.text.vietnamese import nfc
 
 IN_FORCE = "còn hiệu lực"
 EXPIRED = "hết hiệu lực"
@@ -97,7 +97,7 @@ class DocumentRecord:
     """An indexed document as validity sees it (built by the index adapter from its stored record).
 
     ``ingested_status`` is what was computed at ingestion with that day's date: kept for display of
-    old indexes only; nothing filters or badges on it (``rag.legal.service.ValidityService`` does).
+    old indexes only; nothing filters or badges on it (``rag.validity.service.ValidityService`` does).
     """
 
     key: str

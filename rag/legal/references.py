@@ -20,7 +20,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any, Iterable, Sequence
 
-from rag.vietnamese import nfc
+from rag.text.vietnamese import nfc
 
 # -- folding: lowercase, no diacritics, same length as the input ---------------------------------
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from rag.domain import LegalBasis, LegalUnit
-from rag.store import UnitStore
-from rag.vietnamese import nfc, strip_diacritics
+from rag.index.store import UnitStore
+from rag.text.vietnamese import nfc, strip_diacritics
 
 
 @dataclass(frozen=True)

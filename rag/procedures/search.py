@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from rag.config import Settings
 from rag.domain import Procedure
-from rag.embeddings import Embedder
+from rag.models.embeddings import Embedder
 from rag.errors import InputError
-from rag.query import QueryAnalysis, is_unaccented
-from rag.sparse import BM25Encoder
-from rag.store import ProcedureStore
-from rag.vietnamese import nfc, normalise_space, strip_diacritics, syllables
+from rag.search.query import QueryAnalysis, is_unaccented
+from rag.models.sparse import BM25Encoder
+from rag.index.store import ProcedureStore
+from rag.text.vietnamese import nfc, normalise_space, strip_diacritics, syllables
 
 # Everyday words people use for procedure names (query side only).
 _ALIASES = (

@@ -11,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 from rag.config import load_settings
-from rag.store import UnitStore, open_client
+from rag.index.store import UnitStore, open_client
 from tests.conftest import CORPUS, ROOT
 from tests.ingest.fixtures import DECREE_PAGES, write_zip_bomb
 from ui.cli import main

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.config import load_settings
-from rag.store import UnitStore, open_client, scroll_pages
+from rag.index.store import UnitStore, open_client, scroll_pages
 from tests.conftest import CORPUS, ROOT
 from ui.cli import main
 

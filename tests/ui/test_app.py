@@ -9,7 +9,7 @@ import shutil
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rag.audit import AuditLog
+from rag.governance.audit import AuditLog
 from tests.conftest import ROOT
 from tests.ui.conftest import DECREE
 
@@ -174,7 +174,7 @@ def test_no_index_explains_how_to_add_documents(missing_index, app_files, releas
 
 def test_locked_index_shows_retry_not_traceback(writable_index, app_files, release_engine):
     from rag.config import load_settings
-    from rag.store import open_client
+    from rag.index.store import open_client
 
     holder = open_client(load_settings(index_dir=writable_index))  # another owner of the lock
     try:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.access import AccountStore
-from rag.audit import AuditLog
+from rag.governance.access import AccountStore
+from rag.governance.audit import AuditLog
 from tests.conftest import INTERNAL_HEADER_DOC, ROOT
 from tests.ui.conftest import DECREE
 from ui.cli import main

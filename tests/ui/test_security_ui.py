@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rag.access import AccountStore
+from rag.governance.access import AccountStore
 from tests.conftest import ROOT
 
 APP = str(ROOT / "ui" / "app.py")
@@ -114,7 +114,7 @@ def _audit_page():
 def test_audit_trail_view_shows_chain_state(tmp_path, monkeypatch):
     import sqlite3
 
-    from rag.audit import AuditLog, AuditRecord
+    from rag.governance.audit import AuditLog, AuditRecord
 
     db = tmp_path / "audit.db"
     monkeypatch.setenv("TTHC_AUDIT_DB", str(db))

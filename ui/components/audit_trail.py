@@ -7,7 +7,7 @@ import json
 
 import streamlit as st
 
-from rag.audit import AuditLog
+from rag.governance.audit import AuditLog
 from rag.config import Settings
 from rag.errors import TthcError
 

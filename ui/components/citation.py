@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from rag.domain import Answer, Citation
-from rag.highlight import highlight_spans, reference_text, sentence_spans
+from rag.answering.highlight import highlight_spans, reference_text, sentence_spans
 from ui.components.status import show_badge
 
 _MD_SPECIAL = set("\\`*_{}[]<>()#+-.!|~$:&=^\"'")
@@ -92,7 +92,7 @@ def source_panel(c: Citation, answer: Answer, status: str | None = None) -> None
     with st.container(border=True, key=f"source-panel-{c.n}-{id(answer)}"):
         st.markdown(f"**\\[{c.n}\\] {escape_markdown(u.citation)}**")
         show_badge(status if status is not None else doc.status)
-        for notice in c.passage.badge.notices if c.passage.badge else ():  # reform notices (rag.legal.reforms)
+        for notice in c.passage.badge.notices if c.passage.badge else ():  # reform notices (rag.validity.reforms)
             st.warning(notice, icon="⚠️")
         st.caption(escape_markdown(u.breadcrumb))
         meta = [f"Số hiệu: {doc.doc_number or '—'}"]

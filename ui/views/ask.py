@@ -8,11 +8,11 @@ import uuid
 import streamlit as st
 
 from rag.domain import Answer
-from rag.filters import SearchFilters
+from rag.domain import SearchFilters
 from rag.errors import TthcError
-from rag.feedback import record_feedback
+from rag.governance.feedback import record_feedback
 from ui.answering import ask_streaming, conversation_history, mode_switch, verification_panel
-from rag.privacy import KIND_LABELS
+from rag.governance.privacy import KIND_LABELS
 from ui.auth import current_user as signed_in_user
 from ui.components.access import is_admin
 from ui.components.citation import citation_chips, escape_markdown, source_panel
@@ -50,7 +50,7 @@ def sidebar_filters() -> SearchFilters:
     return SearchFilters(
         doc_types=tuple(doc_types),
         issuers=tuple(chosen_issuers),
-        in_force=in_force,  # answered by the validity service (rag.legal.service), as --in-force is
+        in_force=in_force,  # answered by the validity service (rag.validity.service), as --in-force is
     )
 
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 import streamlit as st
 
-from rag.audit import AuditLog
+from rag.governance.audit import AuditLog
 from rag.errors import TthcError
-from rag.feedback import feedback_items, latest_per_answer
+from rag.governance.feedback import feedback_items, latest_per_answer
 from ui.components.access import require_admin
 from ui.components.audit_trail import render_audit_trail
 from ui.resources import get_settings

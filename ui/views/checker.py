@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from rag.errors import IndexMissing, IndexUnavailable, TthcError
-from rag.legal.checker import VERDICT_LABELS, CheckedCitation
+from rag.validity.checker import VERDICT_LABELS, CheckedCitation
 from ui.auth import current_user
 from ui.resources import get_engine
 
@@ -35,7 +35,7 @@ def render_result(i: int, r: CheckedCitation) -> None:
         st.markdown(escape(r.evidence))
         if r.suggestion:
             st.caption(escape(f"Gợi ý: {r.suggestion}"))
-        for notice in r.badge.notices if r.badge else ():  # reform notices (rag.legal.reforms)
+        for notice in r.badge.notices if r.badge else ():  # reform notices (rag.validity.reforms)
             st.warning(notice, icon="⚠️")
         left, right = st.columns(2)
         with left:

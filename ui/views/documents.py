@@ -18,7 +18,7 @@ from ingest.catalog import (
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ingest.progress import ProgressState
 from rag.errors import InputError, TthcError
-from rag.overrides import STATUSES, ValidityOverride
+from rag.validity.overrides import STATUSES, ValidityOverride
 from ui.components.access import require_admin
 from ui.components.citation import escape_markdown
 from ui.components.status import badge_text, index_state, show_index_problem

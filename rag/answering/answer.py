@@ -1,0 +1,425 @@
+"""Answering: pick the governing clauses, answer (extractive or LLM), verify every sentence.
+
+Extractive (default): a short lead sentence in the clause's own words when the question asks for a
+deadline, fee, authority, dossier or definition, then the governing clauses quoted with citations.
+LLM: the model sees numbered passages and cites ``[n]``; its sentences are verified and failing
+ones removed (or flagged). Either way, when retrieval is not relevant enough or verification
+removes the substance, the answer abstains with ``ABSTAIN_TEXT`` and lists the closest passages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Callable, Iterator, Sequence
+
+from rag.config import Settings
+from rag.domain import Answer, AnswerSentence, Citation, LegalUnit, Passage
+from rag.answering.followup import rewrite_follow_up
+from rag.models.llm import MODEL_ABSTAINS, Generator, build_messages
+from rag.search.relevance import INTENTS as ASKED
+from rag.search.relevance import SPECIAL_CASES, Judgement, answer_unit_order, has_figure, profile, signal_of
+from rag.search.retrieval import Retriever, clean_question
+from rag.text.sentences import LEAD_PIECE, passage_pieces
+from rag.text.vietnamese import syllables
+from rag.answering.verification import (
+    VerificationConfig,
+    content_words,
+    render,
+    verify_sentence,
+    verify_text,
+)
+
+ABSTAIN_TEXT = "Không tìm thấy căn cứ pháp lý trong các văn bản đã nạp."
+SIMILARITY_MARGIN = 0.03  # further citations must be this close to the best passage
+RELEVANCE_DEPTH = 3  # passages whose lexical overlap with the question is considered
+
+# -- relevance and abstention ---------------------------------------------------------------------
+
+_QUESTION_ONLY = frozenset(
+    "bao lâu nhiêu mấy gì nào ai đâu sao thế không có phải được hỏi xin cho tôi em anh chị muốn biết "
+    "trường hợp thủ tục mất cần làm hiện nay".split()
+)
+
+
+@dataclass(frozen=True)
+class Relevance:
+    similarity: float  # dense cosine similarity of the best passage
+    lexical: float  # best share of the question's content words found in one top passage
+    score: float  # similarity + weight × lexical
+
+
+def question_words(question: str) -> set[str]:
+    return content_words(question) - _QUESTION_ONLY
+
+
+def question_bigrams(question: str) -> set[tuple[str, str]]:
+    """Adjacent syllable pairs of the question where both carry meaning ("sổ đỏ", "khai sinh")."""
+    syl = syllables(question)
+    keep = question_words(question)
+    return {(a, b) for a, b in zip(syl, syl[1:]) if a in keep and b in keep}
+
+
+def lexical_overlap(question: str, passage_text: str) -> float:
+    """Mean of the shares of the question's content syllables and syllable pairs found in the passage."""
+    words, pairs = question_words(question), question_bigrams(question)
+    if not words:
+        return 0.0
+    syl = syllables(passage_text)
+    have_words, have_pairs = set(syl), set(zip(syl, syl[1:]))
+    share = len(words & have_words) / len(words)
+    pair_share = len(pairs & have_pairs) / len(pairs) if pairs else share
+    return (share + pair_share) / 2
+
+
+def relevance(question: str, passages: Sequence[Passage], settings: Settings) -> Relevance:
+    if not passages:
+        return Relevance(0.0, 0.0, 0.0)
+    similarity = passages[0].similarity or 0.0
+    lexical = max(lexical_overlap(question, f"{p.unit.heading} {p.unit.text}") for p in passages[:RELEVANCE_DEPTH])
+    return Relevance(similarity, lexical, similarity + settings.abstain_lexical_weight * lexical)
+
+
+def is_relevant(rel: Relevance, settings: Settings) -> bool:
+    return rel.similarity >= settings.abstain_similarity and rel.score >= settings.abstain_score
+
+
+def select_citations(passages: list[Passage], max_citations: int) -> list[Passage]:
+    """The best passage plus close runners-up (one per unit)."""
+    if not passages:
+        return []
+    best_sim = passages[0].similarity or 0.0
+    chosen: list[Passage] = []
+    seen: set[str] = set()
+    for passage in passages:
+        key = passage.unit.citation + f"#{passage.unit.chunk}"
+        if key in seen:
+            continue
+        if chosen and (passage.similarity or 0.0) < best_sim - SIMILARITY_MARGIN:
+            continue
+        seen.add(key)
+        chosen.append(passage)
+        if len(chosen) == max_citations:
+            break
+    return chosen
+
+
+def abstain(question: str, related: Sequence[Passage], reason: str, **fields: object) -> Answer:
+    return Answer(
+        question=question,
+        text=ABSTAIN_TEXT,
+        abstained=True,
+        related=tuple(related),
+        warnings=(reason,),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+# -- extractive ---------------------------------------------------------------------------------
+
+_ENUMERATOR = re.compile(r"^\s*(?:\d+[.)](?!\d)|[a-zđ]\)|[-–•])\s*", re.I)
+MAX_LEAD_CHARS = 320
+MIN_LEAD_OVERLAP = 0.25  # share of the question's content words the lead piece must contain
+
+
+def question_intent(question: str) -> tuple[str, str] | None:
+    """(intent, label) of what the question asks for, or None (see ``rag.search.relevance.INTENTS``)."""
+    intent = profile(question).main_intent
+    return (intent, ASKED[intent][0]) if intent else None
+
+
+def lead_piece(question: str, unit: LegalUnit) -> tuple[str, str, int, int] | None:
+    """(label, piece, start, end): a piece of the clause that states the asked-for fact verbatim.
+
+    The question's main intent (``rag.search.relevance.profile``) gives the label and the signal the
+    piece must carry (an amount, a duration, an authority, the papers …); when the question wants
+    a figure, the piece must state one of that kind, so the first sentence states the figure.
+    """
+    prof = profile(question)
+    intent = prof.main_intent
+    if intent is None or intent not in _LEAD_INTENTS:
+        return None
+    label = ASKED[intent][0]
+    signal = signal_of(intent)
+    words = question_words(question)
+    figure = prof.figure_kind if prof.wants_figure else None
+    best, best_score = None, -1.0
+    pieces = lead_pieces(unit.text)
+    for i, (start, end) in enumerate(pieces):
+        gap = unit.text[pieces[i - 1][1]:start] if i else ""
+        if i and unit.text[start:start + 1].isdigit() and ("\n" in gap or ":" in gap):
+            start = pieces[i - 1][0]  # a value ("2.000 đồng/trang") goes with its label (table row, "…: 70.000 đồng")
+        piece = unit.text[start:end]
+        enumerator = _ENUMERATOR.match(piece)
+        if enumerator:
+            start += enumerator.end()
+            piece = unit.text[start:end]
+        piece = piece.rstrip(" ;:.")
+        if len(piece) < 12 or len(piece) > MAX_LEAD_CHARS or not signal(piece):
+            continue
+        if figure and not has_figure(figure, piece):
+            continue
+        line_start = unit.text.rfind("\n", 0, start) + 1
+        line_end = unit.text.find("\n", end)
+        line = unit.text[line_start : line_end if line_end >= 0 else len(unit.text)]
+        # the piece's whole line (a point "a) … ; …") tells whom the figure is for
+        score = (len(words & content_words(piece)) + len(words & content_words(line))) / (2 * max(len(words), 1))
+        score -= 0.3 * sum(m in piece.lower() and m not in question.lower() for m in SPECIAL_CASES)
+        if (score >= MIN_LEAD_OVERLAP or figure) and score > best_score:
+            best, best_score = (label, piece, start, start + len(piece)), score
+    return best
+
+
+def lead_pieces(text: str) -> list[tuple[int, int]]:
+    return passage_pieces(text, LEAD_PIECE)
+
+
+# Intents whose answer a single piece of a clause can state.
+_LEAD_INTENTS = ("fee", "sanction", "deadline", "authority", "dossier", "definition", "condition", "prohibition")
+
+
+def extractive_sentences(question: str, chosen: Sequence[Passage]) -> list[AnswerSentence]:
+    """Lead (when the clause states the answer) + one verbatim quote per chosen passage."""
+    out: list[AnswerSentence] = []
+    lead = lead_piece(question, chosen[0].unit) if chosen else None
+    if lead:  # only from the governing (first) clause
+        label, piece, start, end = lead
+        shown = " ".join(piece.split())  # a table row's label and value on one line
+        out.append(AnswerSentence(f"{label}: «{shown}»", (1,), kind="lead", spans=((1, start, end),)))
+    for n, p in enumerate(chosen, start=1):
+        out.append(
+            AnswerSentence(
+                f"Theo {p.unit.citation}: «{p.unit.text}»", (n,), kind="quote", spans=((n, 0, len(p.unit.text)),)
+            )
+        )
+    return out
+
+
+def render_extractive(sentences: Sequence[AnswerSentence], units: dict[int, LegalUnit]) -> str:
+    lines: list[str] = []
+    quotes = [s for s in sentences if s.kind == "quote" and s.status != "removed"]
+    for s in sentences:
+        if s.status == "removed":
+            continue
+        if s.kind == "lead":
+            lines += [render([s]), ""]
+    for i, s in enumerate(quotes):
+        n = s.citations[0]
+        if i == 1:
+            lines += ["", "Căn cứ liên quan:"]
+        prefix = "" if i == 0 else "- "
+        flag = " (chưa kiểm chứng)" if s.status == "unverified" else ""
+        lines.append(f"{prefix}Theo {units[n].citation} [{n}]:{flag}")
+        lines.append(f"«{units[n].text}»")
+    return "\n".join(lines).strip()
+
+
+# -- shared finishing ---------------------------------------------------------------------------
+
+
+def verification_config(settings: Settings) -> VerificationConfig:
+    return VerificationConfig(min_overlap=settings.verify_min_overlap, policy=settings.verification_policy)
+
+
+def finish(
+    question: str,
+    query: str,
+    chosen: Sequence[Passage],
+    sentences: list[AnswerSentence],
+    text: str,
+    mode: str,
+    model: str = "",
+) -> Answer:
+    """Keep the citations the displayed sentences use; abstain when nothing verified remains."""
+    displayed = [s for s in sentences if s.status != "removed"]
+    verified = [s for s in displayed if s.status == "verified" and s.kind != "lead"]
+    warnings = []
+    removed = len(sentences) - len(displayed)
+    if removed:
+        warnings.append(f"Đã bỏ {removed} câu không kiểm chứng được với văn bản nguồn.")
+    if any(s.status == "unverified" for s in displayed):
+        warnings.append("Có câu chưa kiểm chứng được: hãy đối chiếu với văn bản nguồn.")
+    if not verified:
+        return abstain(
+            question,
+            chosen,
+            "Câu trả lời không còn nội dung kiểm chứng được với văn bản nguồn.",
+            sentences=tuple(sentences),
+            mode=mode,
+            query=query,
+            model=model,
+        )
+    used = sorted({n for s in displayed for n in s.citations})
+    citations = tuple(Citation(n=n, passage=chosen[n - 1]) for n in used)
+    return Answer(
+        question=question,
+        text=text,
+        citations=citations,
+        warnings=tuple(warnings),
+        sentences=tuple(sentences),
+        mode=mode,
+        query=query,
+        model=model,
+    )
+
+
+# -- entry points -------------------------------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    question: str
+    query: str
+    passages: list[Passage]
+    chosen: list[Passage]
+    relevance: Relevance
+    judgement: Judgement | None = None  # the relevance stage's verdict (rag.search.relevance.judge)
+
+
+def prepare(
+    retriever: Retriever,
+    settings: Settings,
+    question: str,
+    history: Sequence[str] = (),
+    query: str | None = None,
+    filters: object | None = None,
+) -> Prepared:
+    """Clean the question, rewrite a follow-up, retrieve (with ``filters`` if given), gate on relevance."""
+    text = clean_question(question, settings.max_question_chars)
+    query = clean_question(query, settings.max_question_chars) if query else rewrite_follow_up(text, history)
+    extra = {"filters": filters} if filters is not None else {}
+    passages, judgement = retriever.search_judged(query, top_k=max(settings.top_k, settings.max_citations * 3), **extra)
+    rel = relevance(query, passages, settings)
+    chosen: list[Passage] = []
+    if judgement.answer and (judgement.code != "relevance_off" or is_relevant(rel, settings)):
+        chosen = select_citations(passages, settings.max_citations)
+        if chosen and chosen[0].why is not None:
+            chosen[0] = answer_unit(retriever, query, chosen[0])
+    return Prepared(text, query, passages, chosen, rel, judgement)
+
+
+def answer_unit(retriever: Retriever, question: str, passage: Passage) -> Passage:
+    """The unit of the governing article that states what was asked (its figure, its authority …)."""
+    unit = passage.unit
+    units = retriever.store.units_at(unit.document.key, unit.article)
+    if len(units) < 2:
+        return passage
+    order = answer_unit_order(profile(question), [u.unit for u in units])
+    best = units[order[0]]
+    if best.unit_id == passage.unit_id:
+        return passage
+    return replace(passage, unit=best.unit, unit_id=best.unit_id)
+
+
+def judgement_json(judgement: Judgement | None) -> dict | None:
+    if judgement is None:
+        return None
+    return {"answer": judgement.answer, "code": judgement.code, "reason": judgement.reason, **judgement.details}
+
+
+def abstention_reason(prep: Prepared) -> str:
+    if prep.judgement is not None and not prep.judgement.answer and prep.judgement.reason:
+        return prep.judgement.reason
+    return "Không có đoạn văn bản nào đủ liên quan để trích dẫn."
+
+
+def answer_extractive(prep: Prepared, settings: Settings) -> Answer:
+    if not prep.chosen:
+        return abstain(
+            prep.question, prep.passages[:3], abstention_reason(prep), query=prep.query,
+            judgement=judgement_json(prep.judgement),
+        )
+    units = {n: p.unit for n, p in enumerate(prep.chosen, start=1)}
+    config = verification_config(settings)
+    sentences = [_verify_quoted(s, units, config) for s in extractive_sentences(prep.query, prep.chosen)]
+    answer = finish(prep.question, prep.query, prep.chosen, sentences, render_extractive(sentences, units), "extractive")
+    return replace(answer, judgement=judgement_json(prep.judgement))
+
+
+def _verify_quoted(sentence: AnswerSentence, units: dict[int, LegalUnit], config: VerificationConfig) -> AnswerSentence:
+    """Verify the «quoted» words of an extractive line (its label is ours, not a claim)."""
+    inner = re.search(r"«(.*)»", sentence.text, re.S)
+    checked = verify_sentence(inner.group(1) if inner else sentence.text, units, config, citations=sentence.citations)
+    return replace(checked, text=sentence.text, kind=sentence.kind, spans=sentence.spans)
+
+
+class AnswerStream:
+    """Iterate for raw text chunks (for ``st.write_stream``); then ``.answer`` is the verified answer.
+
+    The raw stream is the model's unverified draft: show it as such and replace it with
+    ``.answer`` (verified, failing sentences removed or flagged) once the iteration ends.
+    """
+
+    def __init__(self, chunks: Iterator[str], done: Callable[[str], Answer]):
+        self._chunks = chunks
+        self._done = done
+        self.answer: Answer | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        if self.answer is not None:  # finished: the answer (and its audit record) is made once
+            return
+        parts: list[str] = []
+        for chunk in self._chunks:
+            parts.append(chunk)
+            yield chunk
+        self.answer = self._done("".join(parts))
+
+    def then(self, step: Callable[[Answer], Answer]) -> AnswerStream:
+        """A stream whose final answer is ``step(answer)`` (e.g. attaching a procedure card)."""
+        done = self._done
+        self._done = lambda raw: step(done(raw))
+        return self
+
+    def result(self) -> Answer:
+        """Consume what is left of the stream and return the verified answer."""
+        for _ in self:
+            pass
+        assert self.answer is not None
+        return self.answer
+
+
+def stream_llm(prep: Prepared, settings: Settings, generator: Generator) -> AnswerStream:
+    """Generate from numbered passages; verify when the stream ends."""
+    passages = prep.chosen[: settings.llm_passages] if prep.chosen else []
+    if not passages:
+        answer = abstain(
+            prep.question, prep.passages[:3], abstention_reason(prep),
+            query=prep.query, mode="llm", model=generator.name, judgement=judgement_json(prep.judgement),
+        )
+        return AnswerStream(iter(()), lambda _text: answer)
+    messages = build_messages(prep.query, passages, settings.llm_passage_chars)
+
+    def done(raw: str) -> Answer:
+        return verify_llm_answer(prep, passages, raw, settings, generator.name)
+
+    return AnswerStream(generator.stream(messages, settings.llm_max_tokens), done)
+
+
+def verify_llm_answer(prep: Prepared, passages: Sequence[Passage], raw: str, settings: Settings, model: str) -> Answer:
+    if not raw.strip() or raw.strip().lower().startswith(MODEL_ABSTAINS):
+        return abstain(
+            prep.question, passages, "Mô hình không tìm thấy câu trả lời trong các đoạn được cung cấp.",
+            query=prep.query, mode="llm", model=model,
+        )
+    units = {n: p.unit for n, p in enumerate(passages, start=1)}
+    sentences = verify_text(raw, units, verification_config(settings))
+    return finish(prep.question, prep.query, list(passages), sentences, render(sentences), "llm", model)
+
+
+def answer_question(
+    retriever: Retriever,
+    settings: Settings,
+    question: str,
+    mode: str | None = None,
+    history: Sequence[str] = (),
+    generator: Generator | None = None,
+    query: str | None = None,
+    filters: object | None = None,
+) -> Answer:
+    """Retrieve, answer in the requested mode, verify. ``history``: earlier user questions."""
+    prep = prepare(retriever, settings, question, history, query, filters)
+    if (mode or settings.answer_mode) == "llm":
+        if generator is None:
+            raise ValueError("llm mode needs a generator")
+        return stream_llm(prep, settings, generator).result()
+    return answer_extractive(prep, settings)

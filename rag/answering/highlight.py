@@ -1,0 +1,87 @@
+"""Which sentences of a cited passage support an answer: character spans to highlight.
+
+Pure functions over text. The UI escapes the passage and marks these spans; nothing here
+produces markup.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from rag.text.vietnamese import nfc
+
+# A sentence ends at . ; : ! ? followed by a space/newline, or at a line break (list items).
+_SENTENCE_END = re.compile(r"(?<=[.;:!?…])\s+|\n+")
+_WORD = re.compile(r"\w+", re.UNICODE)
+_QUOTED = re.compile(r"«[^»]*»")
+# Frequent syllables that say nothing about which sentence is meant.
+_STOP = frozenset(
+    "và của các cho có là được theo trong với thì này đó những một không khi để do tại về từ "
+    "người hoặc đã sẽ bị nào gì bao lâu bao nhiêu ra vào trên dưới như nếu mà".split()
+)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, whitespace trimmed, in order."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        _add_trimmed(text, start, m.start(), spans)
+        start = m.end()
+    _add_trimmed(text, start, len(text), spans)
+    merged: list[tuple[int, int]] = []
+    for span in spans:  # "1." / "a)" item numbers belong to the sentence they open
+        if merged and merged[-1][1] - merged[-1][0] <= 4 and text[merged[-1][0]:merged[-1][1]][:1].isalnum():
+            merged[-1] = (merged[-1][0], span[1])
+        else:
+            merged.append(span)
+    return merged
+
+
+def _add_trimmed(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append((start, end))
+
+
+def _terms(text: str) -> set[str]:
+    return {w for w in _WORD.findall(nfc(text).lower()) if w not in _STOP and (len(w) > 1 or w.isdigit())}
+
+
+def reference_text(question: str, answer_sentences: list[str]) -> str:
+    """What a cited passage should support: the question and the answer's own words.
+
+    Verbatim quotes of whole passages (« … ») are left out: they would match every sentence.
+    """
+    own = [_QUOTED.sub(" ", s) for s in answer_sentences]
+    return " ".join([question, *own])
+
+
+def highlight_spans(passage: str, reference: str, max_spans: int = 2) -> list[tuple[int, int]]:
+    """Spans of the passage's best-supported sentences (empty when nothing overlaps).
+
+    Score = shared content syllables / sqrt(sentence length); numbers in common weigh double.
+    A one-sentence passage is highlighted whole when it shares anything with the reference.
+    """
+    spans = sentence_spans(passage)
+    wanted = _terms(reference)
+    if not spans or not wanted:
+        return []
+    scored: list[tuple[float, tuple[int, int]]] = []
+    for span in spans:
+        terms = _terms(passage[span[0] : span[1]])
+        if not terms:
+            continue
+        shared = terms & wanted
+        weight = len(shared) + sum(1 for t in shared if t.isdigit())
+        if weight:
+            scored.append((weight / math.sqrt(len(terms)), span))
+    if not scored:
+        return []
+    best = max(score for score, _ in scored)
+    chosen = sorted(scored, key=lambda item: -item[0])[:max_spans]
+    return sorted(span for score, span in chosen if score >= 0.75 * best)

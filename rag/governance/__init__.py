@@ -1,0 +1,1 @@
+"""Governance: who may see what (access), personal data in questions (privacy), the audit record, users' feedback."""

@@ -1,0 +1,320 @@
+"""Query understanding: what the user typed → what retrieval should look for.
+
+Three pure steps, each testable alone:
+
+- ``DiacriticRestorer``: "dang ky khai sinh qua han" → "đăng ký khai sinh quá hạn", by a syllable
+  bigram model (Viterbi) counted from the indexed documents themselves plus a small everyday-
+  language text shipped in ``rag/data/colloquial.txt``.
+- ``Glossary``: abbreviations and colloquial words → the words the law uses (CCCD → căn cước công
+  dân, hộ khẩu → thường trú, sao y → chứng thực bản sao …), from the maintained file
+  ``rag/data/glossary.tsv``. Expansions are added to the question, never substituted.
+- ``analyse``: both, in order, giving a ``QueryAnalysis`` the retriever searches with.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from rag.text.vietnamese import nfc, normalise_space, strip_diacritics, syllables
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+GLOSSARY_FILE = DATA / "glossary.tsv"
+COLLOQUIAL_FILE = DATA / "colloquial.txt"
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+# Below this share of syllables carrying diacritics a question counts as typed without them.
+UNACCENTED_SHARE = 0.2
+
+
+# -- diacritics ----------------------------------------------------------------------------
+
+
+def accented_share(text: str) -> float:
+    """Share of alphabetic syllables that carry a Vietnamese diacritic (0.0 for none)."""
+    words = [w for w in syllables(text) if w.isalpha()]
+    if not words:
+        return 1.0
+    return sum(1 for w in words if strip_diacritics(w) != w) / len(words)
+
+
+def is_unaccented(text: str) -> bool:
+    """True when the text looks typed without diacritics ("dang ky khai sinh")."""
+    words = [w for w in syllables(text) if w.isalpha()]
+    return len(words) >= 2 and accented_share(text) < UNACCENTED_SHARE
+
+
+def _match_case(template: str, word: str) -> str:
+    if template.isupper() and len(template) > 1:
+        return word.upper()
+    if template[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+class DiacriticRestorer:
+    """Restores Vietnamese diacritics with a syllable bigram model and Viterbi decoding.
+
+    Syllables the user already accented are kept; every other syllable may become any
+    accented form seen in training with the same letters ("dang" → đăng, đang, dáng …).
+    """
+
+    VERSION = 1
+
+    def __init__(self, unigrams: dict[str, int], bigrams: dict[tuple[str, str], int]):
+        self.unigrams = unigrams
+        self.bigrams = bigrams
+        self.total = max(sum(unigrams.values()), 1)
+        self.forms: dict[str, list[str]] = defaultdict(list)
+        for word in unigrams:
+            self.forms[strip_diacritics(word)].append(word)
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str], min_bigram: int = 2, extra_weight: int = 20) -> "DiacriticRestorer":
+        """Count syllables line by line; the shipped everyday text is weighted ``extra_weight``."""
+        uni: Counter[str] = Counter()
+        bi: Counter[tuple[str, str]] = Counter()
+
+        def add(text: str, weight: int) -> None:
+            for line in text.split("\n"):
+                sylls = [s for s in syllables(line) if not s.isdigit()]
+                for s in sylls:
+                    uni[s] += weight
+                for pair in zip(sylls, sylls[1:]):
+                    bi[pair] += weight
+
+        for text in texts:
+            add(text, 1)
+        for text in _everyday_texts():
+            add(text, extra_weight)
+        kept = {pair: n for pair, n in bi.items() if n >= min_bigram}
+        return cls(dict(uni), kept)
+
+    # -- persistence (a cache beside the index) --
+    def to_json(self) -> dict:
+        return {
+            "version": self.VERSION,
+            "unigrams": self.unigrams,
+            "bigrams": [[a, b, n] for (a, b), n in self.bigrams.items()],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "DiacriticRestorer":
+        if data.get("version") != cls.VERSION:
+            raise ValueError("stale diacritics model")
+        return cls(dict(data["unigrams"]), {(a, b): int(n) for a, b, n in data["bigrams"]})
+
+    def save(self, path: Path) -> None:
+        with gzip.open(path, "wt", encoding="utf-8") as out:
+            json.dump(self.to_json(), out, ensure_ascii=False)
+
+    @classmethod
+    def load(cls, path: Path) -> "DiacriticRestorer":
+        with gzip.open(path, "rt", encoding="utf-8") as src:
+            return cls.from_json(json.load(src))
+
+    # -- decoding --
+    def _log_unigram(self, word: str) -> float:
+        return math.log((self.unigrams.get(word, 0) + 0.1) / self.total)
+
+    def _log_bigram(self, prev: str, word: str) -> float:
+        p_uni = (self.unigrams.get(word, 0) + 0.1) / self.total
+        count_prev = self.unigrams.get(prev, 0)
+        if not count_prev:
+            return math.log(p_uni)
+        return math.log(0.8 * self.bigrams.get((prev, word), 0) / count_prev + 0.2 * p_uni)
+
+    def candidates(self, word: str) -> list[str]:
+        lower = word.lower()
+        if strip_diacritics(lower) != lower or not lower.isalpha():
+            return [lower]  # already accented (or a number): keep it
+        return self.forms.get(lower) or [lower]
+
+    def restore_words(self, words: list[str]) -> list[str]:
+        """Most likely accented form of each word (lowercase), by Viterbi over bigrams."""
+        if not words:
+            return []
+        lattice = [self.candidates(w) for w in words]
+        best = {w: (self._log_unigram(w), [w]) for w in lattice[0]}
+        for options in lattice[1:]:
+            step = {}
+            for w in options:
+                score, path = max(
+                    ((s + self._log_bigram(prev, w), p) for prev, (s, p) in best.items()),
+                    key=lambda item: item[0],
+                )
+                step[w] = (score, path + [w])
+            best = step
+        return max(best.values(), key=lambda item: item[0])[1]
+
+    def restore(self, text: str) -> str:
+        """The text with diacritics restored; punctuation, spacing and letter case kept."""
+        text = nfc(text)
+        matches = list(_TOKEN.finditer(text))
+        restored = self.restore_words([m.group(0) for m in matches])
+        out, last = [], 0
+        for m, word in zip(matches, restored):
+            out.append(text[last : m.start()])
+            out.append(_match_case(m.group(0), word) if strip_diacritics(word) == strip_diacritics(m.group(0).lower()) else m.group(0))
+            last = m.end()
+        out.append(text[last:])
+        return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def _everyday_texts() -> tuple[str, ...]:
+    """Shipped everyday phrasing plus the glossary's own words (so both restore well)."""
+    texts = []
+    if COLLOQUIAL_FILE.is_file():
+        lines = COLLOQUIAL_FILE.read_text(encoding="utf-8").splitlines()
+        texts.append("\n".join(line for line in lines if not line.startswith("#")))
+    for entry in load_glossary().entries:
+        texts.append(entry.term)
+        texts.extend(entry.expansions)
+    return tuple(texts)
+
+
+# -- glossary ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    term: str
+    expansions: tuple[str, ...]
+    kind: str = "colloquial"
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return tuple(syllables(self.term))
+
+    @property
+    def plain_key(self) -> tuple[str, ...]:
+        return tuple(strip_diacritics(s) for s in self.key)
+
+
+@dataclass(frozen=True)
+class GlossaryMatch:
+    entry: GlossaryEntry
+    start: int  # syllable positions in the question
+    end: int
+
+
+class Glossary:
+    """Longest-match lookup of glossary terms over the syllables of a question."""
+
+    def __init__(self, entries: Iterable[GlossaryEntry]):
+        self.entries = tuple(entries)
+        self._exact: dict[tuple[str, ...], GlossaryEntry] = {}
+        self._plain: dict[tuple[str, ...], GlossaryEntry] = {}
+        for e in self.entries:
+            if e.key:
+                self._exact.setdefault(e.key, e)
+                # Diacritic-blind matching only where it cannot confuse ("xa" vs "xã"):
+                # abbreviations, and terms of two or more syllables.
+                if e.kind == "abbreviation" or len(e.key) >= 2:
+                    self._plain.setdefault(e.plain_key, e)
+        self._longest = max((len(e.key) for e in self.entries), default=0)
+
+    @classmethod
+    def parse(cls, text: str, source: str = "glossary") -> "Glossary":
+        """Parse the TSV format (term <TAB> expansion | expansion <TAB> kind; # comments)."""
+        entries = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            line = line.rstrip("\n")
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            cols = [c.strip() for c in line.split("\t")]
+            if len(cols) < 2 or not cols[0] or not cols[1]:
+                raise ValueError(f"{source}:{number}: cần 'thuật ngữ<TAB>diễn giải' / expected term<TAB>expansion")
+            expansions = tuple(nfc(x.strip()) for x in cols[1].split("|") if x.strip())
+            kind = cols[2] if len(cols) > 2 and cols[2] else "colloquial"
+            entries.append(GlossaryEntry(nfc(cols[0]), expansions, kind))
+        return cls(entries)
+
+    def find(self, text: str, accent_blind: bool = False) -> list[GlossaryMatch]:
+        """Non-overlapping matches, longest first at each position, left to right."""
+        words = syllables(text)
+        plain = [strip_diacritics(w) for w in words]
+        out: list[GlossaryMatch] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(self._longest, len(words) - i), 0, -1):
+                entry = self._exact.get(tuple(words[i : i + n]))
+                if entry is None and (accent_blind or _is_abbreviation_like(words[i : i + n])):
+                    entry = self._plain.get(tuple(plain[i : i + n]))
+                if entry is not None:
+                    out.append(GlossaryMatch(entry, i, i + n))
+                    i += n
+                    break
+            else:
+                i += 1
+        return out
+
+    def expansions(self, text: str, accent_blind: bool = False) -> list[str]:
+        """Legal wording to add for the terms found (deduplicated, skipping what is already said)."""
+        lowered = " ".join(syllables(text))
+        seen: list[str] = []
+        for match in self.find(text, accent_blind):
+            for expansion in match.entry.expansions:
+                plain = " ".join(syllables(expansion))
+                if plain and plain not in lowered and expansion not in seen:
+                    seen.append(expansion)
+        return seen
+
+
+def _is_abbreviation_like(words: list[str]) -> bool:
+    return len(words) == 1 and not any(c in "aeiouy" for c in strip_diacritics(words[0])[1:])
+
+
+@lru_cache(maxsize=4)
+def load_glossary(path: Path = GLOSSARY_FILE) -> Glossary:
+    return Glossary.parse(path.read_text(encoding="utf-8"), source=str(path))
+
+
+# -- the analysis --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueryAnalysis:
+    """What retrieval searches with, and why (shown in debugging output and tests)."""
+
+    original: str
+    text: str  # cleaned; diacritics restored when the user typed none
+    restored: bool = False
+    expansions: tuple[str, ...] = ()
+    references: tuple = field(default=())  # explicit legal references found in the question
+
+    @property
+    def search_text(self) -> str:
+        """The question plus the glossary's legal wording, for both encoders."""
+        if not self.expansions:
+            return self.text
+        return f"{self.text} ({'; '.join(self.expansions)})"
+
+
+def analyse(
+    question: str,
+    restorer: DiacriticRestorer | None = None,
+    glossary: Glossary | None = None,
+) -> QueryAnalysis:
+    """Restore diacritics (if typed without), then add glossary expansions."""
+    text = normalise_space(nfc(question).replace("\n", " "))
+    unaccented = is_unaccented(text)
+    restored = text
+    if unaccented and restorer is not None:
+        restored = restorer.restore(text)
+    glossary = glossary or load_glossary()
+    expansions = glossary.expansions(restored, accent_blind=unaccented)
+    return QueryAnalysis(
+        original=question,
+        text=restored,
+        restored=restored != text,
+        expansions=tuple(expansions),
+    )

@@ -1,0 +1,778 @@
+"""Relevance: does this article answer this question? Ordering, and abstention with a reason.
+
+Retrieval (``rag.search.retrieval``) finds candidate articles that *sound* like the question. This stage
+judges whether an article *answers* it, from features a clerk would check:
+
+- what kind of answer the question wants (``QuestionProfile.intents``: a fee, a deadline, an
+  authority, the papers, a procedure, a condition, a sanction, a prohibition, a definition) and
+  whether it wants a figure ("bao nhiêu tiền", "mấy ngày");
+- whether the article's title announces that kind of answer ("Thời hạn …", "Lệ phí …",
+  "Thẩm quyền …") and whether its text states it (an amount of money, a duration, an authority);
+- whether the article, its title and its document's title are about the question's subject
+  (coverage of the question's content words weighted by rarity in the corpus, and of its
+  meaningful word pairs: "khai sinh", "tạm trú", "chứng thực");
+- whether the article's document is the one the candidate pool is about (its share of the pool),
+  whether it is a boilerplate article (scope, entry into force) that never answers, and whether
+  it is about a special case the question does not name (a foreign element, disciplinary
+  complaints, the district level).
+
+The article score is a weighted sum of these features; the weights are fitted on the tuning half
+of ``bench/data/clerk/questions.jsonl`` (``bench/relevance_fit.py``) and shipped in
+``rag/data/relevance.json`` with their provenance. Abstention (``judge``) states its reason: a
+named document that is not in the index, a year later than every indexed document, a figure asked
+for that no close article states, a subject the closest articles do not cover, or too low a score.
+
+Everything here is pure (text in, numbers out) except ``ArticleTable``, which reads the index once
+and is cached beside it like the search arrays.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from rag.domain import LegalUnit
+from rag.text.sentences import LEAD_PIECE
+from rag.text.vietnamese import nfc, strip_diacritics, syllables
+
+log = logging.getLogger(__name__)
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+WEIGHTS_FILE = DATA / "relevance.json"
+TABLE_VERSION = 2
+MAX_ARTICLE_CHARS = 6000  # article text kept for features (long articles are cut)
+
+# -- question profile ---------------------------------------------------------------------------
+
+# intent → (label shown in the lead, question pattern, article-title pattern)
+INTENTS: dict[str, tuple[str, str, str]] = {
+    "fee": (
+        "Lệ phí, mức tiền",
+        r"lệ phí|\bphí\b|bao nhiêu tiền|bn tiền|mấy tiền|mức thu|hết bao nhiêu|mất bao nhiêu tiền|tốn|chi phí|đóng tiền|nộp tiền",
+        r"phí|mức thu|lệ phí",
+    ),
+    "sanction": (
+        "Mức phạt",
+        r"\bphạt\b|xử phạt|bị xử lý|chế tài",
+        r"phạt|xử phạt|xử lý vi phạm",
+    ),
+    "deadline": (
+        "Thời hạn",
+        r"bao lâu|thời hạn|mấy ngày|bao nhiêu ngày|trong vòng|hạn chót|thời hiệu|mấy tháng|bao nhiêu tháng|"
+        r"mấy năm|bao nhiêu năm|bao giờ|khi nào (?:thì )?(?:lấy|có|nhận|xong|được trả)|mất mấy|trong mấy|mấy tiếng|bao nhiêu giờ",
+        r"thời hạn|thời hiệu|thời gian|gia hạn",
+    ),
+    "authority": (
+        "Thẩm quyền",
+        r"ở đâu|\bđâu\b|cơ quan nào|thẩm quyền|cấp nào|xã nào|nơi nào|\bai\b|làm ở|nộp ở|gửi ai|lên ai|"
+        r"do đâu|ai cấp|ai giải quyết|ai ra",
+        r"thẩm quyền|nơi|địa điểm|cơ quan|tổ chức thu",
+    ),
+    "dossier": (
+        "Hồ sơ",
+        r"giấy tờ|hồ sơ|giấy gì|cần gì|chuẩn bị|mang theo|nộp những gì|cần những gì|gồm những gì|gồm gì|"
+        r"những nội dung gì|ghi những",
+        r"hồ sơ|giấy tờ|thủ tục|thành phần",
+    ),
+    "procedure": (
+        "Thủ tục",
+        r"thủ tục|làm thế nào|làm sao|như thế nào|thế nào|trình tự|các bước|làm gì|làm những gì|cách nào",
+        r"thủ tục|trình tự|cách thức|tiến hành",
+    ),
+    "condition": (
+        "Điều kiện",
+        r"điều kiện|tiêu chuẩn|được không|có được|trường hợp nào|khi nào|bao nhiêu tuổi|mấy tuổi|từ mấy|ít nhất|tối thiểu",
+        r"điều kiện|tiêu chuẩn|trường hợp|đối tượng|độ tuổi|người được",
+    ),
+    "prohibition": (
+        "Hành vi bị cấm",
+        r"\bcấm\b|nghiêm cấm|có vi phạm|có sai|có đúng không|không được làm",
+        r"nghiêm cấm|bị cấm|không được",
+    ),
+    "definition": (
+        "Khái niệm",
+        r"là gì|là ai|được hiểu|nghĩa là|khác .* (chỗ|ở) nào|gồm những (việc|nơi|loại) nào",
+        r"giải thích từ ngữ|khái niệm",
+    ),
+    "rights": (
+        "Quyền, nghĩa vụ",
+        r"\bquyền\b|nghĩa vụ|trách nhiệm",
+        r"quyền|nghĩa vụ|trách nhiệm",
+    ),
+}
+# Questions that want a number (of money, days, people, years of age) in the answer.
+_WANTS_FIGURE = re.compile(
+    r"bao nhiêu|\bbn\b|\bmấy\b|bao lâu|tối đa|tối thiểu|ít nhất|mức (thu|phạt|phí|lệ phí)|hết bao|mất bao|"
+    r"trong bao|kích thước",
+    re.I,
+)
+_YES_NO = re.compile(r"\bcó\b.*\b(không|chưa)\s*[?.!]*\s*$|\bphải không\b|\bđúng không\b", re.I)
+_FIGURE_KIND = {"fee": "money", "sanction": "money", "deadline": "duration"}
+
+# Words that carry no subject: question words, politeness, generic verbs of asking.
+_FILLER = frozenset(
+    (
+        "bao lâu nhiêu mấy gì nào ai đâu thế không có phải được hỏi xin cho tôi em anh chị ạ ơi vậy "
+        "thì là mà của và với hay hoặc các những một hai cái này đó kia nếu khi rồi đã đang sẽ cần muốn "
+        "biết làm ở tại trong từ đến bị bằng theo thôi nhé nha giờ bây hiện nay luật quy định người "
+        "mình nhà chúng ta họ nó ra vào lên về đi thêm còn cũng vẫn rất hết tiền ngày tháng năm lần bn đc k ko "
+        "mới xong nữa luôn"
+    ).split()
+)
+# Transitional provisions (quy định / điều khoản chuyển tiếp) are not boilerplate: they carry rules clerks
+# apply daily (an old ID card valid until 30/6/2025, old household books), so they are not listed here.
+_GENERIC_TITLES = re.compile(
+    r"^(phạm vi điều chỉnh|đối tượng áp dụng|hiệu lực thi hành|trách nhiệm thi hành|điều khoản thi hành|"
+    r"tổ chức thực hiện|hiệu lực thi hành và|quy định chi tiết)",
+    re.I,
+)
+_YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?![\d/.,])")
+# Words of the 2025 local-government reform (two-level local government, merged provinces and
+# communes, no district level): rules a corpus issued before it cannot state.
+_REFORM = re.compile(
+    r"chính quyền (?:địa phương )?(?:hai|2) cấp|(?:hai|2) cấp chính quyền|sáp nhập (?:tỉnh|xã|huyện)|"
+    r"sau (?:khi )?sáp nhập|bỏ cấp huyện|không còn cấp huyện|xã mới sau sắp xếp",
+    re.I,
+)
+# A document type named without a number ("theo nghị định hướng dẫn", "thông tư mới"): the answer
+# must come from a document of that type.
+_TYPE_ONLY = re.compile(r"\b(nghị định|thông tư)\b(?!\s+(?:số\s+)?\d)", re.I)
+_NAMED_DOC = re.compile(
+    r"\b(nghị định|thông tư|nghị quyết|quyết định|luật|bộ luật)\s+(?:số\s+)?(\d{1,4})(?:/(\d{4}))?"
+    r"(?:/([A-ZĐa-zđ\-]+))?",
+    re.I,
+)
+_NAMED_LAW = re.compile(r"\b(luật|bộ luật)\s+([^\W\d]+(?:\s+[^\W\d]+){0,5}?)\s+(?:năm\s+)?((?:19|20)\d\d)\b", re.I)
+
+
+def _money(text: str) -> bool:
+    return bool(re.search(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn|ngàn|usd|%)|miễn (?:lệ )?phí|không (?:phải )?(?:nộp|thu) (?:lệ )?phí", text, re.I))
+
+
+_NUMBER_WORDS = r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|lăm|trăm)"
+
+
+def _duration(text: str) -> bool:
+    return bool(
+        re.search(
+            r"\d+\s*(?:\([^)]*\)\s*)?(?:ngày|tháng|năm|giờ|tuần|tuổi)|ngay trong ngày|ngay sau khi|trong ngày|"
+            rf"\b{_NUMBER_WORDS}(?:\s+{_NUMBER_WORDS})*\s+(?:ngày|tháng|năm|giờ|tuần|tuổi)\b",
+            text,
+            re.I,
+        )
+    )
+
+
+def has_figure(kind: str, text: str) -> bool:
+    """The text states a figure of this kind (an exemption is not an amount)."""
+    if kind == "money":
+        return bool(re.search(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn|ngàn|tỷ|usd)", text, re.I))
+    if kind == "number":  # a quantity, not a reference ("Điều 5", "khoản 2", "số 23/2015")
+        if re.search(rf"\b{_NUMBER_WORDS}\s+(?:lần|người|bản|năm|tháng|ngày)\b", text, re.I):
+            return True
+        return bool(re.search(r"(?<![\w/.])(?<!điều )(?<!khoản )(?<!điểm )(?<!số )(?<!mẫu )\d+(?:[.,]\d+)?(?![\d/])", text, re.I))
+    if kind == "percent":
+        return bool(re.search(r"\d[\d.,]*\s*%|phần trăm", text, re.I))
+    if kind == "duration":
+        return _duration(text)
+    return bool(re.search(r"\d", text))
+
+
+@dataclass(frozen=True)
+class QuestionProfile:
+    text: str
+    intents: tuple[str, ...]  # in the order of INTENTS (first = the main one)
+    wants_figure: bool
+    figure_kind: str | None  # "money", "duration", "number" when a figure is wanted
+    words: tuple[str, ...]  # subject syllables (content words)
+    pairs: tuple[tuple[str, str], ...]  # adjacent subject syllable pairs
+    years: tuple[int, ...]
+    named_documents: tuple[str, ...]  # "nghị định 123", "thông tư 04/2020/tt-btp", "luật đất đai 2024"
+
+    @property
+    def main_intent(self) -> str | None:
+        return self.intents[0] if self.intents else None
+
+    def as_dict(self) -> dict:
+        return {
+            "intents": list(self.intents),
+            "wants_figure": self.wants_figure,
+            "figure_kind": self.figure_kind,
+            "subject": " ".join(self.words),
+        }
+
+
+def profile(question: str, subject: str | None = None) -> QuestionProfile:
+    """What the question asks for (intents, figure) and about what (subject words).
+
+    ``subject``: the text to take subject words from when it differs from the question (the
+    question plus the glossary's legal wording).
+    """
+    text = nfc(question).strip()
+    low = text.lower()
+    intents = tuple(name for name, (_l, q, _t) in INTENTS.items() if re.search(q, low))
+    wants = bool(_WANTS_FIGURE.search(low))
+    if wants and _YES_NO.search(low):
+        # "… ngủ lại mấy hôm thì có phải báo không?": the number describes the situation, the
+        # question is yes/no; "… thời hiệu là bao lâu?" still asks for the figure.
+        last = re.split(r"\bthì\b|,", low)[-1]
+        wants = bool(re.search(r"bao nhiêu|\bmấy\b|bao lâu", last))
+    kind = None
+    if wants:
+        kind = next((_FIGURE_KIND[i] for i in intents if i in _FIGURE_KIND), "number")
+        if re.search(r"phần trăm|%", low):
+            kind = "percent"
+        if re.search(r"bao lâu|mấy ngày|bao nhiêu ngày|mấy tháng|mấy năm|bao nhiêu năm|bao nhiêu tháng|mấy tiếng|tuổi", low):
+            kind = "duration" if "tiền" not in low else kind
+        # the asked figure decides the main intent: "mấy ngày phải ra quyết định xử phạt" asks a deadline
+        lead = {"duration": ("deadline",), "money": ("fee", "sanction")}.get(kind, ())
+        first = [i for i in intents if i in lead]
+        intents = tuple(first + [i for i in intents if i not in first])
+    subject_text = nfc(subject) if subject else text
+    # "mất bao lâu", "mất mấy ngày", "hết bao nhiêu tiền": "mất"/"hết" here is the cost, not a loss
+    subject_text = re.sub(r"\b(?:mất|hết|tốn)\s+(?=bao|mấy|bn\b)", " ", subject_text, flags=re.I)
+    syl = syllables(subject_text)
+    keep = [s for s in syl if s not in _FILLER and not s.isdigit() and len(s) > 1]
+    keep_set = set(keep)
+    pairs = tuple(dict.fromkeys((a, b) for a, b in zip(syl, syl[1:]) if a in keep_set and b in keep_set))
+    years = tuple(int(y) for y in _YEAR.findall(text))
+    named = [m.group(0).lower() for m in _NAMED_DOC.finditer(text) if m.group(2) and (m.group(3) or len(m.group(2)) >= 2)]
+    named += [m.group(0).lower() for m in _NAMED_LAW.finditer(text)]
+    return QuestionProfile(text, intents, wants, kind, tuple(dict.fromkeys(keep)), pairs, years, tuple(named))
+
+
+# -- the article table --------------------------------------------------------------------------
+
+
+@dataclass
+class ArticleEntry:
+    doc_key: str
+    article: str
+    title: str
+    text: str  # units' text in order, cut at MAX_ARTICLE_CHARS
+    units: list[tuple[str, str]] = field(default_factory=list)  # (clause/point label, text) in order
+    chapter: str = ""  # "Chương III. ĐĂNG KÝ HỘ TỊCH TẠI ỦY BAN NHÂN DÂN CẤP HUYỆN" (+ section)
+
+
+class ArticleTable:
+    """Every article's title and text, every document's title, and syllable document frequencies."""
+
+    def __init__(self, articles: dict[tuple[str, str], ArticleEntry], documents: dict[str, dict], df: dict[str, int]):
+        self.articles = articles
+        self.documents = documents  # doc key → {"title", "number", "year", "type"}
+        self.df = df
+        self.n = max(len(articles), 1)
+        self.latest_year = max((d.get("year") or 0 for d in documents.values()), default=0)
+        self._doc_words = {k: set(syllables(f"{d.get('type', '')} {d.get('title', '')}")) for k, d in documents.items()}
+        self._syllables: dict[tuple[str, str], list[str]] = {}
+        self._pieces: dict[tuple[str, str], list[tuple[set[str], str]]] = {}
+        self._idf: dict[str, float] = {}
+        self.title_words = {k: [w for w in syllables(d.get("title") or "") if len(w) > 1] for k, d in documents.items()}
+
+    @classmethod
+    def build(cls, units: Iterable[LegalUnit]) -> "ArticleTable":
+        articles: dict[tuple[str, str], ArticleEntry] = {}
+        documents: dict[str, dict] = {}
+        for u in units:
+            d = u.document
+            if d.key not in documents:
+                year = int(d.issued_date[:4]) if d.issued_date and d.issued_date[:4].isdigit() else 0
+                documents[d.key] = {"title": d.title, "number": d.doc_number, "year": year, "type": d.doc_type}
+            key = (d.key, u.article)
+            entry = articles.get(key)
+            if entry is None:
+                place = " ".join(x for x in (u.chapter or "", u.section or "") if x)
+                entry = articles[key] = ArticleEntry(d.key, u.article, u.article_title, "", chapter=place)
+            if len(entry.text) < MAX_ARTICLE_CHARS:
+                entry.text = (entry.text + "\n" + u.text).strip()[:MAX_ARTICLE_CHARS]
+            label = ".".join(x for x in (u.clause or "", u.point or "") if x)
+            entry.units.append((label, u.text[:1500]))
+        df: Counter[str] = Counter()
+        for e in articles.values():
+            df.update(set(syllables(f"{e.title}\n{e.text}")))
+        return cls(articles, documents, dict(df))
+
+    def to_json(self) -> dict:
+        return {
+            "version": TABLE_VERSION,
+            "articles": [[e.doc_key, e.article, e.title, e.text, e.units, e.chapter] for e in self.articles.values()],
+            "documents": self.documents,
+            "df": self.df,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ArticleTable":
+        if data.get("version") != TABLE_VERSION:
+            raise ValueError("stale article table")
+        articles = {
+            (d, a): ArticleEntry(d, a, t, x, [tuple(u) for u in us], c) for d, a, t, x, us, c in data["articles"]
+        }
+        return cls(articles, data["documents"], data["df"])
+
+    def save(self, path: Path) -> None:
+        with gzip.open(path, "wt", encoding="utf-8") as out:
+            json.dump(self.to_json(), out, ensure_ascii=False)
+
+    @classmethod
+    def load(cls, path: Path) -> "ArticleTable":
+        with gzip.open(path, "rt", encoding="utf-8") as src:
+            return cls.from_json(json.load(src))
+
+    def article_syllables(self, key: tuple[str, str]) -> list[str]:
+        """Syllables of an article's title and text (memoised: the same articles come back often)."""
+        found = self._syllables.get(key)
+        if found is None:
+            entry = self.articles.get(key)
+            found = syllables(f"{entry.title}\n{entry.text}") if entry else []
+            if len(self._syllables) > 4000:
+                self._syllables.clear()
+            self._syllables[key] = found
+        return found
+
+    def article_pieces(self, key: tuple[str, str]) -> list[tuple[set[str], str]]:
+        """(syllables, text) of each sentence-like piece of an article (memoised)."""
+        found = self._pieces.get(key)
+        if found is None:
+            entry = self.articles.get(key)
+            found = [(set(syllables(m.group(0))), m.group(0)) for m in LEAD_PIECE.finditer(entry.text)] if entry else []
+            if len(self._pieces) > 4000:
+                self._pieces.clear()
+            self._pieces[key] = found
+        return found
+
+    def idf(self, word: str) -> float:
+        found = self._idf.get(word)
+        if found is None:
+            found = self._idf[word] = math.log(1 + self.n / (1 + self.df.get(word, 0)))
+        return found
+
+    def doc_words(self, doc_key: str) -> set[str]:
+        return self._doc_words.get(doc_key, set())
+
+
+# -- features -----------------------------------------------------------------------------------
+
+FEATURES = (
+    "fused",  # retrieval score / best retrieval score
+    "rank",  # 1 / (1 + retrieval rank)
+    "dense",  # dense similarity of the article's best unit (0 when unknown)
+    "cover",  # rarity-weighted share of the subject words in the article (title + text)
+    "pairs",  # share of the subject's word pairs in the article
+    "title_cover",  # rarity-weighted share of the subject words in the article title
+    "doc_cover",  # rarity-weighted share of the subject words in the document title
+    "doc_share",  # the document's share of the candidate pool's retrieval score
+    "intent_title",  # the article title announces what is asked (deadline, fee, authority, …)
+    "intent_text",  # the article text states it (an amount, a duration, an authority, …)
+    "figure",  # a figure is asked: subject coverage of the best piece stating one of that kind (-1: none)
+    "generic",  # boilerplate article (scope, entry into force, transition)
+    "narrow",  # the article (its chapter, title, opening) is about a special case the question does not name
+    "anchor",  # retrieval's first article, weighted by how much of the question's wording it repeats
+)
+# Special cases an article may be about (foreign element, disciplinary complaints, the armed forces …):
+# an article of such a chapter answers an ordinary question worse than the general one.
+SPECIAL_CASES = (
+    "nước ngoài", "cơ quan đại diện", "kỷ luật", "quân đội", "công an nhân dân", "lực lượng vũ trang",
+    "người nước ngoài", "biên giới", "cấp huyện", "cấp tỉnh", "trung ương", "lưu động",
+)
+
+_AUTHORITY_TEXT = re.compile(
+    r"ủy ban nhân dân|uỷ ban nhân dân|cơ quan|thẩm quyền|phòng tư pháp|sở tư pháp|chủ tịch|công an|tòa án|"
+    r"bộ trưởng|thủ trưởng|nơi cư trú|tổ chức thu",
+    re.I,
+)
+_DOSSIER_TEXT = re.compile(r"giấy tờ|hồ sơ|tờ khai|bản sao|bản chính|xuất trình|\bnộp\b|gồm", re.I)
+_TEXT_SIGNAL = {
+    "fee": _money,
+    "sanction": lambda t: _money(t) or bool(re.search(r"phạt|cảnh cáo", t, re.I)),
+    "deadline": _duration,
+    "authority": lambda t: bool(_AUTHORITY_TEXT.search(t)),
+    "dossier": lambda t: bool(_DOSSIER_TEXT.search(t)),
+    "procedure": lambda t: bool(re.search(r"\bnộp\b|tiếp nhận|kiểm tra|cấp|ghi vào sổ|thực hiện", t, re.I)),
+    "condition": lambda t: bool(re.search(r"điều kiện|tiêu chuẩn|trường hợp|khi |nếu|từ đủ|tuổi", t, re.I)),
+    "prohibition": lambda t: bool(re.search(r"nghiêm cấm|cấm|không được", t, re.I)),
+    "definition": lambda t: bool(re.search(r"\blà\b", t)),
+    "rights": lambda t: bool(re.search(r"quyền|nghĩa vụ|trách nhiệm", t, re.I)),
+}
+
+
+def narrowing(prof: QuestionProfile, entry: ArticleEntry | None) -> float:
+    """Share of special-case markers of the article's chapter, title and opening the question lacks (0–1)."""
+    if entry is None:
+        return 0.0
+    place = f"{entry.chapter} {entry.title} {entry.text[:300]}".lower()
+    asked = prof.text.lower()
+    found = [m for m in SPECIAL_CASES if m in place]
+    if not found:
+        return 0.0
+    return sum(m not in asked for m in found) / len(found)
+
+
+def signal_of(intent: str):
+    """The text test for an intent: does a piece of text state that kind of answer?"""
+    return _TEXT_SIGNAL[intent]
+
+
+def coverage(words: Sequence[str], have: set[str], table: ArticleTable) -> float:
+    """Rarity-weighted share of ``words`` in ``have``; words the corpus never uses ("gãy chip",
+    "lộ lọt") are left out: no article can contain them, so they tell articles apart by nothing."""
+    words = [w for w in words if table.df.get(w) or table.df.get(strip_diacritics(w))]
+    total = sum(table.idf(w) for w in words)
+    if not total:
+        return 0.0
+    return sum(table.idf(w) for w in words if w in have or strip_diacritics(w) in have) / total
+
+
+@dataclass
+class Candidate:
+    """One candidate article with its retrieval evidence (filled by the retriever)."""
+
+    key: tuple[str, str]
+    fused: float
+    rank: int
+    dense: float | None = None
+    features: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+    asked: dict = field(default_factory=dict)  # the question's profile, for explanations
+
+
+def article_features(
+    prof: QuestionProfile, cand: Candidate, entry: ArticleEntry | None, table: ArticleTable, doc_share: float, top_fused: float
+) -> dict[str, float]:
+    title = entry.title if entry else ""
+    text = entry.text if entry else ""
+    art_syl = table.article_syllables(cand.key)
+    have = set(art_syl)
+    have_pairs = set(zip(art_syl, art_syl[1:]))
+    title_words = set(syllables(title))
+    f = {
+        "fused": cand.fused / top_fused if top_fused > 0 else 0.0,
+        "rank": 1.0 / (1 + cand.rank),
+        "dense": cand.dense or 0.0,
+        "cover": coverage(prof.words, have, table),
+        "pairs": (sum(p in have_pairs for p in prof.pairs) / len(prof.pairs)) if prof.pairs else 0.0,
+        "title_cover": coverage(prof.words, title_words, table),
+        "doc_cover": coverage(prof.words, table.doc_words(cand.key[0]), table),
+        "doc_share": doc_share,
+        "intent_title": 0.0,
+        "intent_text": 0.0,
+        "figure": 0.0,
+        "generic": 1.0 if _GENERIC_TITLES.match(title.strip()) and prof.main_intent != "definition" else 0.0,
+        "narrow": narrowing(prof, entry),
+        "anchor": 0.0,
+    }
+    if cand.rank == 0:  # exam-style questions repeat the statute's words: trust retrieval's first there
+        f["anchor"] = f["pairs"] * f["cover"]
+    if prof.intents:
+        low_title = title.lower()
+        hits = [i for i in prof.intents if re.search(INTENTS[i][2], low_title)]
+        f["intent_title"] = 1.0 if prof.main_intent in hits else (0.5 if hits else 0.0)
+        f["intent_text"] = 1.0 if _TEXT_SIGNAL[prof.intents[0]](text) else 0.0
+    if prof.wants_figure and prof.figure_kind:
+        f["figure"] = figure_fit(prof, entry, table) if has_figure(prof.figure_kind, text) else -1.0
+    return f
+
+
+def figure_fit(prof: QuestionProfile, entry: ArticleEntry | None, table: ArticleTable) -> float:
+    """How well the article states the asked figure *about the asked subject*: the best
+    rarity-weighted subject coverage of a piece (with the previous piece and the article title as
+    its context) that states a figure of the asked kind; 0 when no piece states one."""
+    if entry is None or not prof.figure_kind:
+        return 0.0
+    title = set(syllables(entry.title))
+    best = 0.0
+    pieces = table.article_pieces((entry.doc_key, entry.article))
+    for i, (words, piece) in enumerate(pieces):
+        piece = re.sub(r"^\s*(?:\d+|[a-zđ])[.)]\s*", "", piece)  # an enumerator is no figure
+        if len(piece) < 8 or not has_figure(prof.figure_kind, piece):
+            continue
+        context = title | words | (pieces[i - 1][0] if i else set())
+        fit = coverage(prof.words, context, table)
+        if prof.pairs:  # "đăng ký tạm trú" must be said together, not "đăng ký" here and "tạm" there
+            text = f"{entry.title} {pieces[i - 1][1] if i else ''} {piece}"
+            syl = syllables(text)
+            fit = (fit + sum(p in set(zip(syl, syl[1:])) for p in prof.pairs) / len(prof.pairs)) / 2
+        best = max(best, fit)
+    return best
+
+
+@dataclass(frozen=True)
+class Weights:
+    weights: dict[str, float]
+    # abstention: answer when the top article's score ≥ min_score and its subject coverage ≥ min_cover
+    min_score: float = -1e9
+    min_cover: float = 0.0
+    provenance: str = ""
+    # a figure is asked: the best piece stating one must cover this share of the top article's coverage
+    min_figure: float = 0.0
+    # below this dense similarity the question is off-topic (issue 5: off-domain 0.76–0.83, answerable ≥ 0.87)
+    min_similarity: float = 0.85
+
+    def score(self, features: dict[str, float]) -> float:
+        return sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+
+    def contributions(self, features: dict[str, float]) -> dict[str, float]:
+        return {k: round(self.weights.get(k, 0.0) * v, 4) for k, v in features.items() if self.weights.get(k, 0.0) * v}
+
+
+DEFAULT_WEIGHTS = Weights(
+    {
+        "fused": 1.0, "rank": 0.3, "dense": 0.0, "cover": 0.6, "pairs": 0.4, "title_cover": 0.5,
+        "doc_cover": 0.3, "doc_share": 0.4, "intent_title": 0.4, "intent_text": 0.15, "figure": 0.3,
+        "generic": -0.5, "narrow": -0.3, "anchor": 0.0,
+    },
+    provenance="hand-set defaults (no fitted weights file)",
+)
+
+
+@lru_cache(maxsize=4)
+def load_weights(path: Path = WEIGHTS_FILE) -> Weights:
+    if not path.is_file():
+        return DEFAULT_WEIGHTS
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Weights(
+        {k: float(v) for k, v in data["weights"].items()},
+        float(data.get("min_score", -1e9)),
+        float(data.get("min_cover", 0.0)),
+        str(data.get("provenance", "")),
+        float(data.get("min_figure", 0.0)),
+        float(data.get("min_similarity", 0.85)),
+    )
+
+
+def rerank(
+    prof: QuestionProfile, candidates: list[Candidate], table: ArticleTable, weights: Weights
+) -> list[Candidate]:
+    """Score every candidate article and sort, best first (ties keep the retrieval order)."""
+    if not candidates:
+        return candidates
+    mass: Counter[str] = Counter()
+    for c in candidates:
+        mass[c.key[0]] += max(c.fused, 0.0)
+    total = sum(mass.values()) or 1.0
+    top = max(c.fused for c in candidates) or 1.0
+    for c in candidates:
+        c.features = article_features(prof, c, table.articles.get(c.key), table, mass[c.key[0]] / total, top)
+        c.score = weights.score(c.features)
+        c.asked = prof.as_dict()
+    return sorted(candidates, key=lambda c: (-c.score, c.rank))
+
+
+def why(cand: Candidate, weights: Weights) -> dict:
+    """Why an article ranks where it does: what was asked, which features put it there."""
+    contrib = weights.contributions(cand.features)
+    return {
+        "asked": cand.asked,
+        "score": round(cand.score, 4),
+        "retrieval_rank": cand.rank + 1,
+        "features": {k: round(v, 4) for k, v in cand.features.items()},
+        "contributions": dict(sorted(contrib.items(), key=lambda kv: -abs(kv[1]))),
+    }
+
+
+# -- answering or abstaining --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Judgement:
+    answer: bool
+    reason: str = ""  # Vietnamese, shown to the user when abstaining
+    code: str = ""  # machine-readable: named_document_missing, later_than_index, figure_missing, …
+    details: dict = field(default_factory=dict)
+
+
+def _label(entry: ArticleEntry | None, table: ArticleTable, key: tuple[str, str]) -> str:
+    d = table.documents.get(key[0], {})
+    name = f"{d.get('type', '')} {d.get('title', '')}".strip() or key[0]
+    number = d.get("number") or ""
+    title = f" ({entry.title})" if entry and entry.title else ""
+    return f"{name} {number} Điều {key[1]}{title}".replace("  ", " ")
+
+
+def judge(
+    prof: QuestionProfile,
+    ranked: list[Candidate],
+    table: ArticleTable,
+    weights: Weights,
+    missing_documents: Sequence[str] = (),
+    depth: int = 3,
+    min_dense: float = 0.0,
+) -> Judgement:
+    """Answer or abstain, with the reason stated in terms of what the corpus has and lacks."""
+    if not ranked:
+        return Judgement(False, "Không tìm thấy đoạn văn bản nào liên quan trong các văn bản đã nạp.", "no_candidates")
+    top = ranked[0]
+    closest = _label(table.articles.get(top.key), table, top.key)
+    if missing_documents:
+        names = ", ".join(missing_documents)
+        return Judgement(
+            False,
+            f"Câu hỏi dựa vào văn bản chưa có trong kho ({names}); văn bản gần nhất đã nạp là {closest}.",
+            "named_document_missing",
+            {"documents": list(missing_documents)},
+        )
+    if _REFORM.search(prof.text):
+        return Judgement(
+            False,
+            f"Câu hỏi về quy định sau cải cách chính quyền địa phương năm 2025 (hai cấp, sáp nhập), mà các văn bản "
+            f"đã nạp ban hành trước đó (mới nhất năm {table.latest_year}); văn bản gần nhất là {closest}.",
+            "later_than_index",
+            {"reform": True, "latest_indexed_year": table.latest_year},
+        )
+    wanted_type = _TYPE_ONLY.search(prof.text)
+    if wanted_type:
+        kind = wanted_type.group(1).lower()
+        types = {(table.documents.get(c.key[0], {}).get("type") or "").lower() for c in ranked[:5]}
+        if not any(kind in t for t in types):
+            return Judgement(
+                False,
+                f"Câu hỏi hỏi theo {kind} nhưng các điều gần nhất không thuộc {kind} nào đã nạp; gần nhất là {closest}.",
+                "named_document_missing",
+                {"document_type": kind},
+            )
+    later = [y for y in prof.years if table.latest_year and y > table.latest_year]
+    if later:
+        return Judgement(
+            False,
+            f"Câu hỏi về quy định năm {later[0]}, sau văn bản mới nhất đã nạp (năm {table.latest_year}); "
+            f"văn bản gần nhất là {closest}.",
+            "later_than_index",
+            {"year": later[0], "latest_indexed_year": table.latest_year},
+        )
+    if prof.wants_figure and prof.figure_kind:
+        # no close article states a figure of the asked kind, or the best piece stating one covers
+        # much less of the subject than the top article does (the amounts are about other things)
+        best_fit = max(c.features.get("figure", 0) for c in ranked[:depth])
+        if best_fit <= 0 or best_fit < weights.min_figure * top.features.get("cover", 0.0):
+            what = {"money": "mức tiền", "duration": "thời hạn", "percent": "tỷ lệ"}.get(prof.figure_kind, "con số")
+            return Judgement(
+                False,
+                f"Các điều gần nhất ({closest}) không nêu {what} được hỏi; có thể con số nằm trong văn bản "
+                f"chưa nạp (ví dụ nghị quyết của HĐND tỉnh hoặc văn bản hướng dẫn).",
+                "figure_missing",
+                {"figure_kind": prof.figure_kind},
+            )
+    dense = max((c.dense or 0.0) for c in ranked[:depth])
+    if dense and dense < min_dense:
+        return Judgement(
+            False,
+            f"Câu hỏi nằm ngoài các văn bản đã nạp (độ tương đồng cao nhất {dense:.2f}); gần nhất là {closest}.",
+            "off_topic",
+            {"similarity": round(dense, 4), "min_similarity": min_dense},
+        )
+    cover = top.features.get("cover", 0.0)
+    if cover < weights.min_cover:
+        return Judgement(
+            False,
+            f"Điều gần nhất ({closest}) không nói về nội dung được hỏi (độ phủ chủ đề {cover:.2f}).",
+            "subject_not_covered",
+            {"cover": round(cover, 4), "min_cover": weights.min_cover},
+        )
+    if top.score < weights.min_score:
+        return Judgement(
+            False,
+            f"Không có điều nào đủ liên quan để trả lời (điểm {top.score:.2f} < {weights.min_score:.2f}); "
+            f"gần nhất là {closest}.",
+            "low_score",
+            {"score": round(top.score, 4), "min_score": weights.min_score},
+        )
+    return Judgement(True, details={"score": round(top.score, 4), "cover": round(cover, 4)})
+
+
+_SIGNAL_BONUS = 0.25  # per signal (intent, asked figure), in units of subject-word share
+
+
+def answer_unit_order(prof: QuestionProfile, units: Sequence[LegalUnit]) -> list[int]:
+    """Indices of an article's units, the one that states the asked fact first.
+
+    A unit states it when it shares the most subject words with the question, with a bonus for the
+    intent's signal (an amount, a duration, an authority …): the signal alone must not lift a clause
+    about something else ("trừ trường hợp …" in khoản 1) over the clause that restates the question
+    (khoản 2); ties keep the article order.
+    """
+    words = set(prof.words)
+
+    def key(i: int) -> tuple:
+        u = units[i]
+        text = u.text
+        signal = 0
+        if prof.intents:
+            signal = int(_TEXT_SIGNAL[prof.intents[0]](text))
+        if prof.wants_figure and prof.figure_kind:
+            signal += int(has_figure(prof.figure_kind, text))
+        share = len(words & set(syllables(text))) / max(len(words), 1)
+        return (-(share + _SIGNAL_BONUS * signal), i)
+
+    return sorted(range(len(units)), key=key)
+
+
+# -- missing documents --------------------------------------------------------------------------
+
+
+def missing_named_documents(prof: QuestionProfile, table: ArticleTable) -> list[str]:
+    """Documents the question names ("Nghị định 123", "Luật Đất đai 2024") that the index lacks."""
+    out = []
+    numbers = {}
+    for key, d in table.documents.items():
+        number = (d.get("number") or "").lower()
+        if number:
+            numbers.setdefault(number.split("/")[0], []).append((number, d))
+    titles = {strip_diacritics(f"{d.get('type', '')} {d.get('title', '')}".lower()) for d in table.documents.values()}
+    for name in prof.named_documents:
+        m = _NAMED_DOC.match(name)
+        if m and m.group(2):
+            num, year = m.group(2), m.group(3)
+            found = [n for n, d in numbers.get(num, []) + numbers.get(num.zfill(2), [])
+                     if (not year or f"/{year}" in n) and _type_matches(m.group(1), d)]
+            if not found:
+                out.append(name)
+            continue
+        m = _NAMED_LAW.match(name)
+        if m:
+            wanted = strip_diacritics(f"{m.group(1)} {m.group(2)}".lower())
+            year = int(m.group(3))
+            same = [d for d in table.documents.values()
+                    if wanted in strip_diacritics(f"{d.get('type', '')} {d.get('title', '')}".lower())]
+            if not same and wanted not in titles:
+                out.append(name)
+            elif same and all(d.get("year") and abs(d["year"] - year) > 1 for d in same):
+                out.append(name)
+    return out
+
+
+def _type_matches(kind: str, doc: dict) -> bool:
+    kind = kind.lower()
+    dtype = (doc.get("type") or "").lower()
+    number = (doc.get("number") or "").lower()
+    marks = {"nghị định": "nđ-cp", "thông tư": "tt", "nghị quyết": "nq", "quyết định": "qđ", "luật": "qh", "bộ luật": "qh"}
+    mark = marks.get(kind)
+    return kind in dtype or (mark is not None and mark in number)
+
+
+# -- cache ----------------------------------------------------------------------------------------
+
+
+def load_or_build_table(store, cache_dir: Path | None, fingerprint: str) -> ArticleTable:
+    """The article table for exactly this index content (cached beside it)."""
+    path = cache_dir / f"articles-{TABLE_VERSION}-{fingerprint}.json.gz" if cache_dir else None
+    if path and path.is_file():
+        try:
+            return ArticleTable.load(path)
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("article table cache unreadable (%s), rebuilding", exc)
+    table = ArticleTable.build(store.iter_units())
+    if path:
+        try:
+            for old in path.parent.glob("articles-*.json.gz"):
+                old.unlink()
+            table.save(path)
+        except OSError as exc:
+            log.info("cannot cache the article table in %s: %s", path.parent, exc)
+    return table

@@ -1,0 +1,1 @@
+"""Text: the one copy of each Vietnamese text utility (normalisation, syllables, sentences) and the CSV table reader."""

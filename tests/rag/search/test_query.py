@@ -1,0 +1,151 @@
+"""Query understanding: diacritic restoration and the glossary, on real legal text."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.search.query import (
+    DiacriticRestorer,
+    Glossary,
+    accented_share,
+    analyse,
+    is_unaccented,
+    load_glossary,
+)
+from rag.text.vietnamese import strip_diacritics, syllables
+from tests.conftest import SLICE
+
+
+@pytest.fixture(scope="module")
+def restorer() -> DiacriticRestorer:
+    """Counted from the real Luật Hộ tịch and NĐ 23/2015 texts (read in place)."""
+    return DiacriticRestorer.from_texts(path.read_text(encoding="utf-8") for path in SLICE)
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("dang ky khai sinh qua han", "đăng ký khai sinh quá hạn"),
+        ("thu tuc dang ky ket hon", "thủ tục đăng ký kết hôn"),
+        ("chung thuc ban sao tu ban chinh", "chứng thực bản sao từ bản chính"),
+        ("dang ky khai tu cho nguoi chet", "đăng ký khai tử cho người chết"),
+        ("cap ban sao trich luc ho tich", "cấp bản sao trích lục hộ tịch"),
+        ("Uy ban nhan dan cap xa", "Ủy ban nhân dân cấp xã"),
+        ("thay doi ho ten cho con", "thay đổi họ tên cho con"),
+        ("xac nhan tinh trang hon nhan", "xác nhận tình trạng hôn nhân"),
+        ("chung thuc chu ky nguoi dich", "chứng thực chữ ký người dịch"),
+        # everyday phrasing comes from the shipped colloquial text
+        ("can giay to gi", "cần giấy tờ gì"),
+        ("mat bao lau", "mất bao lâu"),
+    ],
+)
+def test_restores_diacritics(restorer, typed, expected):
+    assert restorer.restore(typed) == expected
+
+
+def test_restore_keeps_case_punctuation_numbers_and_typed_accents(restorer):
+    assert restorer.restore("Dang ky khai sinh, Điều 16?") == "Đăng ký khai sinh, Điều 16?"
+    assert restorer.restore("Nghi dinh 23/2015/ND-CP") .startswith("Nghị định 23/2015/")
+    assert restorer.restore("UBND xa") == "UBND xã"
+    assert restorer.restore("") == ""
+
+
+def test_restoration_accuracy_on_real_article_titles(restorer):
+    """Titles of Luật Hộ tịch articles, stripped then restored: nearly every syllable comes back."""
+    text = SLICE[0].read_text(encoding="utf-8")
+    titles = [line.split(".", 1)[1] for line in text.splitlines() if line.startswith("#### Điều")]
+    assert len(titles) > 70
+    good = total = 0
+    for title in titles:
+        want = syllables(title)
+        got = syllables(restorer.restore(strip_diacritics(title)))
+        good += sum(a == b for a, b in zip(want, got))
+        total += len(want)
+    assert good / total > 0.97
+
+
+def test_restorer_round_trips_through_its_cache_file(restorer, tmp_path):
+    path = tmp_path / "model.json.gz"
+    restorer.save(path)
+    again = DiacriticRestorer.load(path)
+    assert again.restore("dang ky ket hon") == restorer.restore("dang ky ket hon")
+
+
+@pytest.mark.parametrize(
+    "text, unaccented",
+    [
+        ("dang ky khai sinh qua han", True),
+        ("Đăng ký khai sinh quá hạn", False),
+        ("khai sinh", True),  # no diacritic needed: restoring changes nothing wrong
+        ("CCCD", False),  # one word: nothing to restore
+        ("dang ky khai sinh cho bé", True),  # one accented word among many typed bare
+        ("Luật Hộ tịch 2014 quy định gì về khai sinh", False),
+    ],
+)
+def test_detects_questions_typed_without_diacritics(text, unaccented):
+    assert is_unaccented(text) is unaccented
+
+
+def test_accented_share():
+    assert accented_share("dang ky") == 0.0
+    assert accented_share("đăng ký") == 1.0
+
+
+# -- glossary ------------------------------------------------------------------------------
+
+
+def test_shipped_glossary_parses_and_covers_the_common_terms():
+    g = load_glossary()
+    assert len(g.entries) > 100
+    cases = {
+        "Làm CCCD cho con ở đâu?": "căn cước công dân",
+        "Chuyển hộ khẩu về quê": "thường trú",
+        "Sao y giấy tờ ở UBND xã": "chứng thực bản sao từ bản chính",
+        "Nộp hồ sơ ở UBND xã": "Ủy ban nhân dân cấp xã",
+        "Mất sổ đỏ thì làm sao": "giấy chứng nhận quyền sử dụng đất",
+        "Bằng lái bị mất": "giấy phép lái xe",
+        "Xin giấy xác nhận độc thân": "xác nhận tình trạng hôn nhân",
+        "Hai vợ chồng muốn ly dị": "ly hôn",
+        "Đóng BHYT cho người già": "bảo hiểm y tế",
+    }
+    for question, expansion in cases.items():
+        assert any(expansion in e for e in g.expansions(question)), question
+
+
+def test_glossary_longest_match_wins_and_does_not_overlap():
+    g = Glossary.parse("hộ khẩu\tthường trú\tcolloquial\nsổ hộ khẩu\tđăng ký thường trú\tcolloquial\n")
+    matches = g.find("Sổ hộ khẩu cũ còn dùng được không")
+    assert [m.entry.term for m in matches] == ["sổ hộ khẩu"]
+
+
+def test_glossary_is_diacritic_blind_only_where_safe():
+    g = Glossary.parse("xã\tcấp xã\tcolloquial\nhộ khẩu\tthường trú\tcolloquial\nUBND\tỦy ban nhân dân\tabbreviation\n")
+    assert g.expansions("di hoc xa", accent_blind=True) == []  # "xa" (far) is not "xã"
+    assert g.expansions("chuyen ho khau", accent_blind=True) == ["thường trú"]
+    assert g.expansions("Nộp ở UBND") == ["Ủy ban nhân dân"]
+    assert g.expansions("nop o ubnd", accent_blind=True) == ["Ủy ban nhân dân"]
+
+
+def test_glossary_skips_expansions_already_in_the_question():
+    g = Glossary.parse("hộ khẩu\tthường trú\tcolloquial\n")
+    assert g.expansions("đăng ký thường trú khi đã có hộ khẩu") == []
+
+
+@pytest.mark.parametrize("bad", ["chỉ một cột", "\tthiếu thuật ngữ"])
+def test_glossary_rejects_malformed_lines_with_the_line_number(bad):
+    with pytest.raises(ValueError, match=r":2:"):
+        Glossary.parse("# comment\n" + bad)
+
+
+def test_analyse_restores_then_expands(restorer):
+    a = analyse("lam CCCD cho con o UBND xa", restorer)
+    assert a.restored
+    assert a.text.startswith("làm CCCD cho con ở UBND xã")
+    assert "căn cước công dân" in a.expansions
+    assert "Ủy ban nhân dân cấp xã" in a.expansions
+    assert a.search_text.startswith(a.text) and "căn cước công dân" in a.search_text
+
+
+def test_analyse_leaves_accented_questions_alone(restorer):
+    a = analyse("Thời hạn đăng ký khai sinh là bao lâu?", restorer)
+    assert not a.restored and a.text == "Thời hạn đăng ký khai sinh là bao lâu?"

@@ -1,0 +1,211 @@
+"""The relevance stage: what a question asks, which article answers it, and when to abstain (issue 15)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.config import load_settings
+from rag.domain import LegalDocument, LegalUnit
+from rag.engine import Engine
+from rag.procedures.search import expand_query, situation_words
+from rag.search.relevance import (
+    ArticleTable,
+    Candidate,
+    DEFAULT_WEIGHTS,
+    has_figure,
+    judge,
+    missing_named_documents,
+    profile,
+    rerank,
+)
+
+# -- what the question asks -----------------------------------------------------------------------
+
+
+def test_a_fee_question_wants_an_amount_of_money():
+    p = profile("Photo bằng tốt nghiệp 4 trang đi chứng thực ở xã thì hết bao nhiêu tiền?")
+    assert p.main_intent == "fee" and p.wants_figure and p.figure_kind == "money"
+    assert {"chứng", "thực", "nghiệp"} <= set(p.words) and "bao" not in p.words
+
+
+def test_a_yes_no_question_about_a_fee_wants_no_figure():
+    p = profile("Khai sinh đúng hạn có mất lệ phí không?")
+    assert p.main_intent == "fee" and not p.wants_figure
+
+
+def test_a_deadline_question_wants_a_duration():
+    p = profile("Ông cụ nhà tôi mất hôm qua, trong bao nhiêu ngày phải đi khai tử?")
+    assert p.main_intent == "deadline" and p.figure_kind == "duration"
+
+
+def test_figures_of_a_kind():
+    assert has_figure("money", "Phí chứng thực chữ ký 10.000 đồng/trường hợp")
+    assert not has_figure("money", "Miễn lệ phí đăng ký hộ tịch cho người thuộc hộ nghèo")  # an exemption is no amount
+    assert has_figure("duration", "Trong thời hạn 15 ngày kể từ ngày có người chết")
+    assert not has_figure("duration", "Ủy ban nhân dân cấp xã nơi cư trú của người cha")
+
+
+# -- documents the question names -----------------------------------------------------------------
+
+
+def _table() -> ArticleTable:
+    law = LegalDocument("60-2014-QH13", "60/2014/QH13", "Luật", "Hộ tịch", issued_date="2014-11-20")
+    decree = LegalDocument("23-2015-ND-CP", "23/2015/NĐ-CP", "Nghị định", "Về cấp bản sao từ sổ gốc, chứng thực", issued_date="2015-02-16")
+    units = [
+        LegalUnit(law, "11", "Miễn lệ phí đăng ký hộ tịch cho người thuộc hộ nghèo; đăng ký khai sinh đúng hạn.", "Lệ phí hộ tịch"),
+        LegalUnit(law, "15", "Trong thời hạn 60 ngày kể từ ngày sinh con, cha hoặc mẹ có trách nhiệm đăng ký khai sinh cho con.", "Trách nhiệm đăng ký khai sinh"),
+        LegalUnit(law, "77", "Luật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2016.", "Hiệu lực thi hành"),
+        LegalUnit(decree, "37", "Thời hạn chứng thực hợp đồng, giao dịch không quá 02 (hai) ngày làm việc.", "Thời hạn chứng thực hợp đồng, giao dịch"),
+    ]
+    return ArticleTable.build(units)
+
+
+def test_named_documents_missing_from_the_index():
+    table = _table()
+    assert missing_named_documents(profile("Nghị định 123/2015 quy định đăng ký lại khai sinh thế nào?"), table)
+    assert missing_named_documents(profile("Theo Luật Đất đai 2024 thì tách thửa thế nào?"), table)
+    assert not missing_named_documents(profile("Nghị định 23/2015 quy định thời hạn chứng thực bao lâu?"), table)
+    assert not missing_named_documents(profile("Luật Hộ tịch 2014 quy định lệ phí thế nào?"), table)
+
+
+# -- ranking and judging (pure, on a small table) --------------------------------------------------
+
+
+def _candidates(table: ArticleTable, order: list[tuple[str, str]]) -> list[Candidate]:
+    return [Candidate(key, fused=1.0 - 0.1 * i, rank=i) for i, key in enumerate(order)]
+
+
+def test_the_article_that_states_the_asked_deadline_ranks_first():
+    table = _table()
+    prof = profile("Sinh con xong thì trong bao lâu phải đi đăng ký khai sinh?")
+    # retrieval put the fee article and the entry-into-force article above the governing one
+    cands = _candidates(table, [("60-2014-QH13", "11"), ("60-2014-QH13", "77"), ("60-2014-QH13", "15")])
+    ranked = rerank(prof, cands, table, DEFAULT_WEIGHTS)
+    assert ranked[0].key == ("60-2014-QH13", "15")
+    assert ranked[0].features["figure"] > 0.5  # states "60 ngày" in a piece about khai sinh
+    assert {c.key: c.features["figure"] for c in ranked}[("60-2014-QH13", "11")] == -1.0  # no duration at all
+    assert {c.key: c.features["generic"] for c in ranked}[("60-2014-QH13", "77")] == 1.0
+
+
+def test_abstains_when_no_close_article_states_the_asked_figure():
+    table = _table()
+    prof = profile("Lệ phí đăng ký kết hôn có yếu tố nước ngoài là bao nhiêu tiền?")
+    ranked = rerank(prof, _candidates(table, [("60-2014-QH13", "11"), ("60-2014-QH13", "15")]), table, DEFAULT_WEIGHTS)
+    verdict = judge(prof, ranked, table, DEFAULT_WEIGHTS)
+    assert not verdict.answer and verdict.code == "figure_missing"
+    assert "Hộ tịch" in verdict.reason and "Điều 11" in verdict.reason  # says what the corpus has
+
+
+def test_abstains_on_a_year_later_than_every_indexed_document():
+    table = _table()
+    prof = profile("Từ 1/7/2025 đăng ký khai sinh ở đâu khi bỏ cấp huyện?")
+    ranked = rerank(prof, _candidates(table, [("60-2014-QH13", "15")]), table, DEFAULT_WEIGHTS)
+    verdict = judge(prof, ranked, table, DEFAULT_WEIGHTS)
+    assert not verdict.answer and verdict.code == "later_than_index" and "2025" in verdict.reason
+
+
+def test_answers_when_the_top_article_states_the_figure():
+    table = _table()
+    prof = profile("Chứng thực hợp đồng mất mấy ngày?")
+    ranked = rerank(prof, _candidates(table, [("60-2014-QH13", "15"), ("23-2015-ND-CP", "37")]), table, DEFAULT_WEIGHTS)
+    assert ranked[0].key == ("23-2015-ND-CP", "37")
+    assert judge(prof, ranked, table, DEFAULT_WEIGHTS).answer
+
+
+# -- procedure situations ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question, words",
+    [
+        ("Thẻ căn cước bị gãy chip không đọc được", "cấp đổi thẻ căn cước"),
+        ("Làm rơi mất thẻ căn cước khi đi chợ", "cấp lại thẻ căn cước"),
+        ("Giấy khai sinh ghi sai ngày sinh của con", "thay đổi cải chính bổ sung thông tin hộ tịch"),
+        ("Mất bản chính giấy khai sinh, cần bản sao", "cấp bản sao trích lục hộ tịch"),
+    ],
+)
+def test_a_situation_names_its_procedure(question, words):
+    assert words in situation_words(question)
+    assert words in expand_query(question)
+
+
+# -- on the real corpus slice ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def engine(slice_index):
+    eng = Engine(load_settings(index_dir=slice_index))
+    yield eng
+    eng.close()
+
+
+def test_search_explains_why_the_first_article_ranks_first(engine):
+    passages = engine.search("Ông cụ nhà tôi mất hôm qua, trong bao nhiêu ngày phải đi khai tử?", top_k=5)
+    top = passages[0]
+    assert (top.unit.document.doc_number, top.unit.article) == ("60/2014/QH13", "33")
+    assert top.why and top.why["asked"]["intents"][0] == "deadline"
+    assert top.why["features"]["figure"] > 0 and top.why["contributions"]  # "15 ngày" stated there
+
+
+def test_ask_abstains_with_the_reason_and_shows_related_passages(engine):
+    answer = engine.ask("Lệ phí đăng ký kết hôn có yếu tố nước ngoài là bao nhiêu tiền?")
+    assert answer.abstained and not answer.citations and answer.related
+    assert answer.judgement["code"] == "figure_missing"
+    assert answer.warnings[0] == answer.judgement["reason"] and "không nêu mức tiền" in answer.warnings[0]
+
+
+def test_ask_abstains_when_the_question_rests_on_a_missing_document(engine):
+    answer = engine.ask("Theo Nghị định 123/2015/NĐ-CP đăng ký lại khai sinh cần giấy tờ gì?")
+    assert answer.abstained and answer.judgement["code"] == "named_document_missing"
+    assert "123/2015" in answer.warnings[0]
+
+
+def test_the_first_sentence_states_the_asked_figure(engine):
+    answer = engine.ask("Chứng thực hợp đồng chuyển nhượng đất ở xã mất mấy ngày?")
+    assert not answer.abstained
+    first = answer.displayed_sentences[0]
+    assert first.kind == "lead" and "02 (hai) ngày" in first.text
+    assert answer.citations[0].unit.article == "37"
+
+
+def test_cli_json_carries_why_and_the_judgement(slice_index, capsys, tmp_path):
+    import json
+    import shutil
+
+    from ui.cli import main
+
+    index = tmp_path / "index"  # a copy: the module's engine holds the slice index
+    shutil.copytree(slice_index, index, ignore=shutil.ignore_patterns(".lock"))
+    slice_index = index
+    assert main(["--index", str(slice_index), "search", "Chứng thực hợp đồng mất mấy ngày?", "--top-k", "3", "--json"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert hits[0]["why"]["asked"]["figure_kind"] == "duration" and "contributions" in hits[0]["why"]
+    question = "Lệ phí đăng ký kết hôn có yếu tố nước ngoài là bao nhiêu tiền?"
+    assert main(["--index", str(slice_index), "ask", question, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["abstained"] and data["citations"] == [] and data["related"]
+    assert data["judgement"]["code"] == "figure_missing" and data["judgement"]["reason"] == data["warnings"][0]
+
+
+def test_special_cases_listed_after_a_semicolon_do_not_narrow_a_general_procedure():
+    from rag.procedures.search import narrowing_penalty
+
+    general = "Thủ tục chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan có thẩm quyền ở Việt Nam; cơ quan có thẩm quyền của nước ngoài"
+    contract = "Thủ tục cấp bản sao có chứng thực từ bản chính hợp đồng, giao dịch đã được chứng thực"
+    question = expand_query("Photo học bạ mang ra xã đóng dấu sao y")
+    assert narrowing_penalty(question, general) == 0.0
+    assert narrowing_penalty(question, contract) > 0.0  # a contract copy is a special case not asked for
+
+
+def test_abstains_on_the_2025_local_government_reform_and_on_a_document_type_not_indexed():
+    table = _table()
+    cands = _candidates(table, [("60-2014-QH13", "15")])
+    reform = profile("Chính quyền địa phương hai cấp thì đăng ký khai sinh ở đâu?")
+    verdict = judge(reform, rerank(reform, cands, table, DEFAULT_WEIGHTS), table, DEFAULT_WEIGHTS)
+    assert not verdict.answer and verdict.code == "later_than_index" and "2025" in verdict.reason
+    guided = profile("Theo thông tư hướng dẫn thì đăng ký khai sinh cần giấy tờ gì?")
+    verdict = judge(guided, rerank(guided, cands, table, DEFAULT_WEIGHTS), table, DEFAULT_WEIGHTS)
+    assert not verdict.answer and verdict.code == "named_document_missing" and "thông tư" in verdict.reason
+    decree = profile("Theo nghị định thì chứng thực hợp đồng mất mấy ngày?")  # a decree is indexed and answers
+    cands = _candidates(table, [("23-2015-ND-CP", "37")])
+    assert judge(decree, rerank(decree, cands, table, DEFAULT_WEIGHTS), table, DEFAULT_WEIGHTS).answer
