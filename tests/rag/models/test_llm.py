@@ -19,7 +19,7 @@ from rag.engine import Engine
 from rag.models.llm import LLMUnavailable, OpenAIServerGenerator, build_messages
 from rag.answering.verification import extract_quantities
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 GGUF = ROOT / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 
 
