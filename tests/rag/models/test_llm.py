@@ -16,7 +16,7 @@ import pytest
 from rag.config import load_settings
 from rag.engine import Engine
 from rag.models.llm import LLMUnavailable, OpenAIServerGenerator, build_messages
-from rag.answering.verification import extract_quantities
+from rag.text.quantities import extract_quantities
 from tests.conftest import ROOT
 
 GGUF = ROOT / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
@@ -124,7 +124,7 @@ def test_answer_with_nothing_verifiable_abstains(slice_index, fake_server):
         engine.close()
     assert answer.abstained and answer.text.startswith("Không tìm thấy căn cứ pháp lý")
     assert answer.related and not answer.citations
-    assert all(s.status == "removed" for s in answer.sentences)
+    assert answer.sentences and all(s.status == "removed" for s in answer.sentences), answer.sentences
 
 
 def test_unreachable_server_is_a_one_line_error(slice_index):

@@ -10,7 +10,9 @@ import pytest
 from bench.checker import CASES, load_cases, run
 from rag.config import load_settings
 from rag.engine import Engine
-from rag.validity.checker import agreement, claims, sentence_around
+from rag.text.quantities import claims
+from rag.text.sentences import sentence_around
+from rag.validity.checker import agreement
 from rag.validity.relations import STATUSES
 from tests.conftest import CORPUS, slice_plus
 from ui.cli import main
@@ -32,8 +34,8 @@ def run_cli(capsys, *args, stdin: str | None = None, monkeypatch=None):
 
 
 def test_claims_and_agreement():
-    assert [(v, u) for v, u, _ in claims("không quá 02 (hai) ngày làm việc, lệ phí 200.000 đồng, ngày 01/01/2016")] == [
-        (2.0, "ngay lam viec"), (200000.0, "dong")]
+    assert [(c.values, c.unit, c.written) for c in claims("không quá 02 (hai) ngày làm việc, lệ phí 200.000 đồng, ngày 01/01/2016")] == [
+        ({"2"}, "ngày làm việc", "02 (hai) ngày làm việc"), ({"200000"}, "đồng", "200.000 đồng")]
     fit = agreement("trong thời hạn 30 ngày kể từ ngày sinh con", "Trong thời hạn 60 ngày kể từ ngày sinh con, cha")
     assert fit.missing_claims == ("30 ngày",) and fit.coverage > 0.5
     text = "Điều 5 quy định A. Theo Điều 6 Luật X, B là C; còn lại."
