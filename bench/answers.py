@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rag.answering.answer import answer_extractive, prepare, relevance  # noqa: E402
+from bench import SHARED  # noqa: E402
 from bench.report import pct  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 from rag.domain import Answer  # noqa: E402
@@ -38,7 +39,7 @@ from rag.engine import Engine  # noqa: E402
 from rag.answering.verification import content_words  # noqa: E402
 from rag.text.quantities import extract_quantities  # noqa: E402
 
-DEV = ROOT.parent / "shared" / "data" / "eval" / "dev.jsonl"
+DEV = SHARED / "eval" / "dev.jsonl"
 UNANSWERABLE = ROOT / "bench" / "data" / "unanswerable.jsonl"
 
 

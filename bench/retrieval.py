@@ -37,7 +37,7 @@ from rag.search.evaluation import (  # noqa: E402
     without_diacritics,
 )
 
-SHARED = ROOT.parent / "shared" / "data"
+from bench import SHARED  # noqa: E402
 SECTION = "## Retrieval (issue 4)"
 
 
