@@ -25,19 +25,21 @@ import json
 import statistics
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rag.answering.answer import answer_extractive, prepare, relevance  # noqa: E402
+from bench import SHARED  # noqa: E402
+from bench.report import pct  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 from rag.domain import Answer  # noqa: E402
 from rag.engine import Engine  # noqa: E402
-from rag.answering.verification import content_words, extract_quantities  # noqa: E402
+from rag.answering.verification import content_words  # noqa: E402
+from rag.text.quantities import extract_quantities  # noqa: E402
 
-DEV = ROOT.parent / "shared" / "data" / "eval" / "dev.jsonl"
+DEV = SHARED / "eval" / "dev.jsonl"
 UNANSWERABLE = ROOT / "bench" / "data" / "unanswerable.jsonl"
 
 
@@ -69,35 +71,6 @@ def absent_numbers(answer: Answer) -> list[str]:
             if q.value not in have:
                 missing.append(q.label())
     return missing
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else 0.0
-
-
-def run_extractive(engine: Engine, questions: list[dict]) -> dict:
-    latencies, cpu, shown, verified, absent, answered = [], [], 0, 0, [], 0
-    for row in questions:
-        started, started_cpu = time.perf_counter(), time.process_time()
-        answer = engine.ask(row["question"], mode="extractive")
-        latencies.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - started_cpu)
-        answered += not answer.abstained
-        shown += len(answer.displayed_sentences)
-        verified += sum(s.status == "verified" for s in answer.displayed_sentences)
-        absent += absent_numbers(answer)
-    return {
-        "n": len(questions),
-        "answered": answered,
-        "displayed_sentences": shown,
-        "verified_share": round(verified / shown, 4) if shown else None,
-        "absent_numbers": len(absent),
-        "absent_examples": absent[:5],
-        "p50_s": round(statistics.median(latencies), 3),
-        "p95_s": round(pct(latencies, 0.95), 3),
-        "cpu_p50_s": round(statistics.median(cpu), 3),  # process CPU time: less sensitive to a busy machine
-    }
 
 
 def run_llm(engine: Engine, questions: list[dict]) -> dict:

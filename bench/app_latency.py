@@ -19,16 +19,18 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.browser import VIEWPORT, chromium, free_port, wait_until_up  # noqa: E402
+
 QUESTIONS = [
     "Thời hạn đăng ký khai sinh cho con là bao lâu?",
     "Chứng thực bản sao từ bản chính cần giấy tờ gì?",
@@ -47,22 +49,14 @@ def _rss(pid: int) -> tuple[int, int]:
     return int(fields["VmRSS"].split()[0]) // 1024, int(fields["VmHWM"].split()[0]) // 1024
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", required=True)
     parser.add_argument("--questions", type=int, default=len(QUESTIONS))
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
-
     work = Path(tempfile.mkdtemp(prefix="tthc-bench-app-"))
     shutil.copytree(args.index, work / "index")
-    port = _port()
+    port = free_port()
     env = dict(os.environ, TTHC_INDEX_DIR=str(work / "index"), TTHC_AUDIT_DB=str(work / "audit.db"))
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
@@ -73,25 +67,18 @@ def main() -> int:
     )
     result: dict[str, object] = {}
     try:
-        while True:
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
+        if not wait_until_up(url, proc):
+            raise SystemExit("the app server exited")
         result["server_start_s"] = round(time.perf_counter() - started, 2)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox", "--disable-gpu"]
-            )
-            page = browser.new_page(viewport={"width": 1366, "height": 768})
+        with chromium() as browser:
+            page = browser.new_page(viewport=VIEWPORT)
             page.goto(url, wait_until="domcontentloaded")
             box = page.get_by_placeholder("Nhập câu hỏi", exact=False)
             box.wait_for(timeout=300_000)
             result["cold_ready_s"] = round(time.perf_counter() - started, 2)
             page.close()
             times = []
-            page = browser.new_page(viewport={"width": 1366, "height": 768})  # a fresh session, warm process
+            page = browser.new_page(viewport=VIEWPORT)  # a fresh session, warm process
             t = time.perf_counter()
             page.goto(url, wait_until="domcontentloaded")
             box = page.get_by_placeholder("Nhập câu hỏi", exact=False)
@@ -104,7 +91,6 @@ def main() -> int:
                 # every rendered answer ends with its "Sao chép" button
                 page.get_by_role("button", name="Sao chép").nth(i).wait_for(timeout=60_000)
                 times.append(time.perf_counter() - t)
-            browser.close()
         result["first_answer_s"] = round(times[0], 2)
         result["answers_s"] = [round(x, 2) for x in times]
         result["answer_p50_s"] = round(statistics.median(times), 2)

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import time
 from collections import defaultdict
@@ -32,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.report import pct, write_section  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 from rag.engine import Engine  # noqa: E402
 from rag.search.evaluation import (  # noqa: E402
@@ -56,11 +56,6 @@ def load_rows(split: str) -> list[dict]:
 
 def as_question(r: dict) -> Question:
     return Question(r["id"], r["question"], frozenset((g["doc"], g["article"]) for g in r["gold"]), r.get("style", ""))
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] if ordered else 0.0
 
 
 def norm(text: str) -> str:
@@ -205,17 +200,6 @@ NOTES = [
 ]
 
 
-def write_section(path: Path, section: str) -> None:
-    text = path.read_text(encoding="utf-8") if path.is_file() else "# Benchmarks\n"
-    if SECTION in text:
-        start = text.index(SECTION)
-        nxt = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[nxt + 1 :] if nxt >= 0 else "")
-    else:
-        text = text.rstrip() + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", required=True)
@@ -268,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     text = markdown(result, f"python bench/clerk.py --index INDEX --split {args.split}")
     print(text)
     if args.write:
-        write_section(Path(args.write), text)
+        write_section(Path(args.write), SECTION, text)
     if args.json:
         Path(args.json).write_text(json.dumps(result, ensure_ascii=False, indent=1, default=list), encoding="utf-8")
     engine.close()

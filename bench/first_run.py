@@ -18,26 +18,23 @@ import json
 import os
 import shutil
 import signal
-import socket
+import sys
 import subprocess
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.browser import ask, chromium, free_port, wait_until_up  # noqa: E402
+
 QUESTION = "Thời hạn đăng ký khai sinh cho con là bao lâu?"
 CHIP = "Điều 15"
 
 
 def _mb(path: Path) -> int:
     return int(sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink()) / 2**20)
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _user_env(work: Path) -> dict[str, str]:
@@ -75,8 +72,6 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temp folder")
     parser.add_argument("--screenshot", help="save the page with the first answer to this PNG")
     args = parser.parse_args()
-    from playwright.sync_api import sync_playwright
-
     work = Path(tempfile.mkdtemp(prefix="tthc-first-run-"))
     clone = work / "tthc"
     env = _user_env(work)
@@ -88,7 +83,7 @@ def main() -> int:
             _timed(["git", "checkout", "-q", args.ref], clone, env)
         result["install_s"] = _timed(["make", "install"], clone, env)
         result["ingest_starter_s"] = _timed(["make", "ingest"], clone, env)
-        port = _port()
+        port = free_port()
         t = time.perf_counter()
         app = subprocess.Popen(
             ["make", "app", f"PORT={port}"], cwd=clone, env=env, start_new_session=True,
@@ -96,32 +91,15 @@ def main() -> int:
         )
         try:
             url = f"http://127.0.0.1:{port}"
-            while True:
-                try:
-                    urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                    break
-                except OSError:
-                    if app.poll() is not None:
-                        raise SystemExit("make app exited") from None
-                    time.sleep(0.3)
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(
-                    executable_path="/usr/bin/chromium",
-                    args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-                )
-                page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="vi-VN")
-                page.goto(url, wait_until="domcontentloaded")
-                box = page.get_by_placeholder("Nhập câu hỏi", exact=False)
-                box.wait_for(timeout=300_000)
-                box.fill(QUESTION)
-                box.press("Enter")
-                page.get_by_role("radio", name=CHIP, exact=False).first.wait_for(timeout=300_000)
+            if not wait_until_up(url, app):
+                raise SystemExit("make app exited")
+            with chromium() as browser:
+                page = ask(browser, url, QUESTION, CHIP, timeout_ms=300_000)
                 result["app_to_first_answer_s"] = round(time.perf_counter() - t, 1)
                 result["total_s"] = round(time.perf_counter() - started, 1)
                 if args.screenshot:
                     page.wait_for_timeout(500)
                     page.screenshot(path=args.screenshot, full_page=True)
-                browser.close()
             result["app_rss_mb"] = _streamlit_rss_mb(clone)
         finally:
             os.killpg(app.pid, signal.SIGTERM)

@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import SHARED  # noqa: E402
 from ingest.loaders import LoadLimits, load_file  # noqa: E402
 from ingest.pipeline import embedding_text, parse_options  # noqa: E402
 from ingest.worker import parse_path  # noqa: E402
@@ -44,10 +45,6 @@ from rag.config import load_settings  # noqa: E402
 from rag.models.embeddings import make_embedder  # noqa: E402
 from rag.models.sparse import BM25Encoder  # noqa: E402
 
-SHARED = next(  # ../shared/data beside the checkout, or one level up from a worktree
-    (p for p in (ROOT.parent / "shared" / "data", ROOT.parent.parent / "shared" / "data") if p.is_dir()),
-    ROOT.parent / "shared" / "data",
-)
 PDFS = SHARED / "pdf"
 CORPUS = SHARED / "corpus"
 PROCEDURES = SHARED / "procedures"

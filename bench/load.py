@@ -26,11 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import SHARED  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 from rag.engine import Engine  # noqa: E402
 from rag.index.store import embedded_backend  # noqa: E402
 
-DEV = ROOT.parent / "shared" / "data" / "eval" / "dev.jsonl"
+DEV = SHARED / "eval" / "dev.jsonl"
 
 
 def load_questions(path: Path, limit: int) -> list[str]:

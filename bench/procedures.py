@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from ingest.procedures import sniff_procedures  # noqa: E402
 from rag.domain import Procedure  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "data"
+from bench import SHARED  # noqa: E402
 SOURCES = [SHARED / "procedures", SHARED / "pdf" / "quy-trinh_QT01-CX-HCTP_dang-ky-khai-sinh.doc"]
 QUESTIONS = ROOT / "bench" / "procedure_questions.jsonl"
 

@@ -13,10 +13,13 @@ import sys
 import time
 from pathlib import Path
 
-from rag.config import load_settings
-from rag.engine import Engine
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "eval" / "dev.jsonl"
+from bench import SHARED  # noqa: E402
+from rag.config import load_settings  # noqa: E402
+from rag.engine import Engine  # noqa: E402
+
+DEV = SHARED / "eval" / "dev.jsonl"
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.report import write_section  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 from rag.engine import Engine  # noqa: E402
 from rag.search.evaluation import (  # noqa: E402
@@ -36,7 +37,7 @@ from rag.search.evaluation import (  # noqa: E402
     without_diacritics,
 )
 
-SHARED = ROOT.parent / "shared" / "data"
+from bench import SHARED  # noqa: E402
 SECTION = "## Retrieval (issue 4)"
 
 
@@ -83,17 +84,6 @@ def markdown(sets: dict[str, list[SystemResult]], command: str, notes: list[str]
         lines.append("")
     lines += notes
     return "\n".join(lines).rstrip() + "\n"
-
-
-def write_section(path: Path, section: str) -> None:
-    text = path.read_text(encoding="utf-8") if path.is_file() else "# Benchmarks\n"
-    if SECTION in text:
-        start = text.index(SECTION)
-        nxt = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[nxt + 1 :] if nxt >= 0 else "")
-    else:
-        text = text.rstrip() + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -162,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         "while other jobs loaded the 2 cores (load average ≈ 20), so they overstate an idle server.",
     ]
     if args.write and not args.limit:
-        write_section(Path(args.write), markdown(results, command, notes))
+        write_section(Path(args.write), SECTION, markdown(results, command, notes))
         print(f"wrote {args.write}", file=sys.stderr)
     if args.json:
         Path(args.json).write_text(

@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "data"
+from bench import SHARED  # noqa: E402
 CACHE = Path(os.environ.get("TTHC_BENCH_CACHE", "/work/cache/issue10"))
 RESULTS = ROOT / "bench" / "results" / "scale.jsonl"
 SIZES = [1_000, 10_000, 50_000, 0]  # 0 = every unit

@@ -19,7 +19,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT = ROOT.parent.parent / "shared" / "data" / "corpus"
+sys.path.insert(0, str(ROOT))
+
+from bench import SHARED  # noqa: E402
+
+DEFAULT = SHARED / "corpus"
 FIXTURE = ROOT / "tests" / "data" / "validity"
 AS_OF = "2026-12-05"  # the date the fixture's statuses were verified for
 

@@ -98,7 +98,6 @@ _TCVN3 = {
     0xFA: "ỳ", 0xFB: "ỷ", 0xFC: "ỹ", 0xFD: "ý", 0xFE: "ỵ",
 }
 _TCVN3_TEXT = str.maketrans({chr(k): v for k, v in _TCVN3.items()})
-UNICODE_TO_TCVN3 = {v: bytes([k]) for k, v in _TCVN3.items()}
 
 # VNI-Windows: a base letter followed by a mark character (cp1252 glyphs).
 _VNI_MARKS = {

@@ -95,6 +95,8 @@ _FREE = re.compile(r"\b(không\s+(?:thu\s+)?(?:phí|lệ\s+phí)|không\s*\.?$|m
 
 
 def _sentences(text: str) -> list[str]:
+    """Fee text split on . ; newlines and "- " bullets, not on ":" (a label stays with its amount), unlike
+    ``rag.text.sentences``: each amount keeps the sentence that says whom it is for."""
     parts = re.split(r"(?<=[.;])\s+|\n+|(?:^|\s)-\s+(?=[A-ZĐÂĂÊÔƠƯ0-9])", text)
     return [p.strip(" -;") for p in parts if p and p.strip(" -;")]
 

@@ -288,8 +288,3 @@ def paragraph_units(
             )
         )
     return units
-
-
-def article_notes(articles: list[_Article]) -> dict[str, list[str]]:
-    """Pháp điển notes ("> Ghi chú pháp điển: ...") per article number."""
-    return {a.number: a.notes for a in articles if a.notes}

@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from ui.components.access import ROLE_LABELS, current_user, is_admin, require_admin  # noqa: E402
+from rag.governance.access import ROLE_LABELS  # noqa: E402
+from ui.components.access import current_user, is_admin, require_admin  # noqa: E402
 from ui.components.status import index_state  # noqa: E402
 
 st.set_page_config(

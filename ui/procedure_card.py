@@ -6,7 +6,7 @@ import streamlit as st
 
 from rag.domain import Procedure
 from rag.procedures.legal_basis import ResolvedBasis
-from rag.procedures.render import SECONDARY_NOTE, duration_label
+from rag.procedures.render import SECONDARY_NOTE, dossier_item_details, duration_label
 
 
 def escape(text: str) -> str:
@@ -53,15 +53,7 @@ def render_card(p: Procedure, resolved: list[ResolvedBasis] | None = None) -> No
         if d.group and d.group != group:
             st.markdown(f"*{escape(d.group)}*")
         group = d.group
-        details = []
-        if d.kind:
-            details.append(f"phải {d.kind}")
-        if d.originals is not None:
-            details.append(f"bản chính {d.originals}, bản sao {d.copies}")
-        elif d.copy_type:
-            details.append(d.copy_type)
-        if d.form:
-            details.append(f"mẫu {d.form}")
+        details = dossier_item_details(d, kind_prefix="phải ")
         st.markdown(f"{i}\\. {escape(d.name)}" + (f"  \n*({escape('; '.join(details))})*" if details else ""))
     if not p.dossier and p.dossier_text:
         st.text(p.dossier_text)

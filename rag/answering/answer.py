@@ -122,12 +122,6 @@ MAX_LEAD_CHARS = 320
 MIN_LEAD_OVERLAP = 0.25  # share of the question's content words the lead piece must contain
 
 
-def question_intent(question: str) -> tuple[str, str] | None:
-    """(intent, label) of what the question asks for, or None (see ``rag.search.relevance.INTENTS``)."""
-    intent = profile(question).main_intent
-    return (intent, ASKED[intent][0]) if intent else None
-
-
 def lead_piece(question: str, unit: LegalUnit) -> tuple[str, str, int, int] | None:
     """(label, piece, start, end): a piece of the clause that states the asked-for fact verbatim.
 
@@ -405,21 +399,3 @@ def verify_llm_answer(prep: Prepared, passages: Sequence[Passage], raw: str, set
     sentences = verify_text(raw, units, verification_config(settings))
     return finish(prep.question, prep.query, list(passages), sentences, render(sentences), "llm", model)
 
-
-def answer_question(
-    retriever: Retriever,
-    settings: Settings,
-    question: str,
-    mode: str | None = None,
-    history: Sequence[str] = (),
-    generator: Generator | None = None,
-    query: str | None = None,
-    filters: object | None = None,
-) -> Answer:
-    """Retrieve, answer in the requested mode, verify. ``history``: earlier user questions."""
-    prep = prepare(retriever, settings, question, history, query, filters)
-    if (mode or settings.answer_mode) == "llm":
-        if generator is None:
-            raise ValueError("llm mode needs a generator")
-        return stream_llm(prep, settings, generator).result()
-    return answer_extractive(prep, settings)

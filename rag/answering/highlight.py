@@ -9,10 +9,9 @@ from __future__ import annotations
 import math
 import re
 
+from rag.text.sentences import sentence_spans
 from rag.text.vietnamese import nfc
 
-# A sentence ends at . ; : ! ? followed by a space/newline, or at a line break (list items).
-_SENTENCE_END = re.compile(r"(?<=[.;:!?…])\s+|\n+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _QUOTED = re.compile(r"«[^»]*»")
 # Frequent syllables that say nothing about which sentence is meant.
@@ -20,32 +19,6 @@ _STOP = frozenset(
     "và của các cho có là được theo trong với thì này đó những một không khi để do tại về từ "
     "người hoặc đã sẽ bị nào gì bao lâu bao nhiêu ra vào trên dưới như nếu mà".split()
 )
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence, whitespace trimmed, in order."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for m in _SENTENCE_END.finditer(text):
-        _add_trimmed(text, start, m.start(), spans)
-        start = m.end()
-    _add_trimmed(text, start, len(text), spans)
-    merged: list[tuple[int, int]] = []
-    for span in spans:  # "1." / "a)" item numbers belong to the sentence they open
-        if merged and merged[-1][1] - merged[-1][0] <= 4 and text[merged[-1][0]:merged[-1][1]][:1].isalnum():
-            merged[-1] = (merged[-1][0], span[1])
-        else:
-            merged.append(span)
-    return merged
-
-
-def _add_trimmed(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        out.append((start, end))
 
 
 def _terms(text: str) -> set[str]:

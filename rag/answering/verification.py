@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Iterable, Literal, Mapping
 
 from rag.domain import AnswerSentence, LegalUnit
-from rag.text.sentences import passage_pieces, split_sentences
+from rag.text.quantities import Quantity, extract_quantities
+from rag.text.sentences import CITATION_MARKER, passage_pieces, split_sentences
 from rag.text.vietnamese import nfc
 
 Policy = Literal["remove", "flag"]
@@ -30,13 +30,11 @@ UNVERIFIED_LABEL = "chưa kiểm chứng"
 
 # -- sentences and citation markers --------------------------------------------------------
 
-_MARKER = re.compile(r"\[\s*(\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*)\s*\]")
-
 
 def citation_numbers(text: str) -> tuple[int, ...]:
     """``[1]``, ``[1, 3]``, ``[2-4]`` → (1,), (1, 3), (2, 3, 4); order kept, duplicates dropped."""
     out: list[int] = []
-    for match in _MARKER.finditer(text):
+    for match in CITATION_MARKER.finditer(text):
         body = match.group(1)
         for piece in re.split(r"\s*[,;]\s*", body):
             bounds = re.split(r"\s*[–-]\s*", piece)
@@ -52,182 +50,9 @@ def citation_numbers(text: str) -> tuple[int, ...]:
 
 
 def strip_markers(text: str) -> str:
-    text = _MARKER.sub("", text)
+    text = CITATION_MARKER.sub("", text)
     text = re.sub(r"\s+([.,;:!?…])", r"\1", text)
     return re.sub(r"[ \t]{2,}", " ", text).strip()
-
-
-# -- quantities ----------------------------------------------------------------------------
-
-_DIGITS = {
-    "không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5,
-    "nhăm": 5, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9,
-}
-_SCALES = {"nghìn": 1000, "ngàn": 1000, "triệu": 1_000_000, "tỷ": 1_000_000_000, "tỉ": 1_000_000_000}
-# Unit words after a number, mapped to a canonical unit.
-_UNITS = {
-    "ngày": "ngày", "tháng": "tháng", "năm": "năm", "giờ": "giờ", "tuần": "tuần", "phút": "phút",
-    "quý": "quý", "tuổi": "tuổi", "đồng": "đồng", "đ": "đồng", "vnđ": "đồng", "vnd": "đồng",
-    "%": "%", "phần trăm": "%", "lần": "lần", "người": "người", "bản": "bản", "năm học": "năm",
-}
-# Words before a number that make it a reference or a calendar value ("Điều 15", "năm 2016").
-_PREFIX_UNITS = {"điều": "điều", "khoản": "khoản", "chương": "chương", "mục": "mục", "phần": "phần"}
-
-_DATE_NUMERIC = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b")
-_DATE_WORDS = re.compile(r"\bngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})\b")
-_MONTH_YEAR = re.compile(r"\btháng\s+(\d{1,2})\s*(?:/|năm\s+)(\d{4})\b")
-_DOC_NUMBER = re.compile(r"\b(\d{1,4})\s*/\s*(\d{4})\s*/\s*([a-zđ0-9]+(?:\s*-\s*[a-zđ0-9]+)*)", re.IGNORECASE)
-_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.\u00a0 ]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)(?![\w])")
-_NUMBER_WORDS = re.compile(
-    r"\b((?:(?:không|một|mốt|hai|ba|bốn|tư|năm|lăm|nhăm|sáu|bảy|bẩy|tám|chín|mười|mươi|trăm|linh|lẻ|"
-    r"nghìn|ngàn|triệu|tỷ|tỉ)\s+)+)(ngày|tháng|năm|giờ|tuần|tuổi|đồng|lần|phần trăm)\b"
-)
-
-
-@dataclass(frozen=True)
-class Quantity:
-    """A normalised number: ``value`` is canonical text ("5", "200000", "2016-07-01", "60/2014/qh13")."""
-
-    kind: str  # "number", "date", "doc"
-    value: str
-    unit: str = ""  # canonical unit ("ngày", "đồng", "%", "điều", ...) or ""
-    surface: str = ""  # as written, for messages
-
-    def label(self) -> str:
-        text = self.surface or self.value
-        if self.unit and not self.unit.startswith("@") and self.unit not in text.lower():
-            text = f"{self.unit} {text}" if self.unit in _PREFIX_UNITS.values() else f"{text} {self.unit}"
-        return text
-
-
-def _canonical_decimal(raw: str) -> list[Decimal]:
-    """All plausible readings of a written number ("200.000" → 200000; "1,5" → 1.5; "1,000" → both)."""
-    raw = raw.replace("\u00a0", " ")
-    readings: list[Decimal] = []
-    candidates = []
-    if re.fullmatch(r"\d{1,3}(?:[. ]\d{3})+(?:,\d+)?", raw):  # Vietnamese grouping
-        candidates.append(raw.replace(".", "").replace(" ", "").replace(",", "."))
-    if re.fullmatch(r"\d+,\d+", raw):
-        candidates.append(raw.replace(",", "."))  # Vietnamese decimal comma
-        if re.fullmatch(r"\d{1,3},\d{3}", raw):
-            candidates.append(raw.replace(",", ""))  # English thousands
-    if re.fullmatch(r"\d+\.\d+", raw) and not re.fullmatch(r"\d{1,3}\.\d{3}", raw):
-        candidates.append(raw)  # decimal point
-    if re.fullmatch(r"\d+", raw):
-        candidates.append(raw)
-    for c in candidates:
-        try:
-            readings.append(Decimal(c))
-        except InvalidOperation:
-            continue
-    return readings
-
-
-def _fmt(value: Decimal) -> str:
-    normal = value.normalize()
-    text = format(normal, "f")
-    return text
-
-
-def _words_to_number(words: list[str]) -> Decimal | None:
-    """Vietnamese number words → value ("hai mươi lăm" → 25, "năm trăm nghìn" → 500000)."""
-    total, current, last_digit, seen = 0, 0, None, False
-    for w in words:
-        if w in _DIGITS:
-            last_digit = _DIGITS[w]
-            seen = True
-        elif w == "mười":
-            current += 10
-            last_digit = None
-            seen = True
-        elif w == "mươi":
-            current += (last_digit or 1) * 10
-            last_digit = None
-        elif w == "trăm":
-            current += (last_digit if last_digit is not None else 1) * 100
-            last_digit = None
-        elif w in ("linh", "lẻ"):
-            continue
-        elif w in _SCALES:
-            current += last_digit or 0
-            total += (current or 1) * _SCALES[w]
-            current, last_digit = 0, None
-        else:
-            return None
-    if not seen:
-        return None
-    return Decimal(total + current + (last_digit or 0))
-
-
-def extract_quantities(text: str) -> list[Quantity]:
-    """Every number-bearing expression in ``text``, normalised (markers ``[n]`` ignored)."""
-    t = nfc(_MARKER.sub(" ", text)).lower()
-    found: list[Quantity] = []
-
-    def blank(match: re.Match[str]) -> str:
-        return " " * (match.end() - match.start())
-
-    for rx in (_DATE_WORDS, _DATE_NUMERIC):
-        for m in rx.finditer(t):
-            d, mo, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
-            if 1 <= d <= 31 and 1 <= mo <= 12:
-                found.append(Quantity("date", f"{y:04d}-{mo:02d}-{d:02d}", surface=m.group(0)))
-        t = rx.sub(blank, t)
-    for m in _MONTH_YEAR.finditer(t):
-        found.append(Quantity("date", f"{int(m.group(2)):04d}-{int(m.group(1)):02d}", surface=m.group(0)))
-    t = _MONTH_YEAR.sub(blank, t)
-    for m in _DOC_NUMBER.finditer(t):
-        suffix = re.sub(r"\s+", "", m.group(3))
-        found.append(Quantity("doc", f"{int(m.group(1))}/{m.group(2)}/{suffix}", surface=m.group(0)))
-    t = _DOC_NUMBER.sub(blank, t)
-
-    def number_words(m: re.Match[str]) -> str:
-        value = _words_to_number(m.group(1).split())
-        if value is None:  # e.g. "triệu đồng" after digits: left for the digit pass
-            return m.group(0)
-        found.append(Quantity("number", _fmt(value), _UNITS.get(m.group(2), m.group(2)), m.group(0).strip()))
-        return blank(m)
-
-    t = _NUMBER_WORDS.sub(number_words, t)
-
-    for m in _NUMBER.finditer(t):
-        readings = _canonical_decimal(m.group(1))
-        if not readings:
-            continue
-        before = t[: m.start()].rstrip()
-        after = t[m.end() :]
-        after = re.sub(r"^\s*\([^()]{0,60}\)", "", after)  # "60 (sáu mươi) ngày"
-        if before.endswith("("):  # "sáu mươi (60) ngày"
-            after = re.sub(r"^\s*\)", "", after)
-        scale = 1
-        scale_match = re.match(r"^\s*(nghìn|ngàn|triệu|tỷ|tỉ)\b", after)
-        if scale_match:
-            scale = _SCALES[scale_match.group(1)]
-            after = after[scale_match.end() :]
-        unit = ""
-        unit_match = re.match(r"^\s*(%|phần trăm|năm học|vnđ|vnd|đ(?![\w])|[^\W\d_]+)", after)
-        if unit_match:
-            word = unit_match.group(1)
-            unit = _UNITS.get(word, "")
-        prefix = re.search(r"([^\W\d_]+)\s*$", before)
-        if not unit and prefix and prefix.group(1) in _PREFIX_UNITS:
-            unit = _PREFIX_UNITS[prefix.group(1)]
-        elif not unit and prefix and prefix.group(1) in ("năm", "tháng", "ngày"):
-            unit = "@" + prefix.group(1)  # calendar value: "năm 2016", "tháng 7"
-        for value in readings:
-            found.append(Quantity("number", _fmt(value * scale), unit, m.group(0).strip()))
-    return _dedupe_readings(found)
-
-
-def _dedupe_readings(found: list[Quantity]) -> list[Quantity]:
-    seen: set[tuple[str, str, str, str]] = set()
-    out = []
-    for q in found:
-        key = (q.kind, q.value, q.unit, q.surface)
-        if key not in seen:
-            seen.add(key)
-            out.append(q)
-    return out
 
 
 @dataclass(frozen=True)
@@ -286,7 +111,7 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 def content_words(text: str) -> set[str]:
     """Lowercased syllables that carry meaning (function words, numbers, markers removed)."""
-    return {w for w in _WORD.findall(nfc(_MARKER.sub(" ", text)).lower()) if w not in _STOPWORDS and len(w) > 1}
+    return {w for w in _WORD.findall(nfc(CITATION_MARKER.sub(" ", text)).lower()) if w not in _STOPWORDS and len(w) > 1}
 
 
 def overlap(sentence: str, evidence_words: frozenset[str] | set[str]) -> float:

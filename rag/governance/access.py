@@ -25,7 +25,6 @@ from rag.errors import ConfigError, InputError
 
 ROLES = ("clerk", "leader", "admin")
 ROLE_LABELS = {"clerk": "Cán bộ", "leader": "Lãnh đạo", "admin": "Quản trị viên"}
-INTERNAL = "noi-bo"  # the usual tag for internal documents
 ALL_TAGS = "*"
 _NAME = re.compile(r"^[\w.@+\-]{1,64}$")
 

@@ -188,7 +188,6 @@ SURNAMES = frozenset(
     "Trịnh Trương Tô Hà Lưu Cao Quách Tạ Thái Châu Lương Kiều Triệu Vương Chu Mạc Doãn Khúc "
     "Lại Đào Văn Tăng Thân Tôn Nông Lò Hứa Giang Phùng La Từ Quan Âu Diệp Ông Tiêu Nghiêm".split()
 )
-_MIDDLE = frozenset({"Văn", "Thị", "Hữu", "Đức", "Công", "Minh", "Quang", "Ngọc", "Thanh", "Xuân"})
 # Capitalised words that cannot start a name (offices, documents, ranks, kinship at a sentence start).
 NOT_NAME_START = frozenset(
     "Chủ Phó Trưởng Giám Tổng Bộ Sở Phòng Ủy Uỷ UBND HĐND Tòa Toà Viện Công Cục Chi Ban Hội Đảng "

@@ -87,10 +87,6 @@ class Extraction:
         fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k != "relations"}
         return cls(**fields, relations=relations)
 
-    @property
-    def found_anything(self) -> bool:
-        return bool(self.effective_from_source.startswith("văn bản") or self.effective_to or self.relations)
-
 
 @dataclass(frozen=True)
 class DocumentRecord:

@@ -95,7 +95,6 @@ NAME_ABBREVIATIONS: dict[str, str] = {
 }
 # types whose documents are usually cited by name ("Luật Hộ tịch", "Pháp lệnh Công an xã")
 _NAMED_TYPES = {"Bộ luật", "Luật", "Pháp lệnh"}
-SELF_TYPES = ("Bộ luật", "Luật", "Nghị định", "Thông tư", "Quyết định", "Nghị quyết", "Pháp lệnh")
 
 # Law names that contain "và" or a comma (a name otherwise stops at them).
 _COMMON_NAMES = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from rag.domain import Procedure
+from rag.domain import DossierItem, Procedure
 from rag.procedures.legal_basis import ResolvedBasis
 
 SECONDARY_NOTE = "Tóm tắt thứ cấp: không phải bản công bố thủ tục gốc, cần đối chiếu văn bản gốc"
@@ -111,15 +111,7 @@ def card_text(p: Procedure, resolved: list[ResolvedBasis] | None = None) -> str:
     if p.dossier:
         lines.append(f"Hồ sơ ({p.dossier_sets or 'số bộ không ghi'}):")
         for i, d in enumerate(p.dossier, start=1):
-            extra = []
-            if d.kind:
-                extra.append(d.kind)
-            if d.originals is not None:
-                extra.append(f"bản chính {d.originals}, bản sao {d.copies}")
-            elif d.copy_type:
-                extra.append(d.copy_type)
-            if d.form:
-                extra.append(f"mẫu {d.form}")
+            extra = dossier_item_details(d)
             lines.append(f"  {i}. {_flat(d.name, 220)}" + (f" [{'; '.join(extra)}]" if extra else ""))
     if p.steps:
         lines.append("Các bước:")
@@ -142,6 +134,20 @@ def card_text(p: Procedure, resolved: list[ResolvedBasis] | None = None) -> str:
             lines.append(f"  - {_flat(b.text, 160)}{badge}")
     lines.append(f"Nguồn: {p.source}" + (f" (ban hành {p.issued_date})" if p.issued_date else ""))
     return "\n".join(lines)
+
+
+def dossier_item_details(d: DossierItem, kind_prefix: str = "") -> list[str]:
+    """What a paper of the dossier is: to submit or to show, originals and copies, its form."""
+    details = []
+    if d.kind:
+        details.append(f"{kind_prefix}{d.kind}")
+    if d.originals is not None:
+        details.append(f"bản chính {d.originals}, bản sao {d.copies}")
+    elif d.copy_type:
+        details.append(d.copy_type)
+    if d.form:
+        details.append(f"mẫu {d.form}")
+    return details
 
 
 def _flat(text: str, limit: int) -> str:

@@ -13,8 +13,6 @@ Three pure steps, each testable alone:
 
 from __future__ import annotations
 
-import gzip
-import json
 import math
 import re
 from collections import Counter, defaultdict
@@ -23,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+from rag.search.cache import read_json_gz, write_json_gz
 from rag.text.vietnamese import nfc, normalise_space, strip_diacritics, syllables
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -112,13 +111,11 @@ class DiacriticRestorer:
         return cls(dict(data["unigrams"]), {(a, b): int(n) for a, b, n in data["bigrams"]})
 
     def save(self, path: Path) -> None:
-        with gzip.open(path, "wt", encoding="utf-8") as out:
-            json.dump(self.to_json(), out, ensure_ascii=False)
+        write_json_gz(path, self.to_json())
 
     @classmethod
     def load(cls, path: Path) -> "DiacriticRestorer":
-        with gzip.open(path, "rt", encoding="utf-8") as src:
-            return cls.from_json(json.load(src))
+        return cls.from_json(read_json_gz(path))
 
     # -- decoding --
     def _log_unigram(self, word: str) -> float:

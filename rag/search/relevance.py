@@ -28,9 +28,7 @@ and is cached beside it like the search arrays.
 
 from __future__ import annotations
 
-import gzip
 import json
-import logging
 import math
 import re
 from collections import Counter
@@ -40,10 +38,10 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from rag.domain import LegalUnit
+from rag.search.cache import load_or_build, read_json_gz, write_json_gz
 from rag.text.sentences import LEAD_PIECE
 from rag.text.vietnamese import nfc, strip_diacritics, syllables
 
-log = logging.getLogger(__name__)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 WEIGHTS_FILE = DATA / "relevance.json"
@@ -318,13 +316,11 @@ class ArticleTable:
         return cls(articles, data["documents"], data["df"])
 
     def save(self, path: Path) -> None:
-        with gzip.open(path, "wt", encoding="utf-8") as out:
-            json.dump(self.to_json(), out, ensure_ascii=False)
+        write_json_gz(path, self.to_json())
 
     @classmethod
     def load(cls, path: Path) -> "ArticleTable":
-        with gzip.open(path, "rt", encoding="utf-8") as src:
-            return cls.from_json(json.load(src))
+        return cls.from_json(read_json_gz(path))
 
     def article_syllables(self, key: tuple[str, str]) -> list[str]:
         """Syllables of an article's title and text (memoised: the same articles come back often)."""
@@ -762,17 +758,7 @@ def _type_matches(kind: str, doc: dict) -> bool:
 def load_or_build_table(store, cache_dir: Path | None, fingerprint: str) -> ArticleTable:
     """The article table for exactly this index content (cached beside it)."""
     path = cache_dir / f"articles-{TABLE_VERSION}-{fingerprint}.json.gz" if cache_dir else None
-    if path and path.is_file():
-        try:
-            return ArticleTable.load(path)
-        except (OSError, ValueError, KeyError) as exc:
-            log.warning("article table cache unreadable (%s), rebuilding", exc)
-    table = ArticleTable.build(store.iter_units())
-    if path:
-        try:
-            for old in path.parent.glob("articles-*.json.gz"):
-                old.unlink()
-            table.save(path)
-        except OSError as exc:
-            log.info("cannot cache the article table in %s: %s", path.parent, exc)
-    return table
+    return load_or_build(
+        path, ArticleTable.load, lambda: ArticleTable.build(store.iter_units()), ArticleTable.save,
+        "articles-*.json.gz", "article table",
+    )

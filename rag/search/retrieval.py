@@ -19,7 +19,6 @@ candidates come from in-process arrays copied from it (``rag.index.unit_index``)
 
 from __future__ import annotations
 
-import logging
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from rag.models.embeddings import Embedder
 from rag.errors import IndexMissing, InputError
 from rag.domain import SearchFilters
 from rag.legal.references import DocumentResolver, find_references
+from rag.search.cache import load_or_build
 from rag.search.query import DiacriticRestorer, QueryAnalysis, analyse, is_unaccented, load_glossary
 from rag.search.relevance import (
     ArticleTable,
@@ -50,7 +50,6 @@ from rag.index.store import UnitStore, is_embedded
 from rag.index.unit_index import Hit, UnitIndex, fingerprint
 from rag.text.vietnamese import nfc, normalise_space, syllables
 
-log = logging.getLogger(__name__)
 
 Mode = Literal["hybrid", "dense", "sparse"]
 ArticleKey = tuple[str, str]  # (document key, article number)
@@ -305,16 +304,6 @@ class Retriever:
     def profile(self, analysis: QueryAnalysis) -> QuestionProfile:
         return profile(analysis.text, subject=analysis.search_text)
 
-    def search_articles(
-        self,
-        question: str,
-        top_k: int = 10,
-        filters: SearchFilters | None = None,
-        mode: Mode = "hybrid",
-    ) -> list[Passage]:
-        """Best passage per article, articles ranked (same as ``search``, kept for callers)."""
-        return self.search(question, top_k, filters, mode)
-
     def rank_articles(
         self,
         question: str,
@@ -551,44 +540,24 @@ def _best_units(dense_units: list[Hit], sparse_units: list[Hit]) -> list[Hit]:
     return [by_id[i] for i in sorted(by_id, key=lambda i: -score[i])]
 
 
-# -- the diacritics model cache ----------------------------------------------------------------
-
-
-def _replace_cache(path: Path, pattern: str, save) -> None:
-    try:
-        for old in path.parent.glob(pattern):
-            old.unlink()
-        save(path)
-    except OSError as exc:  # a read-only index still works, just slower to start
-        log.info("cannot cache %s in %s: %s", path.name, path.parent, exc)
+# -- caches beside the index (rag.search.cache) -------------------------------------------------
 
 
 def load_or_build_unit_index(store: UnitStore, cache_dir: Path | None, records: list[dict]) -> UnitIndex:
     """Load the cached search arrays for exactly these documents, or copy them from Qdrant."""
     path = cache_dir / f"search-arrays-{fingerprint(records)}.npz" if cache_dir else None
-    if path and path.is_file():
-        try:
-            return UnitIndex.load(path)
-        except (OSError, ValueError, KeyError) as exc:
-            log.warning("search arrays cache unreadable (%s), rebuilding", exc)
-    index = UnitIndex.build(store.iter_vectors())
-    if path:
-        _replace_cache(path, "search-arrays-*.npz", index.save)
-    return index
+    return load_or_build(
+        path, UnitIndex.load, lambda: UnitIndex.build(store.iter_vectors()), UnitIndex.save,
+        "search-arrays-*.npz", "search arrays",
+    )
 
 
 def load_or_build_restorer(store: UnitStore, cache_dir: Path | None, records: list[dict]) -> DiacriticRestorer:
     """Load the cached model for exactly these documents, or count it from the index."""
     name = f"diacritics-{DiacriticRestorer.VERSION}-{fingerprint(records)}.json.gz"
     path = cache_dir / name if cache_dir else None
-    if path and path.is_file():
-        try:
-            return DiacriticRestorer.load(path)
-        except (OSError, ValueError, KeyError) as exc:
-            log.warning("diacritics cache unreadable (%s), rebuilding", exc)
-    restorer = DiacriticRestorer.from_texts(
-        f"{u.article_title}\n{u.text}" for u in store.iter_units()
+    return load_or_build(
+        path, DiacriticRestorer.load,
+        lambda: DiacriticRestorer.from_texts(f"{u.article_title}\n{u.text}" for u in store.iter_units()),
+        DiacriticRestorer.save, "diacritics-*.json.gz", "diacritics",
     )
-    if path:
-        _replace_cache(path, "diacritics-*.json.gz", restorer.save)
-    return restorer

@@ -27,7 +27,3 @@ def strip_diacritics(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     plain = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     return plain.replace("đ", "d").replace("Đ", "D")
-
-
-def has_diacritics(text: str) -> bool:
-    return strip_diacritics(text) != text

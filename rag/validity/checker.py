@@ -26,20 +26,13 @@ from rag.domain import Badge, LegalUnit, Passage
 from rag.errors import TthcError
 from rag.legal.references import Reference, find_references, fold
 from rag.validity.relations import document_label
+from rag.text.quantities import claims
+from rag.text.sentences import sentence_around
 from rag.text.vietnamese import nfc
 
 if TYPE_CHECKING:
     from rag.validity.service import ValidityService
 
-VERDICTS = (
-    "correct",
-    "wrong_article",
-    "wrong_content",
-    "nonexistent_article",
-    "nonexistent_document",
-    "not_in_force",
-    "unverifiable",
-)
 VERDICT_LABELS = {
     "correct": "✅ Đúng",
     "wrong_article": "↪️ Sai điều (nội dung ở điều khác)",
@@ -64,14 +57,6 @@ _STOP = set(
     "can se da bi boi o khong moi ma nhu tren duoi sau truoc cung deu rang viec luat nghi dieu khoan diem thong "
     "bo nam ngay gi nao the vay ay hien hanh chinh phu can cu ghi neu ro tai sao phap".split()
 )
-_UNITS = r"ngay\s+lam\s+viec|ngay|thang|nam|gio|tuoi|%|phan\s+tram|trieu\s+dong|nghin\s+dong|dong|lan|nguoi|ban"
-_CLAIM = re.compile(
-    rf"(?<![\d/.,])(\d{{1,3}}(?:[.,]\d{{3}})+|\d+(?:,\d+)?)\s*(?:\([a-z ]+\)\s*)?(?P<unit>{_UNITS})(?![a-z])"
-)
-_DATES = re.compile(
-    r"ngay\s+\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}|\d{1,2}/\d{1,2}/\d{4}|thang\s+\d{1,2}\s+nam\s+\d{4}|nam\s+\d{4}"
-)
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+(?=\S)|\n+")
 
 
 @dataclass(frozen=True)
@@ -118,27 +103,6 @@ class CheckedCitation:
 # -- text comparison (pure) --------------------------------------------------------------------
 
 
-def claims(text: str) -> list[tuple[float, str, str]]:
-    """Numbers with units in a text: "60 ngày" → (60.0, "ngay", "60 ngày"); dates left out."""
-    original = nfc(text)
-    folded = _DATES.sub(lambda m: " " * len(m.group(0)), fold(original))
-    out = []
-    for m in _CLAIM.finditer(folded):
-        raw = m.group(1)
-        if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", raw):  # 200.000 (or 200,000)
-            value = float(re.sub(r"[.,]", "", raw))
-        else:  # 1,5
-            value = float(raw.replace(",", "."))
-        unit = re.sub(r"\s+", " ", m.group("unit"))
-        out.append((value, unit, original[m.start() : m.end()]))
-    return out
-
-
-def _claim_in(claim: tuple[float, str, str], found: list[tuple[float, str, str]]) -> bool:
-    value, unit, _ = claim
-    return any(v == value and (u == unit or (unit == "ngay" and u == "ngay lam viec")) for v, u, _ in found)
-
-
 def key_bigrams(text: str) -> set[str]:
     words = re.findall(r"[a-z0-9]+", fold(nfc(text)))
     return {f"{a} {b}" for a, b in zip(words, words[1:]) if not (a in _STOP and b in _STOP) and not (a.isdigit() or b.isdigit())}
@@ -167,7 +131,7 @@ def agreement(statement: str, unit_text: str, weights: dict[str, float] | None =
     rarity (``weights``: IDF over the document's units, so "Ủy ban nhân dân" counts little)."""
     stated = claims(statement)
     found = claims(unit_text)
-    missing = tuple(raw for c in stated if not _claim_in(c, found) for raw in [c[2]])
+    missing = tuple(c.written for c in stated if not c.found_in(found))
     terms = key_bigrams(statement)
     have = key_bigrams(unit_text)
     covered = terms & have
@@ -194,18 +158,6 @@ def statement_of(sentence: str, refs: Sequence[Reference], offset: int) -> str:
     text = re.sub(r"(?i)\b(theo|tại|căn cứ|quy định tại|được quy định|của|thì|rằng)\b", " ", text)
     text = _ABBREVIATION.sub(lambda m: _ABBREVIATIONS[m.group(1).lower()], text)
     return " ".join(text.split())
-
-
-def sentence_around(text: str, start: int, end: int) -> tuple[str, int]:
-    """The sentence containing [start, end) and its offset."""
-    left = 0
-    for m in _SENTENCE_END.finditer(text):
-        if m.end() > start:
-            break
-        left = m.end()
-    m = _SENTENCE_END.search(text, end)
-    right = m.start() if m else len(text)
-    return text[left:right].strip(), left + (len(text[left:right]) - len(text[left:right].lstrip()))
 
 
 # -- the checker -------------------------------------------------------------------------------
@@ -403,8 +355,8 @@ class CitationChecker:
                                    evidence=f"Nội dung khớp với {label} (mức khớp các cụm từ chính {fit.coverage:.0%}).")
         if not fit.claims_ok:
             stated = ", ".join(f"«{c}»" for c in fit.missing_claims)
-            wanted_units = {u for _, u, _r in claims(" ".join(fit.missing_claims))}
-            real = sorted({raw for _, u, raw in claims(base["cited_text"]) if u in wanted_units})
+            wanted_units = {c.unit for c in claims(" ".join(fit.missing_claims))}
+            real = sorted({c.written for c in claims(base["cited_text"]) if c.unit in wanted_units})
             said = f"; điều luật ghi {', '.join(f'«{r}»' for r in real[:4])}" if real else ""
             return CheckedCitation(verdict="wrong_content", **base,
                                    evidence=f"Câu trích dẫn nêu {stated} nhưng {label} không có con số này{said}.")

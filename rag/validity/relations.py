@@ -135,7 +135,10 @@ def _articles(text: str) -> list[tuple[str, str, str]]:
 
 
 def _sentences(body: str) -> list[str]:
-    """Sentences and list items of an article body; a sentence ending with ":" keeps its list items."""
+    """Sentences and list items of an article body; a sentence ending with ":" keeps its list items.
+
+    Not ``rag.text.sentences``: a repeal clause's list ("bãi bỏ các văn bản sau: a) …; b) …") must stay one sentence.
+    """
     parts: list[str] = []
     in_list = False
     for block in re.split(r"\n\s*\n|\n(?=\s*(?:\d{1,2}\.|[a-zđ]\)|-)\s)", body):

@@ -70,10 +70,6 @@ class ValidityService:
     def status(self, key: str, as_of: str | None = None) -> str:
         return self.record(key, as_of).status
 
-    def keys_in_force(self, as_of: str | None = None) -> list[str]:
-        """Documents not known to be out of force on the date (unknown status stays, shown with ⚪)."""
-        return [k for k in self.registry.records if self.status(k, as_of) not in NOT_IN_FORCE]
-
     # -- units ---------------------------------------------------------------------------------
     def notices(self, unit: LegalUnit, as_of: str | None = None) -> tuple[ReformNotice, ...]:
         text = f"{unit.article_title}\n{unit.text}" if unit.article_title else unit.text

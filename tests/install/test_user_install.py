@@ -12,19 +12,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from bench.browser import ask, chromium, free_port, wait_until_up
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.install
 
-CHROMIUM = "/usr/bin/chromium"
 LAW = "data/starter/documents/60-2014-QH13.md"  # a small part of the starter set: Luật Hộ tịch
 QUESTION = "Thời hạn đăng ký khai sinh cho con là bao lâu?"
 # DESIGN.md "First run": 694 MB measured 2026-12-05 (torch alone would add 750 MB, scipy 136 MB,
@@ -92,16 +90,10 @@ def test_cli_ingests_and_answers_with_a_citation(user_copy, tmp_path):
     assert answer["citations"][0]["article"] == "Điều 15"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_the_app_answers_in_a_browser(user_copy, tmp_path):
     index = tmp_path / "index"
     assert tthc(user_copy, "ingest", LAW, index=index).returncode == 0
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "server.log"
     env = _user_env(TTHC_INDEX_DIR=str(index), TTHC_AUDIT_DB=str(tmp_path / "audit.db"),
                     TTHC_ACCOUNTS_FILE=str(tmp_path / "no-accounts.json"))
@@ -113,14 +105,7 @@ def test_the_app_answers_in_a_browser(user_copy, tmp_path):
         )
         try:
             url = f"http://127.0.0.1:{port}"
-            deadline = time.time() + 120
-            while time.time() < deadline and server.poll() is None:
-                try:
-                    urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.5)
-            assert server.poll() is None, log_path.read_text(errors="replace")[-3000:]
+            assert wait_until_up(url, server, timeout_s=120), log_path.read_text(errors="replace")[-3000:]
             chips = _ask_in_browser(url, QUESTION)
         finally:
             server.terminate()
@@ -132,23 +117,5 @@ def test_the_app_answers_in_a_browser(user_copy, tmp_path):
 
 def _ask_in_browser(url: str, question: str) -> list[str]:
     """Open the app, ask, wait for the citation chips; their labels."""
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "install Debian's chromium (make system-deps)"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        try:
-            page = browser.new_page(viewport={"width": 1366, "height": 768}, locale="vi-VN")
-            page.goto(url, wait_until="domcontentloaded")
-            box = page.get_by_placeholder("Nhập câu hỏi", exact=False)
-            box.wait_for(timeout=180_000)
-            box.fill(question)
-            box.press("Enter")
-            page.get_by_role("radio", name="Điều 15", exact=False).first.wait_for(timeout=180_000)
-            return page.get_by_role("radio").all_inner_texts()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        return ask(browser, url, question, "Điều 15", timeout_ms=180_000).get_by_role("radio").all_inner_texts()

@@ -9,23 +9,20 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from bench.browser import chromium, free_port, wait_until_up
 from rag.governance.access import AccountStore
 from rag.governance.audit import AuditLog
 from tests.conftest import INTERNAL_HEADER_DOC, ROOT
 from tests.ui.conftest import DECREE
 from ui.cli import main
 
-CHROMIUM = "/usr/bin/chromium"
 # Screenshots of every page: into docs/screenshots/ with `make screenshots` (TTHC_SCREENSHOTS=1),
 # else into a temp folder, so that a test run never rewrites the committed images.
 SHOTS = (
@@ -37,12 +34,6 @@ QUESTION = "Thời hạn đăng ký khai sinh cho con là bao lâu?"
 ADMIN = ("quantri", "mật-khẩu-quản-trị")
 CLERK = ("lan", "mật-khẩu-cán-bộ")
 pytestmark = pytest.mark.e2e
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -74,14 +65,7 @@ def server(procedure_index, tmp_path_factory) -> Path:
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
+    if not wait_until_up(url, proc, timeout_s=60):
         proc.kill()
         pytest.fail("streamlit did not start: " + (work / "server.log").read_text(errors="replace")[-2000:])
     (work / "url").write_text(url)
@@ -100,17 +84,8 @@ def app_url(server) -> str:
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "install Debian's chromium (make system-deps)"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def sign_in(page, who: tuple[str, str]) -> None:
@@ -243,6 +218,9 @@ def test_upload_ingest_then_ask_about_the_new_document_and_rate_it(server, app_u
     page.close()
 
 
+CARD = ("Đăng ký lại khai sinh", "QT 03/CX-HCTP")  # name and code of the card for a lost birth certificate
+
+
 def test_procedure_page_and_card_on_top_of_an_answer(app_url, browser):
     page = open_page(browser, app_url)
     page.get_by_placeholder("Nhập câu hỏi", exact=False).wait_for(timeout=120_000)
@@ -253,6 +231,9 @@ def test_procedure_page_and_card_on_top_of_an_answer(app_url, browser):
     search.press("Enter")
     page.get_by_text("Danh mục hồ sơ cho người dân").wait_for(timeout=120_000)
     page.get_by_text("Thành phần hồ sơ", exact=False).first.wait_for(timeout=30_000)
+    # the card for a lost birth certificate is "Đăng ký lại khai sinh" (QT 03/CX-HCTP), not any card
+    assert page.get_by_role("heading", name=CARD[0], exact=True).count() == 1, page.get_by_role("heading").all_inner_texts()
+    assert CARD[1] in page.locator("p", has_text="Mã:").first.inner_text()
     shot(page, "thu-tuc.png")
 
     page.get_by_role("link", name="Hỏi đáp").click()
@@ -262,6 +243,9 @@ def test_procedure_page_and_card_on_top_of_an_answer(app_url, browser):
     box.press("Enter")
     page.get_by_text("Thủ tục liên quan:", exact=False).first.wait_for(timeout=120_000)
     page.get_by_role("button", name="Sao chép").first.wait_for(timeout=60_000)
+    card = page.get_by_text("Thủ tục liên quan:", exact=False).first.inner_text()
+    assert card.strip().endswith(f"Thủ tục liên quan: {CARD[0]}"), card
+    assert CARD[1] in page.locator("p", has_text="Mã:").first.inner_text()
     shot(page, "hoi-dap-thu-tuc.png")
     page.close()
 

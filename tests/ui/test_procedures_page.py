@@ -46,7 +46,8 @@ def test_search_filter_card_and_downloads(procedures_env):
     at.text_input[0].set_value("").run()
     at.selectbox[0].set_value("Căn cước").run()
     assert not at.exception
-    assert all("căn cước" in o.lower() or "chứng minh" in o.lower() for o in at.selectbox[2].options)
+    cards = at.selectbox[2].options
+    assert cards and all("căn cước" in o.lower() or "chứng minh" in o.lower() for o in cards), cards
 
 
 def test_secondary_card_shows_its_flag(procedures_env):

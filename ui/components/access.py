@@ -8,18 +8,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-ROLE_LABELS = {"clerk": "Cán bộ", "leader": "Lãnh đạo", "admin": "Quản trị viên"}
 ADMIN = "admin"
 
 
 def current_user() -> tuple[str, str]:
     """(user name, role) of this session."""
     return st.session_state.get("tthc_user", ""), st.session_state.get("tthc_role", ADMIN)
-
-
-def set_current_user(name: str, role: str) -> None:
-    st.session_state["tthc_user"] = name
-    st.session_state["tthc_role"] = role
 
 
 def is_admin() -> bool:

@@ -12,7 +12,8 @@ from pathlib import Path
 import streamlit as st
 
 from rag.domain import Answer, Citation
-from rag.answering.highlight import highlight_spans, reference_text, sentence_spans
+from rag.answering.highlight import highlight_spans, reference_text
+from rag.text.sentences import sentence_spans
 from ui.components.status import show_badge
 
 _MD_SPECIAL = set("\\`*_{}[]<>()#+-.!|~$:&=^\"'")

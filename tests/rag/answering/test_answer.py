@@ -8,7 +8,7 @@ from rag.answering.answer import ABSTAIN_TEXT
 from rag.config import load_settings
 from rag.engine import Engine
 from rag.answering.followup import is_follow_up, rewrite_follow_up
-from rag.answering.verification import extract_quantities
+from rag.text.quantities import extract_quantities
 
 
 @pytest.fixture(scope="module")

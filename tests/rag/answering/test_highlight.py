@@ -1,6 +1,7 @@
 """Which sentences of a passage get highlighted."""
 
-from rag.answering.highlight import highlight_spans, reference_text, sentence_spans
+from rag.answering.highlight import highlight_spans, reference_text
+from rag.text.sentences import sentence_spans
 
 CLAUSE = (
     "1. Trong thời hạn 60 ngày kể từ ngày sinh con, cha hoặc mẹ có trách nhiệm đăng ký khai sinh cho con; "

@@ -6,10 +6,10 @@ import pytest
 
 from rag.domain import LegalDocument, LegalUnit
 from rag.text.sentences import split_sentences
+from rag.text.quantities import extract_quantities
 from rag.answering.verification import (
     VerificationConfig,
     citation_numbers,
-    extract_quantities,
     render,
     verify_sentence,
     verify_text,

