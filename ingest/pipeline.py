@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from ingest.loaders import SUPPORTED_SUFFIXES, LoadedFile, LoadLimits
+from ingest.loaders import SUPPORTED_SUFFIXES, LoadedFile, Loader, LoadLimits
 from ingest.procedures import PROCEDURE_SUFFIXES, ProcedureFile, ProcedureIngestor, sniff_procedures
 from ingest.phapdien_jsonl import is_phapdien_jsonl, iter_records
 from ingest.progress import ProgressState
@@ -163,11 +163,15 @@ class _Job:
 class Ingestor:
     """Ingests files into the store; one instance per process."""
 
-    def __init__(self, settings: Settings, store: UnitStore, embedder: Embedder):
+    def __init__(
+        self, settings: Settings, store: UnitStore, embedder: Embedder, loaders: dict[str, Loader] | None = None
+    ):
+        """``loaders``: extra file loaders by suffix (see ``ingest.loaders``), used in the parse worker."""
         self.settings = settings
         self.store = store
         self.embedder = embedder
         self.options = parse_options(settings)
+        self.options.loaders.update(loaders or {})
         self.sparse = BM25Encoder(settings.bm25_k1, settings.bm25_b, settings.bm25_avgdl, settings.sparse_bigrams)
         self.cache = EmbeddingCache(embedding_cache_path(settings))
         self.progress: ProgressState | None = None  # of the running ingest(), if any

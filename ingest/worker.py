@@ -16,7 +16,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Callable
 
-from ingest.loaders import LoadedFile, LoadLimits, load_file
+from ingest.loaders import LoadedFile, Loader, LoadLimits, load_file
 from ingest.metadata import document_from
 from ingest.structure import build_units, paragraph_units, parse_articles
 from rag.domain import LegalDocument, LegalUnit
@@ -32,6 +32,7 @@ class ParseOptions:
     max_chunk_chars: int = 1800
     chunk_overlap_chars: int = 200
     access_folders: dict[str, str] = field(default_factory=dict)  # folder name → access tag (noi-bo)
+    loaders: dict[str, Loader] = field(default_factory=dict)  # extra loaders by suffix (module-level functions)
 
 
 @dataclass
@@ -68,7 +69,7 @@ def parse_path(path: Path, options: ParseOptions, on_page: Callable[[int, int], 
 
 
 def _parse(path: Path, options: ParseOptions, on_page: Callable[[int, int], None] | None) -> ParsedFile:
-    return parse_loaded(load_file(path, options.limits, on_page), options)
+    return parse_loaded(load_file(path, options.limits, on_page, options.loaders), options)
 
 
 def parse_loaded(loaded: LoadedFile, options: ParseOptions) -> ParsedFile:

@@ -22,6 +22,7 @@ from ingest.procedures import (
 )
 from rag.errors import IngestError
 from tests.conftest import SHARED
+from tests.ingest.fixtures import PROCEDURE as OWN
 
 PROCEDURES = SHARED / "procedures"
 DOC = SHARED / "pdf" / "quy-trinh_QT01-CX-HCTP_dang-ky-khai-sinh.doc"
@@ -183,40 +184,6 @@ def test_a_bad_record_does_not_stop_the_others(tmp_path):
 
 # -- a procedure document written here --------------------------------------------------
 
-OWN = """\
-|UBND XÃ AN BÌNH     |QUY TRÌNH                        |Mã hiệu: QT 07/XA-TP     |
-|                    |Chứng thực chữ ký người khuyết tật|Ngày ban hành: 02/3/2026 |
-
-1. MỤC ĐÍCH
-    Thử nghiệm.
-5. NỘI DUNG QUY TRÌNH
-  a. Thành phần, số lượng hồ sơ:
-  * Giấy tờ phải xuất trình:
-  - Thẻ căn cước (bản chính).
-  * Giấy tờ phải nộp:
-  - Giấy tờ cần chứng thực chữ ký (Mẫu số 02/CT).
-  Số lượng hồ sơ: 01 bộ
-  b. Thời hạn giải quyết: Không quá 02 (hai) ngày làm việc; trường hợp phức tạp không quá 05 ngày.
-  c. Đối tượng thực hiện thủ tục hành chính: Cá nhân.
-  d. Cơ quan thực hiện thủ tục hành chính: Ủy ban nhân dân cấp xã.
-  đ. Cơ quan phối hợp: Không.
-  e. Kết quả thực hiện thủ tục hành chính: Giấy tờ được chứng thực chữ ký.
-  g. Phí, lệ phí: Theo mức thu do Hội đồng nhân dân tỉnh quyết định.
-  h. Mẫu đơn, mẫu tờ khai: Không.
-  i. Yêu cầu, điều kiện thực hiện thủ tục hành chính: Người yêu cầu tự ký trước mặt người thực hiện chứng thực.
-  k. Căn cứ pháp lý của thủ tục hành chính:
-  - Điều 24 Nghị định số 23/2015/NĐ-CP ngày 16/02/2015 của Chính phủ;
-  - Luật Người khuyết tật năm 2010.
-  l. Quy trình các bước xử lý công việc:
-|TT |Trình tự các bước công việc          |Trách nhiệm              |Thời gian |
-|1  |Tiếp nhận, kiểm tra hồ sơ            |Công chức Tư pháp -      |½ ngày    |
-|   |                                     |Hộ tịch                  |          |
-|2  |Ký chứng thực                        |Chủ tịch UBND xã         |01 ngày   |
-|3  |Trả kết quả, thu phí                 |Bộ phận một cửa          |½ ngày    |
-
-6. BIỂU MẪU
-   - Sổ chứng thực.
-"""
 
 
 def test_own_procedure_text_in_the_common_layout():
