@@ -17,7 +17,7 @@ from rag.errors import IngestError
 
 __all__ = [
     "LoadedFile", "LoadLimits", "Line", "Loader", "PageCallback", "SUPPORTED_SUFFIXES", "decode_text",
-    "load_file", "parse_header", "read_bytes", "sniff",
+    "library_errors", "load_file", "parse_header", "preload", "read_bytes", "sniff",
 ]
 
 Loader = Callable[[bytes, Path, LoadLimits, PageCallback | None], LoadedFile]
@@ -44,6 +44,32 @@ def sniff(data: bytes, suffix: str = "") -> str:
     if suffix in (".md", ".markdown"):
         return "markdown"
     return "text"
+
+
+def library_errors() -> tuple[type[BaseException], ...]:
+    """What the parsing libraries raise for a file they cannot read: pypdfium2 and pypdf errors, a
+    bad zip, malformed XML (python-docx, lxml), undecodable text. Imported when called: the
+    ingesting process itself never loads a parsing library (the parse worker does, ``preload``)."""
+    import zipfile
+
+    import pypdfium2
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import LxmlError
+    from pypdf.errors import PyPdfError
+
+    return (pypdfium2.PdfiumError, PyPdfError, zipfile.BadZipFile, PackageNotFoundError, LxmlError, UnicodeDecodeError)
+
+
+def preload() -> None:
+    """Import every loader and the parsing libraries they use, now: the parse worker does this
+    before it caps its memory, so that no library import fails for lack of address space."""
+    import docx  # noqa: F401
+    import lxml.html  # noqa: F401
+    import pypdf  # noqa: F401
+    import pypdfium2  # noqa: F401
+
+    from ingest.loaders import doc, html, ocr, pdf, text  # noqa: F401
+    from ingest.loaders import docx as docx_loader  # noqa: F401
 
 
 def read_bytes(path: Path, limits: LoadLimits) -> bytes:

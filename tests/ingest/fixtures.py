@@ -189,8 +189,13 @@ def write_procedure_pdf(path: Path, texts: list[str] | None = None) -> Path:
 def write_procedure_docx(path: Path) -> Path:
     """``PROCEDURE`` as a Word file whose title block and steps are real Word tables."""
     rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in PROCEDURE.splitlines()]
-    title = [r for r in rows[:2]]
-    steps = [r for r in rows if len(r) == 4 and r[0] in ("TT", "1", "2", "3")]
+    title = rows[:2]
+    steps: list[list[str]] = []
+    for row in (r for r in rows if len(r) == 4):
+        if row[0] or not steps:
+            steps.append(row)
+        else:  # a wrapped line of the printed table: one Word cell holds the whole text
+            steps[-1] = [f"{a} {b}".strip() for a, b in zip(steps[-1], row)]
     paragraphs = [line for line in PROCEDURE.splitlines() if line.strip() and not line.startswith("|")]
     from docx import Document
 
