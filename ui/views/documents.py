@@ -118,10 +118,12 @@ def show_results(results: list[dict]) -> None:
     else:
         st.success(f"Kết quả nạp — {summary}.", icon="✅")
     for r in results:
+        # the reason names the file already ("nd.pdf: …"): shown once
+        reason = r["reason"] if r["reason"].startswith(f"{r['file']}: ") else f"{r['file']}: {r['reason']}"
         if _label(r) == "internal":
-            st.markdown(f"- ⛔ Lỗi nội bộ — {escape_markdown(r['file'])}: {escape_markdown(r['reason'])}")
+            st.markdown(f"- ⛔ Lỗi nội bộ — {escape_markdown(reason)}")
         elif r["status"] == "failed":
-            st.markdown(f"- ❌ {escape_markdown(r['file'])}: {escape_markdown(r['reason'])}")
+            st.markdown(f"- ❌ {escape_markdown(reason)}")
         else:
             st.markdown(
                 f"- {RESULT_LABELS[r['status']]}: {escape_markdown(r['file'])} → "
