@@ -20,7 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingest.procedures import sniff_procedures  # noqa: E402
+from ingest.loaders import LoadLimits  # noqa: E402
+from ingest.procedures import ProcedureFile  # noqa: E402
+from ingest.worker import ParseOptions, parse_path  # noqa: E402
 from rag.domain import Procedure  # noqa: E402
 
 from bench import SHARED  # noqa: E402
@@ -59,8 +61,8 @@ FIELDS: dict[str, object] = {
 def load_cards() -> dict[str, list[Procedure]]:
     out: dict[str, list[Procedure]] = {}
     for path in sorted((SHARED / "procedures").glob("*.jsonl")) + [SOURCES[1]]:
-        found = sniff_procedures(path, path.read_bytes())
-        out[path.name] = found.procedures if found else []
+        found = parse_path(path, ParseOptions(LoadLimits(ocr=False)))  # as the parse worker reads it
+        out[path.name] = found.procedures if isinstance(found, ProcedureFile) else []
     return out
 
 

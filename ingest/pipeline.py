@@ -4,9 +4,12 @@ Per document: its record in the documents collection is first replaced by a "pen
 then the old units are deleted, the new ones written, and the complete record written last. So
 after a crash (even ``kill -9``) a document is either complete or absent: the next run removes
 whatever a pending marker points at. Re-ingesting an unchanged file does nothing; a changed file
-replaces every old unit (also when its số hiệu changed). Files are parsed in a child process
-(``ingest.worker``) with a timeout and a memory cap; one bad file never aborts a run. While one
-document is embedded, the next file is already being parsed by that child process.
+replaces every old unit (also when its số hiệu changed). This process only hashes a file's bytes;
+everything else — deciding whether it holds procedure cards or a legal document, and parsing it —
+happens in a child process (``ingest.worker``) with a timeout and a memory cap. One bad file never
+aborts a run: an unreadable file is reported with its reason, a bug in our code as an internal
+error naming the file (its traceback logged). While one document is embedded, the next file is
+already being parsed by that child process.
 
 Dense vectors come from the embedding cache (``rag.models.embedding_cache``, keyed by model and exact
 text) whenever the same text was embedded before: re-ingesting a document with one amended
@@ -24,16 +27,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from ingest.loaders import SUPPORTED_SUFFIXES, LoadedFile, LoadLimits
-from ingest.procedures import PROCEDURE_SUFFIXES, ProcedureFile, ProcedureIngestor, sniff_procedures
+from ingest.loaders import SUPPORTED_SUFFIXES, LoadedFile, Loader, LoadLimits
 from ingest.phapdien_jsonl import is_phapdien_jsonl, iter_records
+from ingest.procedure_index import ProcedureIngestor
+from ingest.procedures import ProcedureFile
 from ingest.progress import ProgressState
-from ingest.worker import LIBRARY_ERRORS, ParsedFile, ParseOptions, ParserProcess, parse_loaded, parse_path
+from ingest.worker import ParsedFile, ParseOptions, ParserProcess, parse_loaded, parse_path
 from rag.config import Settings
 from rag.domain import LegalDocument, LegalUnit
 from rag.models.embedding_cache import EmbeddingCache, embed_passages_cached
 from rag.models.embeddings import Embedder
-from rag.errors import IngestError
+from rag.errors import IngestError, InternalIngestError
 from rag.models.sparse import BM25Encoder
 from rag.index.store import ProcedureStore, UnitStore
 
@@ -58,6 +62,7 @@ class FileResult:
     seconds: float = 0.0
     embedded: int = 0  # units whose vector was computed in this run
     reused: int = 0  # units whose vector came from the embedding cache
+    internal_error: bool = False  # failed because of a bug in our code (logged), not because of the file
 
 
 @dataclass
@@ -78,6 +83,7 @@ class IngestReport:
             "updated": self.count("updated"),
             "unchanged": self.count("unchanged"),
             "failed": self.count("failed"),
+            "internal_errors": sum(1 for r in self.results if r.internal_error),
             "ocr_pages": sum(len(r.ocr_pages) for r in self.results),
             "pages_needing_ocr": sum(len(r.needs_ocr) for r in self.results),
             "units_embedded": sum(r.embedded for r in self.results),
@@ -97,7 +103,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
                 for p in sorted(path.rglob("*"))
                 if p.is_file()
                 and not any(part.startswith((".", "_")) for part in p.relative_to(path).parts)
-                and p.suffix.lower() in SUPPORTED_SUFFIXES | PROCEDURE_SUFFIXES
+                and p.suffix.lower() in SUPPORTED_SUFFIXES
             )
         else:
             found.append(path)
@@ -119,12 +125,6 @@ def parse_options(settings: Settings) -> ParseOptions:
 def embedding_text(unit: LegalUnit) -> str:
     """What the dense and sparse encoders see: heading (document, article title) + text."""
     return f"{unit.heading}\n{unit.text}"
-
-
-def _unreadable(path: Path, exc: BaseException) -> FileResult:
-    return FileResult(
-        str(path), "failed", reason=f"{path.name}: không đọc được tệp ({type(exc).__name__}) / unreadable file"
-    )
 
 
 def _now() -> str:
@@ -157,17 +157,21 @@ class _Job:
     started: float
     done: list[FileResult] | None = None
     file_hash: str = ""
-    prepared: Future | None = None  # → ProcedureFile | ParsedFile
+    prepared: Future[ParsedFile | ProcedureFile] | None = None
 
 
 class Ingestor:
     """Ingests files into the store; one instance per process."""
 
-    def __init__(self, settings: Settings, store: UnitStore, embedder: Embedder):
+    def __init__(
+        self, settings: Settings, store: UnitStore, embedder: Embedder, loaders: dict[str, Loader] | None = None
+    ):
+        """``loaders``: extra file loaders by suffix (see ``ingest.loaders``), used in the parse worker."""
         self.settings = settings
         self.store = store
         self.embedder = embedder
         self.options = parse_options(settings)
+        self.options.loaders.update(loaders or {})
         self.sparse = BM25Encoder(settings.bm25_k1, settings.bm25_b, settings.bm25_avgdl, settings.sparse_bigrams)
         self.cache = EmbeddingCache(embedding_cache_path(settings))
         self.progress: ProgressState | None = None  # of the running ingest(), if any
@@ -209,8 +213,7 @@ class Ingestor:
                     if on_file:
                         on_file(path)
                     self.progress.current = path.name
-                    assert job is not None
-                    current = job
+                    current = job or self._begin(path, parser, on_page, background)
                     # Start the next file now: its parse runs while this one is embedded.
                     job = self._begin(files[i + 1], parser, on_page, background) if i + 1 < len(files) else None
                     report.results.extend(self._finish(current, parser, on_page))
@@ -226,15 +229,9 @@ class Ingestor:
         if self._on_progress is not None and self.progress is not None:
             self._on_progress(self.progress)
 
-    def _begin(
-        self, path: Path, parser: ParserProcess | None, on_page: PageCallback | None, background: ThreadPoolExecutor
-    ) -> _Job:
-        """Check a file in this thread (unchanged files end here), then start reading it in the
-        background: recognising a procedure source, or parsing a document in the child process.
-        A pháp điển JSONL is streamed by ``_finish`` itself."""
+    def _check(self, path: Path) -> _Job:
+        """Hash the file's bytes (no parsing here); a file unchanged since it was indexed ends here."""
         job = _Job(path, time.perf_counter())
-        if is_phapdien_jsonl(path):
-            return job
         try:
             job.file_hash = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
         except OSError as exc:
@@ -244,8 +241,18 @@ class Ingestor:
         if same is not None:  # byte-identical to what is indexed: no parsing, no OCR
             same.seconds = round(time.perf_counter() - job.started, 3)
             job.done = [same]
-        else:
-            job.prepared = background.submit(self._prepare, path, parser, on_page)
+        return job
+
+    def _begin(
+        self, path: Path, parser: ParserProcess | None, on_page: PageCallback | None, background: ThreadPoolExecutor
+    ) -> _Job:
+        """Check a file in this thread, then start reading it in the background (the child process
+        decides what it is and parses it). A pháp điển JSONL is streamed by ``_finish`` itself."""
+        if is_phapdien_jsonl(path):
+            return _Job(path, time.perf_counter())
+        job = self._check(path)
+        if job.done is None:
+            job.prepared = background.submit(self._parse, path, parser, on_page)
         return job
 
     def _finish(self, job: _Job, parser: ParserProcess | None, on_page: PageCallback | None) -> list[FileResult]:
@@ -253,29 +260,30 @@ class Ingestor:
             return job.done
         if job.prepared is None:  # pháp điển JSONL
             return self.ingest_path(job.path, parser, on_page)
+        return [self._complete(job, job.prepared.result)]
+
+    def _complete(self, job: _Job, read: Callable[[], ParsedFile | ProcedureFile]) -> FileResult:
+        """Write what the worker read from one file; its failure (or our bug) as a failed result."""
         try:
-            prepared = job.prepared.result()
+            prepared = read()
             if isinstance(prepared, ProcedureFile):
-                result = self._write_procedures(prepared)
+                result = self._write_procedures(prepared, job.file_hash)
             else:
                 result = self._write(job.path, prepared, job.file_hash)
+        except InternalIngestError as exc:
+            log.error("internal error while reading %s: %s\n%s", job.path, exc, exc.details)
+            result = FileResult(str(job.path), "failed", reason=str(exc), internal_error=True)
         except IngestError as exc:
             log.warning("ingest failed: %s", exc)
             result = FileResult(str(job.path), "failed", reason=str(exc))
-        except LIBRARY_ERRORS as exc:  # raised while sniffing in this process (procedure sources)
-            log.warning("ingest failed: %s: %r", job.path, exc)
-            result = _unreadable(job.path, exc)
         result.seconds = round(time.perf_counter() - job.started, 3)
-        return [result]
+        return result
 
-    def _prepare(
+    def _parse(
         self, path: Path, parser: ParserProcess | None, on_page: PageCallback | None
-    ) -> ProcedureFile | ParsedFile:
-        """A procedure source's records, or the document parsed (no index access: any thread)."""
-        found = self._sniff_procedures(path)
-        return found if found is not None else self._parse(path, parser, on_page)
-
-    def _parse(self, path: Path, parser: ParserProcess | None, on_page: PageCallback | None) -> ParsedFile:
+    ) -> ParsedFile | ProcedureFile:
+        """The file's procedure cards or its legal document, read in the child process (no index
+        access: any thread)."""
         page_cb = (lambda done, total: on_page(path, done, total)) if on_page else None
         if parser is not None:
             return parser.parse(path, self.options, page_cb)
@@ -312,25 +320,10 @@ class Ingestor:
     def ingest_file(
         self, path: Path, parser: ParserProcess | None = None, on_page: PageCallback | None = None
     ) -> FileResult:
-        start = time.perf_counter()
-        try:
-            file_hash = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
-            same = self._unchanged_file(path, file_hash)
-            if same is not None:  # byte-identical to what is indexed: no parsing, no OCR
-                same.seconds = round(time.perf_counter() - start, 3)
-                return same
-            procedures = self._procedure_file(path)
-            if procedures is not None:
-                return procedures
-            result = self._write(path, self._parse(path, parser, on_page), file_hash)
-        except IngestError as exc:
-            log.warning("ingest failed: %s", exc)
-            result = FileResult(str(path), "failed", reason=str(exc))
-        except LIBRARY_ERRORS as exc:  # raised while sniffing in this process (procedure sources)
-            log.warning("ingest failed: %s: %r", path, exc)
-            result = _unreadable(path, exc)
-        result.seconds = round(time.perf_counter() - start, 3)
-        return result
+        job = self._check(path)
+        if job.done is not None:
+            return job.done[0]
+        return self._complete(job, lambda: self._parse(path, parser, on_page))
 
     def _unchanged_file(self, path: Path, file_hash: str) -> FileResult | None:
         """The indexed document read from this very file, when the file's bytes did not change."""
@@ -345,23 +338,10 @@ class Ingestor:
                 )
         return None
 
-    def _procedure_file(self, path: Path) -> FileResult | None:
-        """Index a procedure source (JSONL records, a "QUY TRÌNH" document); None for other files."""
-        found = self._sniff_procedures(path)
-        return self._write_procedures(found) if found is not None else None
-
-    def _sniff_procedures(self, path: Path) -> ProcedureFile | None:
-        if path.suffix.lower() not in PROCEDURE_SUFFIXES or not path.is_file():
-            return None
-        if path.stat().st_size > self.settings.max_file_mb * 1e6:
-            return None  # the loader reports the size
-        return sniff_procedures(path, path.read_bytes())
-
-    def _write_procedures(self, found: ProcedureFile) -> FileResult:
-        path = found.path
-        status, count = self.procedures.write(found)
+    def _write_procedures(self, found: ProcedureFile, file_hash: str) -> FileResult:
+        status, count = self.procedures.write(found, file_hash)
         reason = "; ".join(found.errors[:3]) + (f" (+{len(found.errors) - 3})" if len(found.errors) > 3 else "")
-        return FileResult(str(path), status, "", "", count, reason, kind="procedures")
+        return FileResult(str(found.path), status, "", "", count, reason, kind="procedures")
 
     def _resolve_key(self, path: Path, document: LegalDocument) -> LegalDocument:
         """Two different files with the same số hiệu become two documents (key@stem)."""

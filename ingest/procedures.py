@@ -6,24 +6,23 @@ Sources understood:
 - JSON Lines of raw National Public Service Portal pages (``raw_page_text``, flattened);
 - JSON Lines of secondary summaries (``text``) — flagged ``secondary``;
 - procedure files (Word .doc/.docx, PDF, text) in the common
-  "1. MỤC ĐÍCH … 5. NỘI DUNG QUY TRÌNH" layout.
+  "1. MỤC ĐÍCH … 5. NỘI DUNG QUY TRÌNH" layout, as read by the shared loaders (``ingest.loaders``).
+
+Files are read here inside the parse worker (``ingest.worker``); the cards are written to the
+index by ``ingest.procedure_index``.
 
 Fields that cannot be read stay as raw text (or empty); nothing is invented.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import logging
 import re
-import shutil
-import subprocess
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ingest.loaders import LoadedFile
 from ingest.procedure_text import (
     _INVISIBLE,
     agency_level,
@@ -45,8 +44,6 @@ from ingest.procedure_text import (
 from rag.domain import DossierItem, Procedure, Step
 from rag.errors import IngestError
 from rag.text.vietnamese import nfc, strip_diacritics
-
-log = logging.getLogger(__name__)
 
 PROCEDURE_SUFFIXES = {".jsonl", ".doc", ".docx", ".pdf", ".txt", ".md"}
 
@@ -235,8 +232,9 @@ _SPLIT_FIELDS = {
 def procedure_from_split_record(record: dict[str, Any], source: str = "") -> Procedure:
     """A record with the QUY TRÌNH fields split (``ten_thu_tuc``, ``ma_hieu_quy_trinh``, …)."""
     fallbacks = {section: str(record.get(name) or "") for name, section in _SPLIT_FIELDS.items()}
-    if not fallbacks["legal"] and record.get("can_cu_phap_ly_list"):
-        fallbacks["legal"] = "\n".join(f"- {x}" for x in record["can_cu_phap_ly_list"])
+    listed = record.get("can_cu_phap_ly_list")
+    if not fallbacks["legal"] and isinstance(listed, list):
+        fallbacks["legal"] = "\n".join(f"- {x}" for x in listed)
     collection = str(record.get("linh_vuc_collection") or "")
     name = str(record.get("ten_thu_tuc") or "")
     return procedure_from_layout(
@@ -502,15 +500,16 @@ def _join_summary_fees(lines: list[str]) -> str:
     return "\n".join(out)
 
 
-# -- reading files --------------------------------------------------------------------------
+# -- reading files (in the parse worker, ``ingest.worker``) ---------------------------------
 
 
 @dataclass
 class ProcedureFile:
+    """The procedure cards read from one source file, and the records that could not be read."""
+
     path: Path
     procedures: list[Procedure]
     errors: list[str]
-    content_hash: str
 
 
 def record_kind(record: dict[str, Any]) -> str | None:
@@ -553,11 +552,7 @@ def read_jsonl(path: Path, data: bytes) -> ProcedureFile:
             errors.append(f"dòng {number}: không phải bản ghi thủ tục / not a procedure record")
             continue
         kinds.add(kind)
-        try:
-            card = _PARSERS[kind](record, source=str(path))
-        except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
-            errors.append(f"dòng {number}: {type(exc).__name__}: {exc}")
-            continue
+        card = _PARSERS[kind](record, source=str(path))  # a bug here is a bug, not a bad record
         if not card.name:
             errors.append(f"dòng {number}: thiếu tên thủ tục / missing procedure name")
             continue
@@ -567,7 +562,7 @@ def read_jsonl(path: Path, data: bytes) -> ProcedureFile:
             f"{path.name}: không có bản ghi thủ tục nào đọc được / no procedure records"
             + (f" ({errors[0]})" if errors else "")
         )
-    return ProcedureFile(path, _unique_keys(procedures), errors, hashlib.sha256(data).hexdigest())
+    return ProcedureFile(path, _unique_keys(procedures), errors)
 
 
 def _unique_keys(procedures: list[Procedure]) -> list[Procedure]:
@@ -580,140 +575,28 @@ def _unique_keys(procedures: list[Procedure]) -> list[Procedure]:
     return out
 
 
-def word_text(path: Path, data: bytes) -> str:
-    """Text of a Word file. .docx via python-docx; legacy .doc via ``antiword``.
-
-    Kept small on purpose: swap for the shared Word loaders in ``ingest/loaders`` when they land.
-    """
-    if data[:4] == b"PK\x03\x04":
-        import io
-
-        from docx import Document
-
-        from ingest.loaders import LoadLimits
-        from ingest.loaders.docx import check_zip
-
-        check_zip(data, path, LoadLimits())  # refuse zip bombs before python-docx expands them
-        doc = Document(io.BytesIO(data))
-        lines = [p.text for p in doc.paragraphs]
-        for table in doc.tables:
-            for row in table.rows:
-                lines.append("|" + "|".join(c.text.replace("\n", " ") for c in row.cells) + "|")
-        return "\n".join(lines)
-    exe = shutil.which("antiword")
-    if not exe:
-        raise IngestError(
-            f"{path.name}: cần antiword để đọc tệp .doc (apt-get install antiword) / antiword is required for .doc"
-        )
+def procedures_in_jsonl(path: Path, data: bytes) -> ProcedureFile | None:
+    """The procedure records of a JSON Lines file, or None when its first record is not one."""
+    first = next((line for line in data.decode("utf-8-sig", errors="replace").splitlines() if line.strip()), "")
     try:
-        done = subprocess.run([exe, "-w", "0", str(path)], capture_output=True, timeout=60, check=False)
-    except subprocess.TimeoutExpired as exc:
-        raise IngestError(f"{path.name}: antiword quá thời gian / antiword timed out") from exc
-    if done.returncode != 0:
-        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()[:1]
-        raise IngestError(f"{path.name}: không đọc được tệp Word / cannot read Word file: {' '.join(reason)}")
-    return done.stdout.decode("utf-8", "replace")
+        record = json.loads(first)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(record, dict) or record_kind(record) is None:
+        return None
+    return read_jsonl(path, data)
 
 
-def file_text(path: Path, data: bytes) -> str:
-    head = data[:8]
-    if head.startswith(b"%PDF"):
-        from ingest.loaders import LoadLimits
-        from ingest.loaders.pdf import load_pdf
-
-        return load_pdf(data, path, LoadLimits(ocr=False)).text  # scans are OCR'd in the parser process
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"\xd0\xcf\x11\xe0"):
-        return word_text(path, data)
-    return data.decode("utf-8-sig", errors="replace")
-
-
-def read_procedure_document(path: Path, data: bytes, text: str | None = None) -> ProcedureFile:
-    text = text if text is not None else file_text(path, data)
+def procedures_in_document(loaded: LoadedFile) -> ProcedureFile | None:
+    """The procedure card of a loaded file in the "5. NỘI DUNG … Thành phần, số lượng hồ sơ … Thời
+    hạn giải quyết" layout (Word tables read as "|cell|cell|" rows), or None for any other file."""
+    path = loaded.path
+    if path.suffix.lower() not in PROCEDURE_SUFFIXES:
+        return None
+    text = loaded.layout or loaded.text
     if not looks_like_procedure_layout(text):
-        raise IngestError(f"{path.name}: không phải tệp quy trình thủ tục / not a procedure document")
+        return None
     card = procedure_from_layout(text, source=str(path), source_file=str(path))
     if not card.name:
         card = replace(card, name=path.stem)
-    return ProcedureFile(path, [card], [], hashlib.sha256(data).hexdigest())
-
-
-def sniff_procedures(path: Path, data: bytes) -> ProcedureFile | None:
-    """The procedures in a file, or None when the file is not a procedure source.
-
-    JSON Lines are procedure sources when their first record is; other files when their text
-    has the "5. NỘI DUNG … Thành phần, số lượng hồ sơ … Thời hạn giải quyết" layout.
-    """
-    suffix = path.suffix.lower()
-    if suffix == ".jsonl":
-        first = next(
-            (line for line in data.decode("utf-8-sig", errors="replace").splitlines() if line.strip()), ""
-        )
-        try:
-            record = json.loads(first)
-        except json.JSONDecodeError:
-            return None
-        if not isinstance(record, dict) or record_kind(record) is None:
-            return None
-        return read_jsonl(path, data)
-    if suffix not in PROCEDURE_SUFFIXES:
-        return None
-    if suffix in (".txt", ".md") and b"N\xe1\xbb\x98I DUNG" not in data:  # "NỘI DUNG"
-        return None
-    try:
-        text = file_text(path, data)
-    except IngestError:
-        if suffix in (".doc", ".docx"):
-            raise
-        return None
-    if not looks_like_procedure_layout(text):
-        return None
-    return read_procedure_document(path, data, text)
-
-
-def iter_cards(paths: list[Path]) -> Iterator[Procedure]:
-    """All cards from files/folders (for benchmarks and tools; the index is not touched)."""
-    from ingest.pipeline import discover
-
-    for path in discover(paths):
-        data = path.read_bytes()
-        found = sniff_procedures(path, data)
-        if found:
-            yield from found.procedures
-
-
-# -- indexing -------------------------------------------------------------------------------
-
-
-class ProcedureIngestor:
-    """Writes procedure cards of one source file at a time; unchanged files are skipped."""
-
-    def __init__(self, settings: Any, store: Any, embedder: Any):
-        from rag.models.sparse import BM25Encoder
-
-        self.settings = settings
-        self.store = store  # rag.index.store.ProcedureStore
-        self.embedder = embedder
-        self.sparse = BM25Encoder(
-            settings.bm25_k1, settings.bm25_b, settings.bm25_avgdl, settings.sparse_bigrams
-        )
-
-    def write(self, found: ProcedureFile) -> tuple[str, int]:
-        """("added" | "updated" | "unchanged", number of cards)."""
-        from rag.procedures.search import card_dense_text, card_sparse_text
-
-        path = str(found.path)
-        self.store.ensure(self.embedder.dim)
-        record = self.store.source_record(path)
-        if record and record.get("content_hash") == found.content_hash:
-            return "unchanged", int(record.get("count", 0))
-        status = "updated" if record else "added"
-        self.store.delete_source(path)
-        cards = [replace(p, source_file=path) for p in found.procedures]
-        batch = max(self.settings.embedding_batch, 16)
-        for start in range(0, len(cards), batch):
-            chunk = cards[start : start + batch]
-            dense = self.embedder.embed_passages([card_dense_text(p) for p in chunk])
-            sparse = [self.sparse.encode_document(card_sparse_text(p)) for p in chunk]
-            self.store.upsert(chunk, dense, sparse)
-        self.store.put_source(path, found.content_hash, len(cards))
-        return status, len(cards)
+    return ProcedureFile(path, [card], [])

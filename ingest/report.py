@@ -26,6 +26,9 @@ def _pages(numbers: list[int]) -> str:
 def report_table(report: IngestReport) -> str:
     rows = [("", "trạng thái", "tệp", "văn bản", "loại", "trang", "Điều", "đoạn", "OCR / ghi chú")]
     for r in report.results:
+        if r.internal_error:  # a bug in our code (its traceback is in the log), not the file's fault
+            rows.append(("!!", "internal", Path(r.path).name, "", "", "", "", "", r.reason))
+            continue
         if r.status == "failed":
             rows.append((_MARK[r.status], r.status, Path(r.path).name, "", "", "", "", "", r.reason))
             continue
@@ -51,7 +54,9 @@ def report_table(report: IngestReport) -> str:
     d = report.as_dict()
     lines.append(
         f"Thêm mới / added: {d['added']}, cập nhật / updated: {d['updated']}, "
-        f"không đổi / unchanged: {d['unchanged']}, lỗi / failed: {d['failed']}, "
+        f"không đổi / unchanged: {d['unchanged']}, lỗi / failed: {d['failed']}"
+        + (f" (lỗi nội bộ / internal errors: {d['internal_errors']})" if d["internal_errors"] else "")
+        + ", "
         f"trang OCR / OCR pages: {d['ocr_pages']}, trang cần OCR / pages needing OCR: {d['pages_needing_ocr']}"
     )
     lines.append(

@@ -1,9 +1,14 @@
-"""Parse files in a child process with a timeout and a memory cap.
+"""Read files in a child process with a timeout and a memory cap.
 
 One long-lived worker (started with ``spawn``, so it shares nothing with the parent's Qdrant
 threads) reads files one by one; a file that hangs past the timeout or blows the memory cap
-kills only the worker, which is restarted for the next file. The parent receives plain
-domain objects (``ParsedFile``) or a one-line reason.
+kills only the worker, which is restarted for the next file. Every byte of a file is read here,
+once: the worker decides what the file is and returns plain objects — the legal document parsed
+(``ParsedFile``) or the procedure cards it holds (``ProcedureFile``) — or a one-line reason.
+
+What a parsing library cannot read (``ingest.loaders.library_errors``, and ``IngestError``) is an
+unreadable file; any other exception is a bug in our code, raised as ``InternalIngestError`` with
+its traceback, which the pipeline logs and reports as an internal error naming the file.
 """
 
 from __future__ import annotations
@@ -11,16 +16,20 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import time
+import traceback
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Callable
 
-from ingest.loaders import LoadedFile, LoadLimits, load_file
+from ingest.loaders import LoadedFile, Loader, LoadLimits, library_errors, load_file, preload, read_bytes
 from ingest.metadata import document_from
+from ingest.procedures import ProcedureFile, procedures_in_document, procedures_in_jsonl
 from ingest.structure import build_units, paragraph_units, parse_articles
+from ingest.validity import attach_validity
 from rag.domain import LegalDocument, LegalUnit
-from rag.errors import IngestError
+from rag.errors import IngestError, InternalIngestError
+from rag.governance.access import folder_tags
 
 log = logging.getLogger(__name__)
 MIN_PARAGRAPH_CHARS = 200  # a document without articles needs at least this much text
@@ -32,6 +41,7 @@ class ParseOptions:
     max_chunk_chars: int = 1800
     chunk_overlap_chars: int = 200
     access_folders: dict[str, str] = field(default_factory=dict)  # folder name → access tag (noi-bo)
+    loaders: dict[str, Loader] = field(default_factory=dict)  # extra loaders by suffix (module-level functions)
 
 
 @dataclass
@@ -48,34 +58,49 @@ class ParsedFile:
     validity: dict[str, Any] | None = None  # status/dates/relations found in the text (ingest.validity)
 
 
-LIBRARY_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OSError, RuntimeError,
-                   RecursionError, AssertionError, EOFError, LookupError)
+def parse_path(
+    path: Path, options: ParseOptions, on_page: Callable[[int, int], None] | None = None
+) -> ParsedFile | ProcedureFile:
+    """Read one file (in the current process): its procedure cards, or the legal document parsed.
 
-
-def parse_path(path: Path, options: ParseOptions, on_page: Callable[[int, int], None] | None = None) -> ParsedFile:
-    """Load, normalise and parse one file (in the current process); every failure is an
-    ``IngestError`` with a one-line reason."""
+    A file that cannot be read is an ``IngestError`` with a one-line reason; a bug in our code an
+    ``InternalIngestError`` naming the file, with the traceback in ``details``."""
     try:
-        return _parse(path, options, on_page)
+        return _read(path, options, on_page)
     except IngestError:
         raise
     except MemoryError as exc:
         raise IngestError(f"{path.name}: hết bộ nhớ khi đọc tệp / out of memory") from exc
-    except LIBRARY_ERRORS as exc:  # a parser library choking on a malformed file
+    except library_errors() as exc:  # a parsing library refusing a malformed file
         raise IngestError(
-            f"{path.name}: không đọc được tệp ({type(exc).__name__}: {str(exc)[:200]}) / unreadable file"
+            f"{path.name}: không đọc được tệp ({type(exc).__name__}: {one_line(exc)}) / unreadable file"
+        ) from exc
+    except Exception as exc:  # not the file's fault: a bug, reported with its traceback (never as "unreadable")
+        raise InternalIngestError(
+            f"{path.name}: lỗi nội bộ của chương trình khi đọc tệp ({type(exc).__name__}: {one_line(exc)}); "
+            "chi tiết đã ghi vào nhật ký, xin báo cho người quản trị / internal error while reading the file "
+            "(logged with its traceback)",
+            traceback.format_exc(),
         ) from exc
 
 
-def _parse(path: Path, options: ParseOptions, on_page: Callable[[int, int], None] | None) -> ParsedFile:
-    return parse_loaded(load_file(path, options.limits, on_page), options)
+def one_line(exc: BaseException, limit: int = 200) -> str:
+    return " ".join(str(exc).split())[:limit]
+
+
+def _read(path: Path, options: ParseOptions, on_page: Callable[[int, int], None] | None) -> ParsedFile | ProcedureFile:
+    if path.suffix.lower() == ".jsonl":  # procedure records (pháp điển JSONL is streamed by the pipeline)
+        found = procedures_in_jsonl(path, read_bytes(path, options.limits))
+        if found is None:
+            raise IngestError(f"{path.name}: tệp JSONL không phải nguồn văn bản hay thủ tục đã biết / unknown JSONL")
+        return found
+    loaded = load_file(path, options.limits, on_page, options.loaders)
+    return procedures_in_document(loaded) or parse_loaded(loaded, options)
 
 
 def parse_loaded(loaded: LoadedFile, options: ParseOptions) -> ParsedFile:
     """Structure and metadata of a loaded file; ``IngestError`` when there is nothing to index."""
     path = loaded.path
-    from rag.governance.access import folder_tags
-
     tags = folder_tags(loaded.path.resolve(), options.access_folders)  # e.g. .../noi-bo/x.pdf → noi-bo
     document = document_from(loaded.path, loaded.header, loaded.text, extra_access=tags)
     articles = parse_articles(loaded.lines)
@@ -89,8 +114,6 @@ def parse_loaded(loaded: LoadedFile, options: ParseOptions) -> ParsedFile:
         units = paragraph_units(document, loaded.lines, options.max_chunk_chars, options.chunk_overlap_chars) + [
             u for u in units if u.annex
         ]
-    from ingest.validity import attach_validity
-
     document, units, validity = attach_validity(loaded, document, units)
     return ParsedFile(
         document=document,
@@ -110,6 +133,7 @@ def _serve(conn: Connection, memory_mb: int) -> None:
     """Worker loop: cap the address space, then parse whatever the parent sends."""
     import resource
 
+    preload()  # the parsing libraries are loaded before the cap: the cap is for the files
     if memory_mb > 0:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -127,6 +151,8 @@ def _serve(conn: Connection, memory_mb: int) -> None:
 
         try:
             conn.send(("ok", parse_path(Path(path), options, on_page)))
+        except InternalIngestError as exc:
+            conn.send(("bug", str(exc), exc.details))
         except IngestError as exc:
             if isinstance(exc.__cause__, MemoryError):
                 conn.send(("error", f"{Path(path).name}: vượt giới hạn bộ nhớ {memory_mb} MB khi đọc tệp "
@@ -147,12 +173,16 @@ class ParserProcess:
         self._proc: mp.process.BaseProcess | None = None
         self._conn: Connection | None = None
 
-    def _start(self) -> None:
-        parent, child = self._ctx.Pipe()
-        self._proc = self._ctx.Process(target=_serve, args=(child, self.memory_mb), daemon=True, name="tthc-parser")
-        self._proc.start()
-        child.close()
-        self._conn = parent
+    def _running(self) -> tuple[mp.process.BaseProcess, Connection]:
+        """The worker and its pipe, started when there is none (or it died)."""
+        if self._proc is None or self._conn is None or not self._proc.is_alive():
+            self._kill()
+            parent, child = self._ctx.Pipe()
+            self._proc = self._ctx.Process(target=_serve, args=(child, self.memory_mb), daemon=True, name="tthc-parser")
+            self._proc.start()
+            child.close()
+            self._conn = parent
+        return self._proc, self._conn
 
     def _kill(self) -> None:
         if self._proc is not None:
@@ -162,27 +192,28 @@ class ParserProcess:
             self._conn.close()
         self._proc = self._conn = None
 
-    def parse(self, path: Path, options: ParseOptions, on_page: Callable[[int, int], None] | None = None) -> ParsedFile:
-        if self._proc is None or not self._proc.is_alive():
-            self._start()
-        assert self._conn is not None and self._proc is not None
-        self._conn.send((str(path), options))
+    def parse(
+        self, path: Path, options: ParseOptions, on_page: Callable[[int, int], None] | None = None
+    ) -> ParsedFile | ProcedureFile:
+        """What ``parse_path`` returns, read in the worker within the time and memory limits."""
+        proc, conn = self._running()
+        conn.send((str(path), options))
         deadline = time.monotonic() + self.timeout_s
         while True:
             remaining = deadline - time.monotonic()
             try:
-                ready = remaining > 0 and self._conn.poll(min(remaining, 1.0))
+                ready = remaining > 0 and conn.poll(min(remaining, 1.0))
             except (EOFError, OSError):
                 ready = False
             if not ready:
                 if remaining <= 0:
                     self._kill()
                     raise IngestError(
-                        f"{path.name}: đọc tệp quá {self.timeout_s:.0f} giây, đã dừng (TTHC_PARSE_TIMEOUT_S) / "
+                        f"{path.name}: đọc tệp quá {self.timeout_s:g} giây, đã dừng (TTHC_PARSE_TIMEOUT_S) / "
                         "parsing timed out"
                     )
-                if not self._proc.is_alive():
-                    code = self._proc.exitcode
+                if not proc.is_alive():
+                    code = proc.exitcode
                     self._kill()
                     raise IngestError(
                         f"{path.name}: tiến trình đọc tệp bị dừng (mã {code}; có thể vượt giới hạn bộ nhớ "
@@ -190,7 +221,7 @@ class ParserProcess:
                     )
                 continue
             try:
-                message = self._conn.recv()
+                message = conn.recv()
             except (EOFError, OSError):
                 self._kill()
                 raise IngestError(f"{path.name}: tiến trình đọc tệp bị dừng / parser process died") from None
@@ -200,6 +231,8 @@ class ParserProcess:
                 continue
             if message[0] == "ok":
                 return message[1]
+            if message[0] == "bug":
+                raise InternalIngestError(message[1], message[2])
             raise IngestError(message[1])
 
     def close(self) -> None:

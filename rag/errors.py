@@ -17,6 +17,15 @@ class IngestError(TthcError):
     """One file could not be ingested (the run goes on with the others)."""
 
 
+class InternalIngestError(IngestError):
+    """A bug in our code met while reading one file: shown as an internal error naming the file,
+    never as an unreadable file; ``details`` holds the traceback for the log."""
+
+    def __init__(self, message: str, details: str = ""):
+        super().__init__(message)
+        self.details = details
+
+
 class IndexUnavailable(TthcError):
     """The index is missing, empty, or locked by another process."""
 

@@ -36,6 +36,9 @@ class LoadedFile:
     needs_ocr: list[int] = field(default_factory=list)  # pages with no usable text (OCR off or failed)
     encoding: str = "utf-8"  # or the legacy encoding converted from: tcvn3, vni, cp1258
     warnings: list[str] = field(default_factory=list)
+    # Word files: the text as laid out, every table row as "|cell|cell|" with empty cells kept (column
+    # positions matter to the procedure layout parser, ``ingest.procedures``); "" for other kinds.
+    layout: str = ""
 
     @property
     def text(self) -> str:

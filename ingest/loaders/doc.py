@@ -74,4 +74,4 @@ def load_doc(data: bytes, path: Path, limits: LoadLimits) -> LoadedFile:
         raise IngestError(f"{path.name}: tệp Word .doc hỏng hoặc không đọc được / unreadable .doc")
     fixed, encoding = fix_legacy_text(text)
     lines = [(line, None) for line in doc_lines(fixed) if line]
-    return LoadedFile(path=path, kind="doc", lines=lines, encoding=encoding or "utf-8")
+    return LoadedFile(path=path, kind="doc", lines=lines, encoding=encoding or "utf-8", layout=fixed)

@@ -46,29 +46,39 @@ def _row_text(row) -> str:  # noqa: ANN001 - python-docx row
     return " | ".join(cells)
 
 
-def docx_lines(data: bytes) -> list[str]:
+def _row_layout(row) -> str:  # noqa: ANN001 - python-docx row
+    """"|a| |c|": an empty cell is a space, as antiword prints it, so that columns keep their place."""
+    return "|" + "|".join(cell.text.replace("\n", " ") or " " for cell in row.cells) + "|"
+
+
+def docx_lines(data: bytes) -> tuple[list[str], list[str]]:
+    """(lines, layout lines) in body order: table rows as "a | b" text and as "|a|b|" layout."""
     from docx import Document
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     document = Document(io.BytesIO(data))
     lines: list[str] = []
+    layout: list[str] = []
     for block in document.element.body.iterchildren():
         tag = block.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            lines.extend(Paragraph(block, document).text.splitlines())
+            text = Paragraph(block, document).text
+            lines.extend(text.splitlines())
+            layout.append(text)
         elif tag == "tbl":
             for row in Table(block, document).rows:
                 lines.append(_row_text(row))
-    return lines
+                layout.append(_row_layout(row))
+    return lines, layout
 
 
 def load_docx(data: bytes, path: Path, limits: LoadLimits) -> LoadedFile:
     check_zip(data, path, limits)
     try:
-        raw = docx_lines(data)
+        raw, layout = docx_lines(data)
     except (KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise IngestError(f"{path.name}: .docx không đọc được / unreadable .docx: {exc}") from exc
     text, encoding = fix_legacy_text("\n".join(normalise_text(line).strip() for line in raw))
     lines = [(line, None) for line in text.splitlines() if line.strip()]
-    return LoadedFile(path=path, kind="docx", lines=lines, encoding=encoding or "utf-8")
+    return LoadedFile(path=path, kind="docx", lines=lines, encoding=encoding or "utf-8", layout="\n".join(layout))

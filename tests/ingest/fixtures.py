@@ -45,6 +45,42 @@ DECREE_PAGES = [
     ],
 ]
 
+# A procedure in the common "5. NỘI DUNG QUY TRÌNH" layout (ISO quy trình of a commune), written here.
+PROCEDURE = """\
+|UBND XÃ AN BÌNH     |QUY TRÌNH                        |Mã hiệu: QT 07/XA-TP     |
+|                    |Chứng thực chữ ký người khuyết tật|Ngày ban hành: 02/3/2026 |
+
+1. MỤC ĐÍCH
+    Thử nghiệm.
+5. NỘI DUNG QUY TRÌNH
+  a. Thành phần, số lượng hồ sơ:
+  * Giấy tờ phải xuất trình:
+  - Thẻ căn cước (bản chính).
+  * Giấy tờ phải nộp:
+  - Giấy tờ cần chứng thực chữ ký (Mẫu số 02/CT).
+  Số lượng hồ sơ: 01 bộ
+  b. Thời hạn giải quyết: Không quá 02 (hai) ngày làm việc; trường hợp phức tạp không quá 05 ngày.
+  c. Đối tượng thực hiện thủ tục hành chính: Cá nhân.
+  d. Cơ quan thực hiện thủ tục hành chính: Ủy ban nhân dân cấp xã.
+  đ. Cơ quan phối hợp: Không.
+  e. Kết quả thực hiện thủ tục hành chính: Giấy tờ được chứng thực chữ ký.
+  g. Phí, lệ phí: Theo mức thu do Hội đồng nhân dân tỉnh quyết định.
+  h. Mẫu đơn, mẫu tờ khai: Không.
+  i. Yêu cầu, điều kiện thực hiện thủ tục hành chính: Người yêu cầu tự ký trước mặt người thực hiện chứng thực.
+  k. Căn cứ pháp lý của thủ tục hành chính:
+  - Điều 24 Nghị định số 23/2015/NĐ-CP ngày 16/02/2015 của Chính phủ;
+  - Luật Người khuyết tật năm 2010.
+  l. Quy trình các bước xử lý công việc:
+|TT |Trình tự các bước công việc          |Trách nhiệm              |Thời gian |
+|1  |Tiếp nhận, kiểm tra hồ sơ            |Công chức Tư pháp -      |½ ngày    |
+|   |                                     |Hộ tịch                  |          |
+|2  |Ký chứng thực                        |Chủ tịch UBND xã         |01 ngày   |
+|3  |Trả kết quả, thu phí                 |Bộ phận một cửa          |½ ngày    |
+
+6. BIỂU MẪU
+   - Sổ chứng thực.
+"""
+
 
 def running_head(page: int) -> str:
     return f"CÔNG BÁO/Số 12 + 13/Ngày 05-01-2031 {page + 40}" if page % 2 else f"{page + 40} CÔNG BÁO/Số 12 + 13/Ngày 05-01-2031"
@@ -131,3 +167,51 @@ def to_tcvn3(text: str) -> bytes:
         else:
             out.write(ch.encode("ascii"))
     return out.getvalue()
+
+
+def write_procedure_pdf(path: Path, texts: list[str] | None = None) -> Path:
+    """A text-layer PDF of procedure documents (default: ``PROCEDURE`` without its tables), the
+    texts one after another, wrapped over as many pages as they need."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_font("Body", "", str(FONT))
+    pdf.set_font("Body", size=10)
+    pdf.add_page()
+    for text in texts or [PROCEDURE]:
+        for line in text.splitlines():
+            if not line.startswith("|"):
+                pdf.multi_cell(0, 5, line or " ", new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+def write_procedure_docx(path: Path) -> Path:
+    """``PROCEDURE`` as a Word file whose title block and steps are real Word tables."""
+    rows = [[c.strip() for c in line.strip().strip("|").split("|")] for line in PROCEDURE.splitlines()]
+    title = rows[:2]
+    steps: list[list[str]] = []
+    for row in (r for r in rows if len(r) == 4):
+        if row[0] or not steps:
+            steps.append(row)
+        else:  # a wrapped line of the printed table: one Word cell holds the whole text
+            steps[-1] = [f"{a} {b}".strip() for a, b in zip(steps[-1], row)]
+    paragraphs = [line for line in PROCEDURE.splitlines() if line.strip() and not line.startswith("|")]
+    from docx import Document
+
+    document = Document()
+    table = document.add_table(rows=2, cols=3)
+    for r, row in enumerate(title):
+        for c, value in enumerate(row[:3]):
+            table.cell(r, c).text = value
+    cut = next(i for i, p in enumerate(paragraphs) if p.strip().startswith("l. Quy trình"))
+    for text in paragraphs[: cut + 1]:
+        document.add_paragraph(text)
+    table = document.add_table(rows=len(steps), cols=4)
+    for r, row in enumerate(steps):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    for text in paragraphs[cut + 1 :]:
+        document.add_paragraph(text)
+    document.save(str(path))
+    return path

@@ -14,23 +14,26 @@ from ingest.procedure_text import (
     parse_reference,
     parse_step_table,
 )
-from ingest.procedures import (
-    layout_sections,
-    procedure_from_layout,
-    read_jsonl,
-    sniff_procedures,
-)
+from ingest.loaders import LoadLimits
+from ingest.procedures import ProcedureFile, layout_sections, procedure_from_layout, read_jsonl
+from ingest.worker import ParsedFile, ParseOptions, parse_path
 from rag.errors import IngestError
 from tests.conftest import SHARED
+from tests.ingest.fixtures import PROCEDURE as OWN
+from tests.ingest.fixtures import write_docx, write_procedure_docx, write_procedure_pdf
 
 PROCEDURES = SHARED / "procedures"
 DOC = SHARED / "pdf" / "quy-trinh_QT01-CX-HCTP_dang-ky-khai-sinh.doc"
 
 
+def read(path):
+    """What the parse worker makes of a file (here in this process): procedure cards or a document."""
+    return parse_path(path, ParseOptions(LoadLimits(ocr=False)))
+
+
 def cards_of(name: str):
-    path = PROCEDURES / name
-    found = sniff_procedures(path, path.read_bytes())
-    assert found is not None and found.errors == []
+    found = read(PROCEDURES / name)
+    assert isinstance(found, ProcedureFile) and found.errors == []
     return found.procedures
 
 
@@ -101,8 +104,8 @@ def test_sections_are_found_by_label_not_by_the_shifted_split_fields(cantho):
 
 
 def test_the_original_doc_file_gives_the_same_card_as_its_record(cantho):
-    found = sniff_procedures(DOC, DOC.read_bytes())
-    assert found is not None
+    found = read(DOC)
+    assert isinstance(found, ProcedureFile)
     (doc,) = found.procedures
     record = by(cantho, "QT 01/CX-HCTP", "Đăng ký khai sinh")
     assert (doc.code, doc.name, doc.issued_date, doc.level) == (
@@ -159,7 +162,8 @@ def test_secondary_summaries_are_flagged():
 def test_jsonl_that_is_not_procedures_is_left_to_the_legal_loader(tmp_path):
     path = tmp_path / "questions.jsonl"
     path.write_text('{"id": "q1", "question": "?"}\n', encoding="utf-8")
-    assert sniff_procedures(path, path.read_bytes()) is None
+    with pytest.raises(IngestError, match="unknown JSONL"):
+        read(path)
 
 
 def test_a_bad_record_does_not_stop_the_others(tmp_path):
@@ -183,40 +187,6 @@ def test_a_bad_record_does_not_stop_the_others(tmp_path):
 
 # -- a procedure document written here --------------------------------------------------
 
-OWN = """\
-|UBND XÃ AN BÌNH     |QUY TRÌNH                        |Mã hiệu: QT 07/XA-TP     |
-|                    |Chứng thực chữ ký người khuyết tật|Ngày ban hành: 02/3/2026 |
-
-1. MỤC ĐÍCH
-    Thử nghiệm.
-5. NỘI DUNG QUY TRÌNH
-  a. Thành phần, số lượng hồ sơ:
-  * Giấy tờ phải xuất trình:
-  - Thẻ căn cước (bản chính).
-  * Giấy tờ phải nộp:
-  - Giấy tờ cần chứng thực chữ ký (Mẫu số 02/CT).
-  Số lượng hồ sơ: 01 bộ
-  b. Thời hạn giải quyết: Không quá 02 (hai) ngày làm việc; trường hợp phức tạp không quá 05 ngày.
-  c. Đối tượng thực hiện thủ tục hành chính: Cá nhân.
-  d. Cơ quan thực hiện thủ tục hành chính: Ủy ban nhân dân cấp xã.
-  đ. Cơ quan phối hợp: Không.
-  e. Kết quả thực hiện thủ tục hành chính: Giấy tờ được chứng thực chữ ký.
-  g. Phí, lệ phí: Theo mức thu do Hội đồng nhân dân tỉnh quyết định.
-  h. Mẫu đơn, mẫu tờ khai: Không.
-  i. Yêu cầu, điều kiện thực hiện thủ tục hành chính: Người yêu cầu tự ký trước mặt người thực hiện chứng thực.
-  k. Căn cứ pháp lý của thủ tục hành chính:
-  - Điều 24 Nghị định số 23/2015/NĐ-CP ngày 16/02/2015 của Chính phủ;
-  - Luật Người khuyết tật năm 2010.
-  l. Quy trình các bước xử lý công việc:
-|TT |Trình tự các bước công việc          |Trách nhiệm              |Thời gian |
-|1  |Tiếp nhận, kiểm tra hồ sơ            |Công chức Tư pháp -      |½ ngày    |
-|   |                                     |Hộ tịch                  |          |
-|2  |Ký chứng thực                        |Chủ tịch UBND xã         |01 ngày   |
-|3  |Trả kết quả, thu phí                 |Bộ phận một cửa          |½ ngày    |
-
-6. BIỂU MẪU
-   - Sổ chứng thực.
-"""
 
 
 def test_own_procedure_text_in_the_common_layout():
@@ -248,22 +218,25 @@ def test_own_procedure_text_in_the_common_layout():
 
 
 def test_generated_docx_procedure_is_recognised(tmp_path):
-    from docx import Document
-
-    doc = Document()
-    for line in OWN.splitlines():
-        if not line.startswith("|"):
-            doc.add_paragraph(line)
-    path = tmp_path / "quy-trinh.docx"
-    doc.save(path)
-    found = sniff_procedures(path, path.read_bytes())
-    assert found is not None
+    path = write_docx(tmp_path / "quy-trinh.docx", [line for line in OWN.splitlines() if not line.startswith("|")])
+    found = read(path)
+    assert isinstance(found, ProcedureFile)
     (p,) = found.procedures
     assert p.code == "" and p.name == "quy-trinh"  # the title table was left out: the file name stands in
     assert len(p.dossier) == 2 and p.processing.durations[0].value == 2
-    plain = tmp_path / "notes.docx"
-    Document().save(plain)
-    assert sniff_procedures(plain, plain.read_bytes()) is None
+    plain = write_docx(tmp_path / "notes.docx", ["Điều 1. Phạm vi", "Quy định này áp dụng cho " * 20])
+    assert isinstance(read(plain), ParsedFile)
+
+
+def test_word_tables_of_a_docx_procedure_are_read_in_place(tmp_path):
+    """The title block and the steps are Word tables: read as "|cell|cell|" rows where they stand."""
+    (p,) = read(write_procedure_docx(tmp_path / "quy-trinh.docx")).procedures
+    assert (p.code, p.name, p.issued_date) == ("QT 07/XA-TP", "Chứng thực chữ ký người khuyết tật", "2026-03-02")
+    assert [(s.n, s.actor, s.time) for s in p.steps] == [
+        (1, "Công chức Tư pháp - Hộ tịch", "½ ngày"),
+        (2, "Chủ tịch UBND xã", "01 ngày"),
+        (3, "Bộ phận một cửa", "½ ngày"),
+    ]
 
 
 # -- small pure parsers ----------------------------------------------------------------------
@@ -350,21 +323,8 @@ def test_unnumbered_step_table_splits_on_new_responsibility():
 
 
 def test_generated_pdf_procedure_is_recognised(tmp_path):
-    from fpdf import FPDF
-
-    from rag.procedures.checklist import DEFAULT_FONT
-
-    pdf = FPDF()
-    pdf.add_font("Body", "", str(DEFAULT_FONT))
-    pdf.set_font("Body", size=10)
-    pdf.add_page()
-    for line in OWN.splitlines():
-        if not line.startswith("|"):
-            pdf.multi_cell(0, 5, line or " ", new_x="LMARGIN", new_y="NEXT")
-    path = tmp_path / "quy-trinh-chung-thuc.pdf"
-    pdf.output(str(path))
-    found = sniff_procedures(path, path.read_bytes())
-    assert found is not None
+    found = read(write_procedure_pdf(tmp_path / "quy-trinh-chung-thuc.pdf"))
+    assert isinstance(found, ProcedureFile)
     (p,) = found.procedures
     assert [d.kind for d in p.dossier] == ["xuất trình", "nộp"]
     assert p.processing.durations[0].unit == "ngày làm việc" and p.requesters == "Cá nhân"

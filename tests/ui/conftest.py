@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 # A decree that is not in the corpus slice: uploaded through the Văn bản page, then asked about.
@@ -16,6 +18,15 @@ Nghị định này quy định việc cấp thẻ thư viện tại xã.
 1. Lệ phí cấp thẻ thư viện xã là 15.000 đồng mỗi thẻ.
 2. Người cao tuổi được miễn lệ phí cấp thẻ thư viện.
 """
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module():
+    """Streamlit's AppTest runs its script as ``__main__`` and leaves it in ``sys.modules``: a parse
+    worker spawned later in the same session would re-run that script and die. Put ours back."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from bench.browser import chromium, free_port, wait_until_up
 from rag.governance.access import AccountStore
 from rag.governance.audit import AuditLog
 from tests.conftest import INTERNAL_HEADER_DOC, ROOT
 from tests.ui.conftest import DECREE
+from tests.ui.e2e import (  # noqa: F401 - browser is a fixture
+    ADMIN, VISITS, ask_and_open_first_citation, browser, go_to, highlighted, open_page, run_app, sign_in,
+)
 from ui.cli import main
 
 # Screenshots of every page: into docs/screenshots/ with `make screenshots` (TTHC_SCREENSHOTS=1),
@@ -31,7 +31,6 @@ SHOTS = (
     else Path(tempfile.gettempdir()) / "tthc-screenshots"
 )
 QUESTION = "Thời hạn đăng ký khai sinh cho con là bao lâu?"
-ADMIN = ("quantri", "mật-khẩu-quản-trị")
 CLERK = ("lan", "mật-khẩu-cán-bộ")
 pytestmark = pytest.mark.e2e
 
@@ -49,63 +48,21 @@ def server(procedure_index, tmp_path_factory) -> Path:
     accounts = AccountStore(work / "accounts.json")
     accounts.add(ADMIN[0], "admin", ADMIN[1])
     accounts.add(CLERK[0], "clerk", CLERK[1])
-    port = free_port()
     env = dict(
-        os.environ,
         TTHC_INDEX_DIR=str(index),
         TTHC_DOCUMENTS_DIR=str(work / "documents"),
         TTHC_VALIDITY_FILE=str(work / "validity.csv"),
         TTHC_AUDIT_DB=str(work / "audit.db"),
         TTHC_ACCOUNTS_FILE=str(accounts.path),
     )
-    log = (work / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "ui" / "app.py"), "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    if not wait_until_up(url, proc, timeout_s=60):
-        proc.kill()
-        pytest.fail("streamlit did not start: " + (work / "server.log").read_text(errors="replace")[-2000:])
-    (work / "url").write_text(url)
-    yield work
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
-    text = (work / "server.log").read_text(errors="replace")
-    assert "Traceback" not in text, text[-3000:]
+    with run_app(work, env) as url:
+        (work / "url").write_text(url)
+        yield work
 
 
 @pytest.fixture(scope="module")
 def app_url(server) -> str:
     return (server / "url").read_text()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
-
-
-def sign_in(page, who: tuple[str, str]) -> None:
-    page.get_by_label("Tên đăng nhập").fill(who[0])
-    page.get_by_label("Mật khẩu").fill(who[1])
-    page.get_by_role("button", name="Đăng nhập").click()
-
-
-_VISITS = [0]  # browser sessions opened on this module's server
-
-
-def open_page(browser, url: str, width: int = 1366, height: int = 768, who: tuple[str, str] | None = ADMIN):
-    """A new browser session at ``url``, signed in as ``who`` (None: left at the sign-in form)."""
-    _VISITS[0] += 1
-    page = browser.new_page(viewport={"width": width, "height": height}, locale="vi-VN")
-    page.goto(url, wait_until="domcontentloaded")
-    if who is not None:
-        sign_in(page, who)
-        page.get_by_role("button", name="Đăng xuất").wait_for(state="attached", timeout=120_000)
-    return page
 
 
 def shot(page, name: str) -> None:
@@ -114,25 +71,10 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / name), full_page=True)
 
 
-def ask_and_open_first_citation(page, question: str, citation: str) -> None:
-    box = page.get_by_placeholder("Nhập câu hỏi", exact=False)
-    box.wait_for(timeout=120_000)
-    box.fill(question)
-    box.press("Enter")
-    chip = page.get_by_role("radio", name=citation, exact=False)
-    chip.first.wait_for(timeout=120_000)
-    chip.first.click()
-    page.get_by_text("Phần tô màu là câu làm căn cứ", exact=False).wait_for(timeout=30_000)
-
-
-def highlighted(page) -> list[str]:
-    return page.locator("span.stMarkdownColoredBackground").all_inner_texts()
-
-
 def test_first_visit_after_start_opens_a_deep_link(app_url, browser):
     """The module's first test, on a fresh server: a ``ui/pages/`` folder would make Streamlit run its
     old pages-folder mode for this first session and pop up "Page not found" on any deep link."""
-    assert _VISITS[0] == 0, "this test needs the server's first browser session: run the module in file order"
+    assert VISITS[0] == 0, "this test needs the server's first browser session: run the module in file order"
     page = open_page(browser, app_url + "/huong-dan", who=None)
     page.get_by_label("Tên đăng nhập").wait_for(timeout=120_000)
     page.wait_for_timeout(500)
@@ -160,12 +102,6 @@ def test_ask_open_citation_see_highlight_desktop_and_phone(app_url, browser):
     assert overflow <= 390, f"page is {overflow}px wide on a 390px screen"
     shot(phone, "hoi-dap-dien-thoai.png")
     phone.close()
-
-
-def go_to(page, title: str) -> None:
-    """Navigate like a user: the top navigation link, then the page's own title."""
-    page.get_by_role("link", name=title).click()
-    page.get_by_role("heading", name=title, exact=True).wait_for(timeout=120_000)
 
 
 def test_upload_ingest_then_ask_about_the_new_document_and_rate_it(server, app_url, browser, monkeypatch, capsys):

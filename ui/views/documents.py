@@ -24,7 +24,9 @@ from ui.components.citation import escape_markdown
 from ui.components.status import badge_text, index_state, show_index_problem
 from ui.resources import engine_lock, get_engine, get_ingestor, get_settings
 
-RESULT_LABELS = {"added": "Thêm mới", "updated": "Cập nhật", "unchanged": "Không đổi", "failed": "Lỗi"}
+RESULT_LABELS = {
+    "added": "Thêm mới", "updated": "Cập nhật", "unchanged": "Không đổi", "failed": "Lỗi", "internal": "Lỗi nội bộ",
+}
 
 st.title("Văn bản")
 require_admin()
@@ -77,7 +79,8 @@ def ingest_uploads(files) -> list[dict]:
                 try:
                     path = save_upload(upload.name, upload.getvalue(), settings)
                 except InputError as exc:
-                    out.append({"file": upload.name, "status": "failed", "doc": "", "units": 0, "reason": str(exc)})
+                    out.append({"file": upload.name, "status": "failed", "doc": "", "units": 0, "reason": str(exc),
+                                "internal": False})
                     progress.files_done += 1
                     progress.bytes_done += upload.size
                     continue
@@ -93,6 +96,7 @@ def ingest_uploads(files) -> list[dict]:
                         "doc": result.doc_number or result.doc_key,
                         "units": result.units,
                         "reason": result.reason,
+                        "internal": result.internal_error,  # a bug in our code, not the file's fault
                     }
                     for result in results
                 )
@@ -104,20 +108,31 @@ def ingest_uploads(files) -> list[dict]:
 
 
 def show_results(results: list[dict]) -> None:
-    counts = {k: sum(1 for r in results if r["status"] == k) for k in RESULT_LABELS}
+    counts = {k: sum(1 for r in results if _label(r) == k) for k in RESULT_LABELS}
     summary = ", ".join(f"{RESULT_LABELS[k].lower()}: {v}" for k, v in counts.items() if v)
-    if counts["failed"]:
+    if counts["internal"]:
+        st.error(f"Kết quả nạp — {summary}. Lỗi nội bộ là lỗi của phần mềm (đã ghi nhật ký), không phải của tệp: "
+                 "xin báo cho người quản trị.", icon="⛔")
+    elif counts["failed"]:
         st.warning(f"Kết quả nạp — {summary}.", icon="⚠️")
     else:
         st.success(f"Kết quả nạp — {summary}.", icon="✅")
     for r in results:
-        if r["status"] == "failed":
-            st.markdown(f"- ❌ {escape_markdown(r['file'])}: {escape_markdown(r['reason'])}")
+        # the reason names the file already ("nd.pdf: …"): shown once
+        reason = r["reason"] if r["reason"].startswith(f"{r['file']}: ") else f"{r['file']}: {r['reason']}"
+        if _label(r) == "internal":
+            st.markdown(f"- ⛔ Lỗi nội bộ — {escape_markdown(reason)}")
+        elif r["status"] == "failed":
+            st.markdown(f"- ❌ {escape_markdown(reason)}")
         else:
             st.markdown(
                 f"- {RESULT_LABELS[r['status']]}: {escape_markdown(r['file'])} → "
                 f"**{escape_markdown(r['doc'])}** ({r['units']} đoạn)"
             )
+
+
+def _label(result: dict) -> str:
+    return "internal" if result.get("internal") else result["status"]
 
 
 def _date(value: str) -> str:

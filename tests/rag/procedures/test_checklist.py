@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.procedures import sniff_procedures
+from ingest.procedures import read_jsonl
 from rag.errors import ConfigError
 from rag.procedures.checklist import checklist_docx, checklist_pdf
 from tests.conftest import SHARED
@@ -18,9 +18,7 @@ from tests.conftest import SHARED
 
 def card(file: str, code: str, word: str = ""):
     path = SHARED / "procedures" / file
-    return next(
-        p for p in sniff_procedures(path, path.read_bytes()).procedures if p.code == code and word in p.name
-    )
+    return next(p for p in read_jsonl(path, path.read_bytes()).procedures if p.code == code and word in p.name)
 
 
 @pytest.fixture(scope="module")
