@@ -8,7 +8,9 @@ features of ``rag.search.relevance``; the weights are fitted by coordinate ascen
 hand-set defaults (few features, small data: the ranking metric itself is the objective). The abstention
 thresholds (``min_cover``, ``min_score``, ``min_figure``, ``min_figure_fit``) are then chosen on the same tuning rows:
 the most abstention on the unanswerable ones while ≥ 92 % of the answerable clerk questions are
-answered (the issue's two targets; the named-document, later-year and reform rules are unfitted).
+answered (the issue's two targets; the named-document, later-year and reform rules are unfitted); a floor
+besides the score's is used only when it turns away at least ``MIN_GAIN`` more unanswerable questions,
+and each floor sits halfway between the tune questions on either side of it.
 """
 
 from __future__ import annotations
@@ -123,6 +125,9 @@ def mrr(data: list[dict], weights: Weights, table) -> tuple[float, float]:
     return r1 / max(n, 1), rr / max(n, 1)
 
 
+MIN_GAIN = 2  # unanswerable tune questions a floor besides the score's must turn away to be used
+
+
 def fit_thresholds(
     pos: list[dict], neg: list[dict], weights: Weights, table, min_dense: float, target: float = 0.85,
     min_answered: float = 0.92,
@@ -143,14 +148,19 @@ def fit_thresholds(
             for min_cover in [0.0, 0.3, 0.4, 0.5, 0.6]:
                 for min_score in [-1e9] + [t - 1e-4 for t in tops[:: max(1, len(tops) // 40)]]:
                     answered = sum(verdicts(ranked_pos, min_cover, min_score, min_figure, min_figure_fit)) / len(pos)
-                    abstained = 1 - sum(verdicts(ranked_neg, min_cover, min_score, min_figure, min_figure_fit)) / len(neg)
+                    turned_away = len(neg) - sum(verdicts(ranked_neg, min_cover, min_score, min_figure, min_figure_fit))
+                    abstained = turned_away / len(neg)
+                    # a floor besides the score's must earn its place: it counts only when it turns away
+                    # at least MIN_GAIN more unanswerable questions (one tune question is chance)
+                    active = sum(x > 0 for x in (min_figure_fit, min_figure, min_cover))
                     # ties: the least strict thresholds (fewest answerable questions turned away by chance)
-                    key = (answered >= min_answered, abstained >= target, abstained, answered,
-                           -min_figure_fit, -min_figure, -min_cover)
+                    key = (answered >= min_answered, turned_away - (MIN_GAIN - 0.5) * active, abstained >= target,
+                           answered, -min_figure_fit, -min_figure, -min_cover)
                     if best is None or key > best[0]:
                         best = (key, min_cover, min_score, min_figure, min_figure_fit)
     assert best is not None
-    (_, _, abstained, answered, *_rest), min_cover, min_score, min_figure, min_figure_fit = best
+    (_, _, _, answered, *_rest), min_cover, min_score, min_figure, min_figure_fit = best
+    abstained = 1 - sum(verdicts(ranked_neg, min_cover, min_score, min_figure, min_figure_fit)) / len(neg)
     below = [t for t in tops if t < min_score]
     if min_score > -1e9 and below:  # halfway between the last question turned away and the first answered
         min_score = round((max(below) + min_score + 1e-4) / 2, 4)
