@@ -6,9 +6,11 @@ Questions: bench/data/clerk/questions.jsonl, rows with ``split == "tune"`` (the 
 read here). For every answerable clerk question the retriever's candidate pool is scored with the
 features of ``rag.search.relevance``; the weights are fitted by coordinate ascent on MRR@10 and R@1 from the
 hand-set defaults (few features, small data: the ranking metric itself is the objective). The abstention
-thresholds (``min_cover``, ``min_score``, ``min_figure``) are then chosen on the same tuning rows:
+thresholds (``min_cover``, ``min_score``, ``min_figure``, ``min_figure_fit``) are then chosen on the same tuning rows:
 the most abstention on the unanswerable ones while ≥ 92 % of the answerable clerk questions are
-answered (the issue's two targets; the named-document, later-year and reform rules are unfitted).
+answered (the issue's two targets; the named-document, later-year and reform rules are unfitted); a floor
+besides the score's is used only when it turns away at least ``MIN_GAIN`` more unanswerable questions,
+and each floor sits halfway between the tune questions on either side of it.
 """
 
 from __future__ import annotations
@@ -123,31 +125,54 @@ def mrr(data: list[dict], weights: Weights, table) -> tuple[float, float]:
     return r1 / max(n, 1), rr / max(n, 1)
 
 
+MIN_GAIN = 2  # unanswerable tune questions a floor besides the score's must turn away to be used
+
+
 def fit_thresholds(
     pos: list[dict], neg: list[dict], weights: Weights, table, min_dense: float, target: float = 0.85,
     min_answered: float = 0.92,
-) -> tuple[float, float, float, dict]:
+) -> tuple[float, float, float, float, dict]:
     ranked_pos = [(d, rerank(d["profile"], list(d["cands"]), table, weights)) for d in pos]
     ranked_neg = [(d, rerank(d["profile"], list(d["cands"]), table, weights)) for d in neg]
     missing = {id(d): missing_named_documents(d["profile"], table) for d in pos + neg}
 
-    def verdicts(data, min_cover, min_score, min_figure):
-        w = Weights(weights.weights, min_score, min_cover, min_figure=min_figure, min_similarity=weights.min_similarity)
+    def verdicts(data, min_cover, min_score, min_figure, min_figure_fit):
+        w = Weights(weights.weights, min_score, min_cover, min_figure=min_figure, min_similarity=weights.min_similarity,
+                    min_figure_fit=min_figure_fit)
         return [judge(d["profile"], r, table, w, missing[id(d)], min_dense=min_dense).answer for d, r in data]
 
     best = None
     tops = sorted({round(r[0].score, 4) for _d, r in ranked_pos + ranked_neg if r})
-    for min_figure in [0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.9]:
-        for min_cover in [0.0, 0.2, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7]:
-            for min_score in [-1e9] + [t - 1e-4 for t in tops[:: max(1, len(tops) // 40)]]:
-                answered = sum(verdicts(ranked_pos, min_cover, min_score, min_figure)) / len(pos)
-                abstained = 1 - sum(verdicts(ranked_neg, min_cover, min_score, min_figure)) / len(neg)
-                key = (answered >= min_answered, abstained >= target, abstained, answered)
-                if best is None or key > best[0]:
-                    best = (key, min_cover, min_score, min_figure)
+    for min_figure_fit in [0.0, 0.3, 0.35, 0.4, 0.45, 0.5]:
+        for min_figure in [0.0, 0.3, 0.5, 0.6, 0.7, 0.8]:
+            for min_cover in [0.0, 0.3, 0.4, 0.5, 0.6]:
+                for min_score in [-1e9] + [t - 1e-4 for t in tops[:: max(1, len(tops) // 40)]]:
+                    answered = sum(verdicts(ranked_pos, min_cover, min_score, min_figure, min_figure_fit)) / len(pos)
+                    turned_away = len(neg) - sum(verdicts(ranked_neg, min_cover, min_score, min_figure, min_figure_fit))
+                    abstained = turned_away / len(neg)
+                    # a floor besides the score's must earn its place: it counts only when it turns away
+                    # at least MIN_GAIN more unanswerable questions (one tune question is chance)
+                    active = sum(x > 0 for x in (min_figure_fit, min_figure, min_cover))
+                    # ties: the least strict thresholds (fewest answerable questions turned away by chance)
+                    key = (answered >= min_answered, turned_away - (MIN_GAIN - 0.5) * active, abstained >= target,
+                           answered, -min_figure_fit, -min_figure, -min_cover)
+                    if best is None or key > best[0]:
+                        best = (key, min_cover, min_score, min_figure, min_figure_fit)
     assert best is not None
-    (_, _, abstained, answered), min_cover, min_score, min_figure = best
-    return min_cover, min_score, min_figure, {"tune_answered": round(answered, 4), "tune_abstained": round(abstained, 4)}
+    (_, _, _, answered, *_rest), min_cover, min_score, min_figure, min_figure_fit = best
+    abstained = 1 - sum(verdicts(ranked_neg, min_cover, min_score, min_figure, min_figure_fit)) / len(neg)
+    below = [t for t in tops if t < min_score]
+    if min_score > -1e9 and below:  # halfway between the last question turned away and the first answered
+        min_score = round((max(below) + min_score + 1e-4) / 2, 4)
+    if min_figure_fit > 0:  # the same for the figure floor: halfway between the fits on either side of it
+        fits = sorted({max(c.features.get("figure", 0.0) for c in r[:3]) for d, r in ranked_pos + ranked_neg
+                       if r and d["profile"].wants_figure and d["profile"].figure_kind})
+        lower = [f for f in fits if 0 < f < min_figure_fit]
+        upper = [f for f in fits if f >= min_figure_fit]
+        if lower and upper:
+            min_figure_fit = round((max(lower) + min(upper)) / 2, 4)
+    stats = {"tune_answered": round(answered, 4), "tune_abstained": round(abstained, 4)}
+    return min_cover, min_score, min_figure, min_figure_fit, stats
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -172,12 +197,13 @@ def main(argv: list[str] | None = None) -> int:
     before = mrr(pos, engine.retriever.weights, table)
     after = mrr(pos, fitted, table)
     min_dense = max(engine.settings.abstain_similarity, fitted.min_similarity)
-    min_cover, min_score, min_figure, stats = fit_thresholds(pos, neg, fitted, table, min_dense)
+    min_cover, min_score, min_figure, min_figure_fit, stats = fit_thresholds(pos, neg, fitted, table, min_dense)
     result = {
         "weights": weights,
         "min_cover": min_cover,
         "min_score": min_score,
         "min_figure": min_figure,
+        "min_figure_fit": min_figure_fit,
         "min_similarity": fitted.min_similarity,
         "provenance": (
             f"fitted {date.today().isoformat()} by bench/relevance_fit.py on an index of {len(table.documents)} "

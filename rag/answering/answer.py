@@ -169,7 +169,7 @@ def lead_pieces(text: str) -> list[tuple[int, int]]:
 
 
 # Intents whose answer a single piece of a clause can state.
-_LEAD_INTENTS = ("fee", "sanction", "deadline", "authority", "dossier", "definition", "condition", "prohibition")
+_LEAD_INTENTS = ("form", "fee", "sanction", "deadline", "authority", "dossier", "definition", "condition", "prohibition")
 
 
 def extractive_sentences(question: str, chosen: Sequence[Passage]) -> list[AnswerSentence]:

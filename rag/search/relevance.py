@@ -52,6 +52,14 @@ MAX_ARTICLE_CHARS = 6000  # article text kept for features (long articles are cu
 
 # intent → (label shown in the lead, question pattern, article-title pattern)
 INTENTS: dict[str, tuple[str, str, str]] = {
+    # which form (mẫu tờ khai, mẫu đơn) to use: the answer names the form ("Mẫu số 01", "mẫu CT01"),
+    # which lives in the annexes of a circular; "theo mẫu quy định" names none
+    "form": (
+        "Biểu mẫu",
+        r"mẫu (?:nào|gì|số mấy|số bao nhiêu|ra sao|ở đâu)|(?:dùng|theo|lấy|tải|xin|viết theo|ghi theo) mẫu|"
+        r"biểu mẫu|có mẫu (?:sẵn|không)|mẫu đơn (?:ở|lấy|nào)|mẫu tờ khai",
+        r"biểu mẫu|mẫu|phụ lục",
+    ),
     "fee": (
         "Lệ phí, mức tiền",
         r"lệ phí|\bphí\b|bao nhiêu tiền|bn tiền|mấy tiền|mức thu|hết bao nhiêu|mất bao nhiêu tiền|tốn|chi phí|đóng tiền|nộp tiền",
@@ -135,9 +143,15 @@ _GENERIC_TITLES = re.compile(
 _YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?![\d/.,])")
 # Words of the 2025 local-government reform (two-level local government, merged provinces and
 # communes, no district level): rules a corpus issued before it cannot state.
+_UNIT = r"(?:tỉnh|xã|huyện|phường|thị trấn)"
 _REFORM = re.compile(
-    r"chính quyền (?:địa phương )?(?:hai|2) cấp|(?:hai|2) cấp chính quyền|sáp nhập (?:tỉnh|xã|huyện)|"
-    r"sau (?:khi )?sáp nhập|bỏ cấp huyện|không còn cấp huyện|xã mới sau sắp xếp",
+    r"chính quyền (?:địa phương )?(?:hai|2) cấp|(?:hai|2) cấp chính quyền|sau (?:khi )?sáp nhập|xã mới sau sắp xếp|"
+    # the district level gone: "bỏ cấp huyện", "không còn ủy ban huyện", "huyện giải thể rồi"
+    r"(?:bỏ|không còn|giải thể|xóa bỏ|xoá bỏ)\s+(?:(?:ủy|uỷ) ban\s+|ubnd\s+|(?:ủy|uỷ) ban nhân dân\s+)?(?:cấp\s+)?huyện|"
+    r"huyện\s+(?:đã\s+|bị\s+)?(?:giải thể|không còn|bị bỏ|xóa bỏ|xoá bỏ)|"
+    # merged units: "sáp nhập tỉnh", "xã tôi vừa sáp nhập với xã bên", "tỉnh mình hợp nhất với tỉnh bên"
+    rf"(?:sáp nhập|hợp nhất|sắp xếp lại)\s+(?:(?:với|vào|các|hai|ba|\d|thành|lại|đơn vị hành chính)\s+){{0,2}}{_UNIT}\b|"
+    rf"\b{_UNIT}\s+(?:\w+\s+){{0,3}}(?<!bản )(?:sáp nhập|hợp nhất)\b",
     re.I,
 )
 # A document type named without a number ("theo nghị định hướng dẫn", "thông tư mới"): the answer
@@ -228,7 +242,10 @@ def profile(question: str, subject: str | None = None) -> QuestionProfile:
         kind = next((_FIGURE_KIND[i] for i in intents if i in _FIGURE_KIND), "number")
         if re.search(r"phần trăm|%", low):
             kind = "percent"
-        if re.search(r"bao lâu|mấy ngày|bao nhiêu ngày|mấy tháng|mấy năm|bao nhiêu năm|bao nhiêu tháng|mấy tiếng|tuổi", low):
+        # an age or a period asked for ("từ mấy tuổi", "bao lâu"); an age that only tells the
+        # situation ("cho cháu 3 tuổi thì lệ phí … bao nhiêu") leaves the asked kind alone
+        if re.search(r"bao lâu|mấy ngày|bao nhiêu ngày|mấy tháng|mấy năm|bao nhiêu năm|bao nhiêu tháng|mấy tiếng|"
+                     r"mấy tuổi|bao nhiêu tuổi|tuổi nào|độ tuổi|tuổi (?:tối thiểu|tối đa)", low):
             kind = "duration" if "tiền" not in low else kind
         # the asked figure decides the main intent: "mấy ngày phải ra quyết định xử phạt" asks a deadline
         lead = {"duration": ("deadline",), "money": ("fee", "sanction")}.get(kind, ())
@@ -273,6 +290,7 @@ class ArticleTable:
         self._syllables: dict[tuple[str, str], list[str]] = {}
         self._pieces: dict[tuple[str, str], list[tuple[set[str], str]]] = {}
         self._idf: dict[str, float] = {}
+        self._weights: dict[tuple[str, ...], tuple[list[tuple[str, str, float]], float]] = {}
         self.title_words = {k: [w for w in syllables(d.get("title") or "") if len(w) > 1] for k, d in documents.items()}
 
     @classmethod
@@ -350,6 +368,19 @@ class ArticleTable:
             found = self._idf[word] = math.log(1 + self.n / (1 + self.df.get(word, 0)))
         return found
 
+    def subject_weights(self, words: tuple[str, ...]) -> tuple[list[tuple[str, str, float]], float]:
+        """(word, word without diacritics, idf) of the words the corpus uses, and their idf sum
+        (memoised: one question's words are weighed against every candidate article)."""
+        found = self._weights.get(words)
+        if found is None:
+            bare = [(w, strip_diacritics(w)) for w in words]
+            weighted = [(w, b, self.idf(w)) for w, b in bare if self.df.get(w) or self.df.get(b)]
+            found = (weighted, sum(x for _w, _b, x in weighted))
+            if len(self._weights) > 2000:
+                self._weights.clear()
+            self._weights[words] = found
+        return found
+
     def doc_words(self, doc_key: str) -> set[str]:
         return self._doc_words.get(doc_key, set())
 
@@ -385,7 +416,12 @@ _AUTHORITY_TEXT = re.compile(
     re.I,
 )
 _DOSSIER_TEXT = re.compile(r"giấy tờ|hồ sơ|tờ khai|bản sao|bản chính|xuất trình|\bnộp\b|gồm", re.I)
+# A form named by its number or code ("Mẫu số 01", "mẫu TK1-TS", "Mẫu CT01"), not "theo mẫu quy định".
+_FORM_TEXT = re.compile(
+    r"\bmẫu\s+(?:số\s+)?(?:[A-ZĐ]{1,6}[/-])*[A-ZĐ]{0,6}[-/]?\d+[\w./-]*|\bbiểu mẫu\s+(?:số\s+)?\d+", re.I
+)
 _TEXT_SIGNAL = {
+    "form": lambda t: bool(_FORM_TEXT.search(t)),
     "fee": _money,
     "sanction": lambda t: _money(t) or bool(re.search(r"phạt|cảnh cáo", t, re.I)),
     "deadline": _duration,
@@ -419,11 +455,10 @@ def signal_of(intent: str):
 def coverage(words: Sequence[str], have: set[str], table: ArticleTable) -> float:
     """Rarity-weighted share of ``words`` in ``have``; words the corpus never uses ("gãy chip",
     "lộ lọt") are left out: no article can contain them, so they tell articles apart by nothing."""
-    words = [w for w in words if table.df.get(w) or table.df.get(strip_diacritics(w))]
-    total = sum(table.idf(w) for w in words)
+    weighted, total = table.subject_weights(tuple(words))
     if not total:
         return 0.0
-    return sum(table.idf(w) for w in words if w in have or strip_diacritics(w) in have) / total
+    return sum(idf for w, bare, idf in weighted if w in have or bare in have) / total
 
 
 @dataclass
@@ -510,6 +545,8 @@ class Weights:
     min_figure: float = 0.0
     # below this dense similarity the question is off-topic (issue 5: off-domain 0.76–0.83, answerable ≥ 0.87)
     min_similarity: float = 0.85
+    # a figure is asked: the best piece stating one must cover at least this share of the subject
+    min_figure_fit: float = 0.0
 
     def score(self, features: dict[str, float]) -> float:
         return sum(self.weights.get(k, 0.0) * v for k, v in features.items())
@@ -540,6 +577,7 @@ def load_weights(path: Path = WEIGHTS_FILE) -> Weights:
         str(data.get("provenance", "")),
         float(data.get("min_figure", 0.0)),
         float(data.get("min_similarity", 0.85)),
+        float(data.get("min_figure_fit", 0.0)),
     )
 
 
@@ -582,6 +620,11 @@ class Judgement:
     reason: str = ""  # Vietnamese, shown to the user when abstaining
     code: str = ""  # machine-readable: named_document_missing, later_than_index, figure_missing, …
     details: dict = field(default_factory=dict)
+
+
+def _article_text(table: ArticleTable, key: tuple[str, str]) -> str:
+    entry = table.articles.get(key)
+    return f"{entry.title}\n{entry.text}" if entry else ""
 
 
 def _label(entry: ArticleEntry | None, table: ArticleTable, key: tuple[str, str]) -> str:
@@ -642,11 +685,23 @@ def judge(
             "later_than_index",
             {"year": later[0], "latest_indexed_year": table.latest_year},
         )
+    if prof.main_intent == "form" and not any(_FORM_TEXT.search(_article_text(table, c.key)) for c in ranked[:depth]):
+        return Judgement(
+            False,
+            f"Các điều gần nhất ({closest}) chỉ dẫn chiếu biểu mẫu mà không nêu mẫu nào; biểu mẫu thường nằm trong "
+            f"phụ lục của thông tư hướng dẫn chưa nạp.",
+            "form_missing",
+        )
     if prof.wants_figure and prof.figure_kind:
         # no close article states a figure of the asked kind, or the best piece stating one covers
-        # much less of the subject than the top article does (the amounts are about other things)
+        # little of the subject, or much less of it than the top article does (the amounts are
+        # about other things)
         best_fit = max(c.features.get("figure", 0) for c in ranked[:depth])
-        if best_fit <= 0 or best_fit < weights.min_figure * top.features.get("cover", 0.0):
+        if (
+            best_fit <= 0
+            or best_fit < weights.min_figure * top.features.get("cover", 0.0)
+            or best_fit < weights.min_figure_fit
+        ):
             what = {"money": "mức tiền", "duration": "thời hạn", "percent": "tỷ lệ"}.get(prof.figure_kind, "con số")
             return Judgement(
                 False,

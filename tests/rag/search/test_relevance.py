@@ -209,3 +209,84 @@ def test_abstains_on_the_2025_local_government_reform_and_on_a_document_type_not
     decree = profile("Theo nghị định thì chứng thực hợp đồng mất mấy ngày?")  # a decree is indexed and answers
     cands = _candidates(table, [("23-2015-ND-CP", "37")])
     assert judge(decree, rerank(decree, cands, table, DEFAULT_WEIGHTS), table, DEFAULT_WEIGHTS).answer
+
+
+# -- forms, the 2025 reform in plain words, figures about something else (issue 15, full corpus) ----
+
+
+def _forms_table() -> ArticleTable:
+    """Real clauses: Luật Hộ tịch refers to a form without naming it; Nghị định 31/2019 names its forms."""
+    law = LegalDocument("60-2014-QH13", "60/2014/QH13", "Luật", "Hộ tịch", issued_date="2014-11-20")
+    decree = LegalDocument("31-2019-ND-CP", "31/2019/NĐ-CP", "Nghị định", "Quy định chi tiết một số điều và biện pháp tổ chức thi hành Luật Tố cáo", issued_date="2019-04-10")
+    code = LegalDocument("01-VBHN-VPQH", "01/VBHN-VPQH", "Bộ luật", "Hình sự", issued_date="2017-07-10")
+    fees = LegalDocument("226-2016-TT-BTC", "226/2016/TT-BTC", "Thông tư", "Quy định mức thu, chế độ thu, nộp, quản lý và sử dụng phí chứng thực", issued_date="2016-11-11")
+    units = [
+        LegalUnit(law, "18", "1. Hai bên nam, nữ nộp tờ khai đăng ký kết hôn theo mẫu quy định cho cơ quan đăng ký hộ tịch và cùng có mặt khi đăng ký kết hôn.", "Thủ tục đăng ký kết hôn", clause="1"),
+        LegalUnit(decree, "4", "1. Người tố cáo có quyền rút một phần hoặc toàn bộ nội dung tố cáo trước khi người giải quyết tố cáo ra kết luận nội dung tố cáo. Việc rút tố cáo phải được thực hiện bằng văn bản. Văn bản rút tố cáo được thực hiện theo Mẫu số 02, biên bản ghi nhận việc rút tố cáo được thực hiện theo Mẫu số 03 tại Phụ lục ban hành kèm theo Nghị định này.", "Rút tố cáo", clause="1"),
+        LegalUnit(fees, "4", "3\n\nPhí chứng thực hợp đồng, giao dịch:\n\na\n\nChứng thực hợp đồng, giao dịch\n\n50.000 đồng/hợp đồng, giao dịch", "Mức thu phí"),
+        LegalUnit(code, "229", "3. Phạm tội thuộc một trong các trường hợp sau đây, thì bị phạt tù từ 05 năm đến 12 năm:\n\na) Đất trồng lúa có diện tích 70.000 mét vuông (m2) trở lên;\n\nb) Đất có giá trị quyền sử dụng đất được quy thành tiền 7.000.000.000 đồng trở lên đối với đất nông nghiệp hoặc 15.000.000.000 đồng trở lên đối với đất phi nông nghiệp.", "Tội vi phạm các quy định về quản lý đất đai", clause="3"),
+    ]
+    return ArticleTable.build(units)
+
+
+def test_a_question_asking_which_form_abstains_when_the_closest_articles_name_none():
+    table = _forms_table()
+    prof = profile("Nộp tờ khai đăng ký kết hôn thì lấy mẫu ở đâu, mẫu số mấy?")
+    assert prof.main_intent == "form"
+    ranked = rerank(prof, _candidates(table, [("60-2014-QH13", "18"), ("226-2016-TT-BTC", "4")]), table, DEFAULT_WEIGHTS)
+    verdict = judge(prof, ranked, table, DEFAULT_WEIGHTS)
+    assert not verdict.answer and verdict.code == "form_missing" and "Hộ tịch" in verdict.reason  # "theo mẫu quy định" names none
+    withdraw = profile("Muốn rút đơn tố cáo thì viết theo mẫu nào?")
+    ranked = rerank(withdraw, _candidates(table, [("31-2019-ND-CP", "4"), ("60-2014-QH13", "18")]), table, DEFAULT_WEIGHTS)
+    assert ranked[0].key == ("31-2019-ND-CP", "4") and judge(withdraw, ranked, table, DEFAULT_WEIGHTS).answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Bây giờ huyện giải thể rồi thì đăng ký khai tử có yếu tố nước ngoài ở đâu?",
+        "Không còn UBND huyện nữa thì ai cấp lại trích lục khai sinh?",
+        "Xã tôi vừa sáp nhập với xã bên cạnh thì đăng ký khai sinh ở xã nào?",
+        "Tỉnh mình hợp nhất với tỉnh bên thì lệ phí hộ tịch tính theo đâu?",
+    ],
+)
+def test_the_2025_reform_in_plain_words_is_later_than_the_index(question):
+    table = _table()
+    prof = profile(question)
+    verdict = judge(prof, rerank(prof, _candidates(table, [("60-2014-QH13", "15")]), table, DEFAULT_WEIGHTS), table, DEFAULT_WEIGHTS)
+    assert not verdict.answer and verdict.code == "later_than_index"
+
+
+def test_a_consolidated_text_of_a_commune_is_no_reform():
+    table = _table()
+    prof = profile("Văn bản hợp nhất của xã về đăng ký khai sinh quy định thời hạn bao lâu?")
+    verdict = judge(prof, rerank(prof, _candidates(table, [("60-2014-QH13", "15")]), table, DEFAULT_WEIGHTS), table, DEFAULT_WEIGHTS)
+    assert verdict.answer
+
+
+def test_an_age_that_tells_the_situation_is_not_the_asked_figure():
+    fee = profile("Đăng ký khai sinh quá hạn cho cháu 3 tuổi thì lệ phí là bao nhiêu?")
+    assert fee.main_intent == "fee" and fee.figure_kind == "money"
+    age = profile("Trẻ từ mấy tuổi thì phải làm thẻ căn cước?")
+    assert age.figure_kind == "duration"
+
+
+def test_a_figure_about_something_else_does_not_answer():
+    from dataclasses import replace as with_
+
+    table = _forms_table()
+    strict = with_(DEFAULT_WEIGHTS, min_figure_fit=0.6)
+    land = profile("Chuyển đất vườn sang đất ở thì phải nộp tiền sử dụng đất bao nhiêu?")
+    ranked = rerank(land, _candidates(table, [("01-VBHN-VPQH", "229"), ("226-2016-TT-BTC", "4")]), table, strict)
+    assert 0 < ranked[0].features["figure"] < 0.6  # an amount of land value in a crime, not the levy
+    verdict = judge(land, ranked, table, strict)
+    assert not verdict.answer and verdict.code == "figure_missing"
+    contract = profile("Phí chứng thực hợp đồng, giao dịch là bao nhiêu tiền?")
+    ranked = rerank(contract, _candidates(table, [("226-2016-TT-BTC", "4")]), table, strict)
+    assert judge(contract, ranked, table, strict).answer
+
+
+def test_ask_abstains_when_the_asked_form_is_not_indexed(engine):
+    answer = engine.ask("Nộp tờ khai đăng ký kết hôn thì lấy mẫu ở đâu, mẫu số mấy?")
+    assert answer.abstained and not answer.citations and answer.related
+    assert answer.judgement["code"] == "form_missing" and answer.warnings[0] == answer.judgement["reason"]
