@@ -131,6 +131,15 @@ def document_from_payload(p: dict[str, Any]) -> DocumentRecord:
     )
 
 
+def validity_edit_payload(status: str, effective_from: str | None, effective_to: str | None) -> dict[str, Any]:
+    """The fields an administrator's validity edit overwrites, on the record and on every unit
+    (``effective_from`` None: the stored start date stays)."""
+    fields: dict[str, Any] = {"status": status, "effective_to": effective_to}
+    if effective_from:
+        fields["effective_date"] = fields["effective_from"] = effective_from
+    return fields
+
+
 def pending_payload(doc_key: str, source: str) -> dict[str, Any]:
     """The marker that stands in for a document while its units are written."""
     return {"key": doc_key, "source": source, PENDING: True}

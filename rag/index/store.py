@@ -42,6 +42,7 @@ from rag.index.payload import (
     source_payload,
     unit_from_payload,
     unit_payload,
+    validity_edit_payload,
 )
 
 log = logging.getLogger(__name__)
@@ -247,9 +248,7 @@ class UnitStore:
     ) -> None:
         """The administrator's status and dates on a document record and all its units
         (``effective_from`` None: the stored start date stays)."""
-        fields: dict[str, Any] = {"status": status, "effective_to": effective_to}
-        if effective_from:
-            fields["effective_date"] = fields["effective_from"] = effective_from
+        fields = validity_edit_payload(status, effective_from, effective_to)
         self.client.set_payload(self.documents, fields, points=[document_id(doc_key)], wait=True)
         self.client.set_payload(self.units, fields, points=_match("doc_key", doc_key), wait=True)
 

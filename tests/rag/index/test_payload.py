@@ -14,6 +14,7 @@ from ingest.pipeline import parse_options
 from ingest.procedures import read_jsonl
 from ingest.worker import ParsedFile, parse_path
 from rag.config import load_settings
+from rag.index.edge import EdgeClient
 from rag.index.payload import (
     PENDING,
     IndexMeta,
@@ -32,6 +33,7 @@ from rag.index.payload import (
     unit_from_payload,
     unit_payload,
 )
+from rag.index.store import UnitStore, scroll_pages
 from rag.legal.records import DocumentRecord, Extraction
 from tests.conftest import CORPUS, ROOT
 
@@ -153,6 +155,33 @@ def test_reads_the_document_records_of_an_existing_index(old, tmp_path):
         assert rewritten == {k: v for k, v in payload.items() if k != "effective_from"}, key
     meta = next(p for p in old["documents"] if p.get("meta"))
     assert meta_from_payload(meta).dim == 384
+
+
+def test_writes_a_record_and_a_validity_edit_as_main_did(old, tmp_path):
+    """Through a real (edge) index: today's record of 07/2021/TT-BTP plus the Văn bản page's validity
+    edit store exactly the payload ``main`` stored, and read back as the edited record."""
+    payload = next(p for p in old["documents"] if p.get("key") == "07-2021-TT-BTP")
+    parsed = parse_path(CORPUS / "07-2021-TT-BTP.md", parse_options(load_settings()))
+    record = replace(record_of(parsed, ingested_at=payload["ingested_at"]), source=payload["source"])
+    client = EdgeClient(tmp_path, create=True)
+    try:
+        store = UnitStore(client)
+        store.ensure(4, "test")
+        store.put_document(record, payload["file_hash"])
+        assert store.document_record(record.key) == record
+        assert store.unchanged_document(record.source, payload["file_hash"]) == record
+        assert store.is_current(record.key, payload["file_hash"], record.validity)
+        assert not store.is_current(record.key, "0" * 64, record.validity)
+        assert not store.is_current(record.key, payload["file_hash"], Extraction())
+        store.set_document_validity(record.key, "hết hiệu lực", "2021-08-01", "2025-07-01")
+        (written,) = [r.payload for page in scroll_pages(client, store.documents) for r in page if is_document(r.payload)]
+        assert written == payload
+        edited = store.document_record(record.key)
+        assert edited == document_from_payload(payload)
+        assert (edited.ingested_status, edited.effective_date, edited.effective_to) == (
+            "hết hiệu lực", "2021-08-01", "2025-07-01")
+    finally:
+        client.close()
 
 
 def test_reads_records_older_than_validity_and_ingestion_facts(old):
