@@ -11,9 +11,7 @@ import json
 import os
 import shutil
 import uuid
-from pathlib import Path
 
-import numpy as np
 import pytest
 from qdrant_client import QdrantClient, models
 
