@@ -264,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(report(args.report, {r["id"] for r in unanswerable}), ensure_ascii=False, indent=1))
         return 0
     engine = Engine(load_settings(index_dir=args.index))
-    docs = {d.get("doc_number") or d.get("key") for d in engine.store.document_records()}
+    docs = {d.doc_number or d.key for d in engine.store.document_records()}
     dev = answerable(load_jsonl(DEV), docs)
     short = short_answer_questions(dev)
     i, n = (int(x) for x in args.shard.split("/"))

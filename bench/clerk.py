@@ -264,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
             result["ask"][name] = a
         settings.relevance_rerank = True
     if not args.no_dev:
-        indexed = {str(r.get("doc_number") or r.get("key")) for r in retriever.document_records()}
+        indexed = {r.doc_number or r.key for r in retriever.document_records()}
         everything = load_questions(DEV)
         dev = [q for q in everything if all(doc in indexed for doc, _a in q.gold)]  # gold in this index
         result["dev_scope"] = f"{len(dev)} of {len(everything)} questions (gold documents in this index)"

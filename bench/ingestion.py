@@ -240,7 +240,7 @@ def bench_unchanged(index: Path) -> dict:
     engine = Engine(settings, create=True)
     try:
         ingestor = Ingestor(settings, engine.store, engine.embedder)
-        sources = sorted({r["source"] for r in engine.store.document_records() if r.get("source")})
+        sources = sorted({r.source for r in engine.store.document_records() if r.source})
         opened = time.perf_counter()
         report = ingestor.ingest([Path(s) for s in sources]).as_dict()
         done = time.perf_counter()

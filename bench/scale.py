@@ -180,6 +180,7 @@ def measure_ingest(backend: str, size: int, workdir: Path) -> dict:
     from qdrant_client import QdrantClient
 
     from rag.index.store import UnitStore
+    from rag.legal.records import DocumentRecord
     from rag.index.edge import EdgeClient
 
     sliced = CACHE / f"units-{size}.pkl"
@@ -215,7 +216,7 @@ def measure_ingest(backend: str, size: int, workdir: Path) -> dict:
     for u in units:
         docs.setdefault(u.document.key, [u.document, 0])[1] += 1
     for document, count in docs.values():
-        store.put_document(document, count)
+        store.put_document(DocumentRecord.of(document, count))
     upsert_s = time.perf_counter() - started
     peak = max(peak, _rss_mb())
     started = time.perf_counter()

@@ -39,8 +39,8 @@ def corpus_records(paths: Iterable[Path]) -> list[Any]:
     for path in paths:
         loaded = load_file(path)
         doc = document_from(path, loaded.header, loaded.text)
-        doc, _, payload = attach_validity(loaded, doc, [])
-        out.append(DocumentRecord.from_payload({**doc.__dict__, "status": doc.status, "validity": payload}))
+        doc, _, extraction = attach_validity(loaded, doc, [])
+        out.append(DocumentRecord.of(doc, validity=extraction))
     return out
 
 

@@ -134,14 +134,12 @@ def document_rows(store: UnitStore, settings: Settings, validity: "ValidityServi
     rows: list[DocumentRow] = []
     sources: set[str] = set()
     for rec in store.document_records():
-        number = rec.get("doc_number") or ""
-        key = rec.get("key") or ""
+        number, key, source = rec.doc_number, rec.key, rec.source
         ov = overrides.get(number) or overrides.get(key)
-        source = rec.get("source") or ""
         sources.add(source)
-        status = ov.status if ov else (rec.get("status") or "không rõ")
-        effective_from = ov.effective_from if ov and ov.effective_from else rec.get("effective_date") or ""
-        effective_to = ov.effective_to if ov else rec.get("effective_to") or ""
+        status = ov.status if ov else (rec.ingested_status or "không rõ")
+        effective_from = ov.effective_from if ov and ov.effective_from else rec.effective_date or ""
+        effective_to = ov.effective_to if ov else rec.effective_to or ""
         if validity is not None and key in validity.registry.records:
             known = validity.record(key)
             status, effective_from, effective_to = known.status, known.effective_from or "", known.effective_to or ""
@@ -149,15 +147,15 @@ def document_rows(store: UnitStore, settings: Settings, validity: "ValidityServi
             DocumentRow(
                 key=key,
                 doc_number=number,
-                doc_type=rec.get("doc_type") or "",
-                title=rec.get("title") or "",
-                issuer=rec.get("issuer") or "",
+                doc_type=rec.doc_type,
+                title=rec.title,
+                issuer=rec.issuer,
                 status=status,
                 status_from="tệp ghi đè" if ov and ov.status else "văn bản",
                 effective_from=effective_from,
                 effective_to=effective_to,
-                units=int(rec.get("unit_count") or 0),
-                ingested_at=rec.get("ingested_at") or "",
+                units=rec.unit_count,
+                ingested_at=rec.ingested_at,
                 source=source,
                 error=failures.get(source, {}).get("reason", ""),
             )
@@ -190,7 +188,7 @@ def reingest(ingestor: Ingestor, doc_key: str) -> FileResult:
     record = ingestor.store.document_record(doc_key)
     if record is None:
         raise InputError(f"Không có văn bản '{doc_key}' trong chỉ mục")
-    source = Path(record.get("source") or "")
+    source = Path(record.source)
     if not source.is_file():
         raise InputError(f"Không còn tệp gốc {source}: không thể nạp lại")
     ingestor.store.delete_document(doc_key)
@@ -205,19 +203,16 @@ def remove_document(ingestor: Ingestor, doc_key: str, delete_file: bool = False)
     if record is None:
         raise InputError(f"Không có văn bản '{doc_key}' trong chỉ mục")
     ingestor.store.delete_document(doc_key)
-    source = Path(record.get("source") or "")
+    source = Path(record.source)
     if delete_file and source.is_file() and _inside(source, Path(ingestor.settings.documents_dir)):
         source.unlink()
-    return record.get("doc_number") or doc_key
+    return record.doc_number or doc_key
 
 
 def set_validity(store: UnitStore, settings: Settings, doc_key: str, override: ValidityOverride) -> ValidityOverride:
     """Write the override file row and apply it to the index at once (badges and filters)."""
     saved = write_override(settings.validity_file, override)
-    fields: dict[str, str | None] = {"status": saved.status, "effective_to": saved.effective_to or None}
-    if saved.effective_from:
-        fields["effective_date"] = fields["effective_from"] = saved.effective_from
-    store.set_document_fields(doc_key, fields)
+    store.set_document_validity(doc_key, saved.status, saved.effective_from or None, saved.effective_to or None)
     return saved
 
 

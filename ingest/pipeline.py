@@ -40,6 +40,7 @@ from rag.models.embeddings import Embedder
 from rag.errors import IngestError, InternalIngestError
 from rag.models.sparse import BM25Encoder
 from rag.index.store import ProcedureStore, UnitStore
+from rag.legal.records import DocumentRecord, Extraction
 
 log = logging.getLogger(__name__)
 
@@ -327,16 +328,13 @@ class Ingestor:
 
     def _unchanged_file(self, path: Path, file_hash: str) -> FileResult | None:
         """The indexed document read from this very file, when the file's bytes did not change."""
-        if not file_hash:
+        record = self.store.unchanged_document(str(path), file_hash)
+        if record is None:
             return None
-        for record in self.store.document_records_by_source(str(path)):
-            if record.get("file_hash") == file_hash and "validity" in record:
-                return FileResult(
-                    str(path), "unchanged", record.get("doc_number", ""), record.get("key", ""),
-                    record.get("unit_count", 0), format=record.get("format", ""), pages=record.get("pages", 0),
-                    articles=record.get("articles", 0), ocr_pages=list(record.get("ocr_pages") or []),
-                )
-        return None
+        return FileResult(
+            str(path), "unchanged", record.doc_number, record.key, record.unit_count, format=record.format,
+            pages=record.pages, articles=record.articles, ocr_pages=list(record.ocr_pages),
+        )
 
     def _write_procedures(self, found: ProcedureFile, file_hash: str) -> FileResult:
         status, count = self.procedures.write(found, file_hash)
@@ -346,7 +344,7 @@ class Ingestor:
     def _resolve_key(self, path: Path, document: LegalDocument) -> LegalDocument:
         """Two different files with the same số hiệu become two documents (key@stem)."""
         record = self.store.document_record(document.key)
-        if record and record.get("source") != str(path) and Path(record.get("source", "")).exists():
+        if record and record.source != str(path) and Path(record.source).exists():
             return replace(document, key=f"{document.key}@{path.stem}")
         return document
 
@@ -366,16 +364,16 @@ class Ingestor:
         record = self.store.document_record(document.key)
         # The same file read before under another key (its số hiệu changed): replace it too.
         stale = [
-            r["key"] for r in self.store.document_records_by_source(str(path)) if r.get("key") != document.key
+            r.key for r in self.store.document_records_by_source(str(path)) if r.key != document.key
         ] if one_document_file else []
-        extra = {"format": parsed.kind, "pages": parsed.pages, "ocr_pages": parsed.ocr_pages,
-                 "encoding": parsed.encoding, "articles": parsed.articles, "file_hash": file_hash,
-                 "validity": parsed.validity}
-        if record and record.get("content_hash") == document.content_hash and not stale:
-            result.status, result.units = "unchanged", record.get("unit_count", 0)
-            if (file_hash and record.get("file_hash") != file_hash) or record.get("validity") != parsed.validity:
-                kept = {k: record[k] for k in ("ingested_at",) if k in record}  # new bytes or validity: remember
-                self.store.put_document(document, result.units, {**kept, **extra})
+        validity = parsed.validity or Extraction()
+        facts = dict(format=parsed.kind, pages=parsed.pages, ocr_pages=tuple(parsed.ocr_pages),
+                     encoding=parsed.encoding, articles=parsed.articles)
+        if record and record.content_hash == document.content_hash and not stale:
+            result.status, result.units = "unchanged", record.unit_count
+            if not self.store.is_current(document.key, file_hash, validity):  # new bytes or validity: remember
+                kept = DocumentRecord.of(document, result.units, validity, ingested_at=record.ingested_at, **facts)
+                self.store.put_document(kept, file_hash)
             return result
         result.status = "updated" if record or stale else "added"
         self.store.mark_pending(document.key, str(path))  # absent from here until put_document
@@ -385,7 +383,7 @@ class Ingestor:
         log.info("writing %s: %d units", document.key, len(units))
         result.embedded = self._embed_and_upsert(units)
         result.reused = len(units) - result.embedded
-        self.store.put_document(document, len(units), {**extra, "ingested_at": _now()})
+        self.store.put_document(DocumentRecord.of(document, len(units), validity, ingested_at=_now(), **facts), file_hash)
         return result
 
     def _embed_and_upsert(self, units: list[LegalUnit], chunk: int = 256) -> int:
@@ -408,7 +406,7 @@ class Ingestor:
         """Delete documents by key, số hiệu or source path; returns the removed keys."""
         removed = []
         for record in self.store.document_records():
-            if key_or_number in (record.get("key"), record.get("doc_number"), record.get("source")):
-                self.store.delete_document(record["key"])
-                removed.append(record["key"])
+            if key_or_number in (record.key, record.doc_number, record.source):
+                self.store.delete_document(record.key)
+                removed.append(record.key)
         return removed

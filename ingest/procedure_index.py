@@ -26,8 +26,8 @@ class ProcedureIngestor:
         path = str(found.path)
         self.store.ensure(self.embedder.dim)
         record = self.store.source_record(path)
-        if record and record.get("content_hash") == file_hash:
-            return "unchanged", int(record.get("count", 0))
+        if record and record.content_hash == file_hash:
+            return "unchanged", record.count
         status = "updated" if record else "added"
         self.store.delete_source(path)
         cards = [replace(p, source_file=path) for p in found.procedures]

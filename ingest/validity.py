@@ -6,18 +6,18 @@ Called by the pipeline after parsing; the extraction itself is pure (``rag.valid
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from ingest.loaders import LoadedFile
 from rag.domain import LegalDocument, LegalUnit
+from rag.legal.records import Extraction
 from rag.validity.relations import apply_extraction, extract_validity
 
 
 def attach_validity(
     loaded: LoadedFile, document: LegalDocument, units: list[LegalUnit]
-) -> tuple[LegalDocument, list[LegalUnit], dict[str, Any]]:
+) -> tuple[LegalDocument, list[LegalUnit], Extraction]:
     """The document (and its units) with status, dates and relations from its own text, plus the
-    extraction payload kept in the document record (evidence and sources for `tthc validity`)."""
+    extraction kept in the document record (evidence and sources for `tthc validity`)."""
     extraction = extract_validity(
         loaded.text,
         title=document.title or loaded.header.get("ten", ""),
@@ -29,4 +29,4 @@ def attach_validity(
     updated = apply_extraction(document, extraction)
     if updated != document:
         units = [replace(u, document=updated) for u in units]
-    return updated, units, extraction.as_payload()
+    return updated, units, extraction

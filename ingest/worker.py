@@ -20,7 +20,7 @@ import traceback
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from ingest.loaders import LoadedFile, Loader, LoadLimits, library_errors, load_file, preload, read_bytes
 from ingest.metadata import document_from
@@ -30,6 +30,7 @@ from ingest.validity import attach_validity
 from rag.domain import LegalDocument, LegalUnit
 from rag.errors import IngestError, InternalIngestError
 from rag.governance.access import folder_tags
+from rag.legal.records import Extraction
 
 log = logging.getLogger(__name__)
 MIN_PARAGRAPH_CHARS = 200  # a document without articles needs at least this much text
@@ -55,7 +56,7 @@ class ParsedFile:
     warnings: list[str] = field(default_factory=list)
     encoding: str = "utf-8"
     articles: int = 0
-    validity: dict[str, Any] | None = None  # status/dates/relations found in the text (ingest.validity)
+    validity: Extraction | None = None  # status/dates/relations found in the text (ingest.validity)
 
 
 def parse_path(

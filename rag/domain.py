@@ -7,7 +7,7 @@ Chương → chapter, Phần → part, Mục → section, số hiệu → doc nu
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Iterable
+from typing import Iterable, Protocol
 
 
 @dataclass(frozen=True)
@@ -329,6 +329,21 @@ class Answer:
 # -- search filters (parsed from the CLI/app form by rag.search.filters.parse_filters) ----------
 
 
+class FilteredDocument(Protocol):
+    """What a filter reads of a document: ``rag.legal.records.DocumentRecord`` (or ``LegalDocument``)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def doc_number(self) -> str: ...
+    @property
+    def doc_type(self) -> str: ...
+    @property
+    def issuer(self) -> str: ...
+    @property
+    def issued_date(self) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class SearchFilters:
     doc_types: tuple[str, ...] = ()  # "Luật", "Nghị định", …
@@ -356,17 +371,17 @@ class SearchFilters:
     def with_doc_keys(self, keys: Iterable[str]) -> "SearchFilters":
         return replace(self, doc_keys=tuple(keys))
 
-    def allows(self, record: dict) -> bool:
+    def allows(self, record: FilteredDocument) -> bool:
         """Whether a document record passes the filters (validity conditions: see ``asks_validity``)."""
-        if self.doc_types and record.get("doc_type") not in self.doc_types:
+        if self.doc_types and record.doc_type not in self.doc_types:
             return False
-        if self.issuers and record.get("issuer") not in self.issuers:
+        if self.issuers and record.issuer not in self.issuers:
             return False
-        if self.doc_numbers and record.get("doc_number") not in self.doc_numbers:
+        if self.doc_numbers and record.doc_number not in self.doc_numbers:
             return False
-        if self.doc_keys and record.get("key") not in self.doc_keys:
+        if self.doc_keys and record.key not in self.doc_keys:
             return False
-        issued = record.get("issued_date") or ""
+        issued = record.issued_date or ""
         if self.issued_from and (not issued or issued < self.issued_from):
             return False
         if self.issued_to and (not issued or issued > end_of_date(self.issued_to)):

@@ -454,7 +454,7 @@ def cmd_validity(args: argparse.Namespace, settings: Settings) -> int:
                 f"Không tìm thấy văn bản '{args.doc}' trong chỉ mục (nhập số hiệu, ví dụ 23/2015/NĐ-CP, hoặc tên) / "
                 "document not in the index"
             )
-        data = registry.record(str(record["key"]), settings.as_of).as_dict()
+        data = registry.record(record.key, settings.as_of).as_dict()
     finally:
         engine.close()
     if args.json:

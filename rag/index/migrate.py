@@ -102,10 +102,12 @@ def _collections(source: UnitStore) -> list[str]:
 
 def _prepare_target(source: UnitStore, target: UnitStore) -> None:
     """Create the target's collections exactly as an ingest would."""
-    meta = source.meta() or {}
-    target.ensure(int(meta["dim"]), str(meta["embedder"]))
+    meta = source.meta()
+    if meta is None:
+        raise IndexUnavailable("Chỉ mục nguồn trống / the source index is empty")
+    target.ensure(meta.dim, meta.embedder)
     if ProcedureStore(source.client, source.units).exists():
-        ProcedureStore(target.client, target.units).ensure(int(meta["dim"]))
+        ProcedureStore(target.client, target.units).ensure(meta.dim)
 
 
 def _copy_collection(source, target, name: str, on_points: Callable[[int], None] | None) -> int:

@@ -12,32 +12,38 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterator, Literal, Sequence
 
 import numpy as np
 from qdrant_client import QdrantClient, models
 
 from rag.config import Settings
-from rag.domain import (
-    DossierItem,
-    Duration,
-    FeeAmount,
-    Fees,
-    LegalBasis,
-    LegalDocument,
-    LegalUnit,
-    Passage,
-    Procedure,
-    ProcessingTime,
-    Step,
-)
+from rag.domain import LegalUnit, Passage, Procedure, SearchFilters
 from rag.errors import IndexLocked, IndexMissing, IndexUnavailable
-from rag.domain import SearchFilters
-from rag.legal.records import DocumentRecord
+from rag.legal.records import DocumentRecord, Extraction
 from rag.models.sparse import SparseVector
 from rag.index import CollectionLayout, VectorClient
+from rag.index.payload import (
+    PENDING,
+    IndexMeta,
+    ProcedureSource,
+    document_from_payload,
+    document_payload,
+    extraction_payload,
+    holds_file,
+    is_document,
+    meta_from_payload,
+    meta_payload,
+    pending_payload,
+    procedure_from_payload,
+    procedure_payload,
+    source_from_payload,
+    source_payload,
+    unit_from_payload,
+    unit_payload,
+    validity_edit_payload,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +51,7 @@ DENSE = "dense"
 SPARSE = "bm25"
 _ID_NAMESPACE = uuid.UUID("9a1c8f0e-7b7d-4c55-9a64-5d3f1f6f2b10")
 _META_ID = str(uuid.uuid5(_ID_NAMESPACE, "__meta__"))
-_DOC_FIELDS = {f for f in LegalDocument.__dataclass_fields__}
-_UNIT_FIELDS = {f for f in LegalUnit.__dataclass_fields__} - {"document"}
+Backend = Literal["edge", "local", "server"]
 INDEXED_FIELDS = {
     "doc_key": models.PayloadSchemaType.KEYWORD,
     "doc_number": models.PayloadSchemaType.KEYWORD,
@@ -110,31 +115,6 @@ def open_client(settings: Settings, create: bool = False) -> VectorClient:
         raise
 
 
-def _unit_payload(unit: LegalUnit) -> dict[str, Any]:
-    payload = {k: v for k, v in asdict(unit).items() if k != "document"}
-    doc = asdict(unit.document)
-    doc["access"] = list(doc["access"])
-    payload.update({f"doc_{k}" if k in ("key", "source") else k: v for k, v in doc.items()})
-    return payload
-
-
-def _document_from_payload(p: dict[str, Any]) -> LegalDocument:
-    values = {k: p.get(k) for k in _DOC_FIELDS if k in p}
-    values["key"] = p.get("doc_key", p.get("key", ""))
-    values["source"] = p.get("doc_source", p.get("source", ""))
-    values["access"] = tuple(p.get("access") or ())
-    for name in ("amends", "amended_by", "replaces", "replaced_by", "guides"):
-        if isinstance(values.get(name), list):
-            values[name] = tuple(values[name])
-    return LegalDocument(**{k: v for k, v in values.items() if v is not None or k in ("issued_date", "effective_date", "effective_to")})
-
-
-def unit_from_payload(p: dict[str, Any]) -> LegalUnit:
-    values = {k: p.get(k) for k in _UNIT_FIELDS if k in p}
-    values["article_title"] = values.get("article_title") or ""
-    return LegalUnit(document=_document_from_payload(p), **values)
-
-
 class UnitStore:
     """Units and document records in Qdrant."""
 
@@ -146,6 +126,7 @@ class UnitStore:
         access: tuple[str, ...] | None = None,
     ):
         self.client = client
+        self.backend = client_backend(client)
         self.units = collection
         self.documents = f"{collection}_documents"
         self.layout = layout or CollectionLayout()
@@ -178,28 +159,29 @@ class UnitStore:
                 sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
                 **self.layout.collection_options(),
             )
-            if not _is_local(self.client):  # local mode ignores payload indexes (and warns)
+            if self.backend != "local":  # local mode ignores payload indexes (and warns)
                 for name, schema in INDEXED_FIELDS.items():
                     self.client.create_payload_index(self.units, name, schema)
         if not self.client.collection_exists(self.documents):
             self.client.create_collection(self.documents, vectors_config={})
             self.client.upsert(
                 self.documents,
-                [models.PointStruct(id=_META_ID, vector={}, payload={"meta": True, "embedder": embedder_name, "dim": dim})],
+                [models.PointStruct(id=_META_ID, vector={}, payload=meta_payload(IndexMeta(embedder_name, dim)))],
             )
         meta = self.meta()
-        if meta and meta.get("embedder") != embedder_name:
+        if meta and meta.embedder != embedder_name:
             raise IndexUnavailable(
-                f"Chỉ mục được tạo bằng mô hình nhúng '{meta.get('embedder')}', khác với cấu hình hiện tại "
+                f"Chỉ mục được tạo bằng mô hình nhúng '{meta.embedder}', khác với cấu hình hiện tại "
                 f"'{embedder_name}': hãy dùng thư mục chỉ mục khác hoặc nạp lại. / Index was built with "
                 "another embedding model."
             )
 
-    def meta(self) -> dict[str, Any] | None:
+    def meta(self) -> IndexMeta | None:
+        """What the index was built with; None before ``ensure``."""
         if not self.client.collection_exists(self.documents):
             return None
         found = self.client.retrieve(self.documents, [_META_ID], with_payload=True)
-        return dict(found[0].payload or {}) if found else None
+        return meta_from_payload(found[0].payload or {}) if found else None
 
     # -- writes ------------------------------------------------------------------------
     def upsert_units(
@@ -215,7 +197,7 @@ class UnitStore:
                     DENSE: d.tolist(),
                     SPARSE: models.SparseVector(indices=s.indices, values=s.values),
                 },
-                payload=_unit_payload(u),
+                payload=unit_payload(u),
             )
             for u, d, s in zip(units, dense, sparse)
         ]
@@ -229,14 +211,12 @@ class UnitStore:
             wait=True,
         )
 
-    def put_document(self, doc: LegalDocument, unit_count: int, extra: dict[str, Any] | None = None) -> None:
-        payload = asdict(doc)
-        payload["access"] = list(doc.access)
-        payload["unit_count"] = unit_count
-        payload.update(extra or {})
+    def put_document(self, record: DocumentRecord, file_hash: str = "") -> None:
+        """Write a document's record (after all its units): from here on the document is complete.
+        ``file_hash``: the sha256 of the file's bytes, for ``unchanged_document``."""
         self.client.upsert(
             self.documents,
-            [models.PointStruct(id=document_id(doc.key), vector={}, payload=payload)],
+            [models.PointStruct(id=document_id(record.key), vector={}, payload=document_payload(record, file_hash))],
             wait=True,
         )
 
@@ -245,7 +225,7 @@ class UnitStore:
         succeeds the document counts as absent, and a crashed write is cleaned up next run."""
         self.client.upsert(
             self.documents,
-            [models.PointStruct(id=document_id(doc_key), vector={}, payload={"key": doc_key, "source": source, "pending": True})],
+            [models.PointStruct(id=document_id(doc_key), vector={}, payload=pending_payload(doc_key, source))],
             wait=True,
         )
 
@@ -255,7 +235,7 @@ class UnitStore:
             return []
         return [
             str((r.payload or {}).get("key"))
-            for r in self._scroll(self.documents, _match_bool("pending", True))
+            for r in self._scroll(self.documents, _match_bool(PENDING, True))
         ]
 
     def delete_document(self, doc_key: str) -> None:
@@ -263,43 +243,61 @@ class UnitStore:
         self.client.delete(self.documents, models.PointIdsList(points=[document_id(doc_key)]), wait=True)
         self.delete_units_of(doc_key)
 
-    def set_document_fields(self, doc_key: str, fields: dict[str, Any]) -> None:
-        """Overwrite payload fields (e.g. status, dates) on a document record and all its units."""
+    def set_document_validity(
+        self, doc_key: str, status: str, effective_from: str | None, effective_to: str | None
+    ) -> None:
+        """The administrator's status and dates on a document record and all its units
+        (``effective_from`` None: the stored start date stays)."""
+        fields = validity_edit_payload(status, effective_from, effective_to)
         self.client.set_payload(self.documents, fields, points=[document_id(doc_key)], wait=True)
         self.client.set_payload(self.units, fields, points=_match("doc_key", doc_key), wait=True)
 
     # -- reads -------------------------------------------------------------------------
-    def document_record(self, doc_key: str) -> dict[str, Any] | None:
-        found = self.client.retrieve(self.documents, [document_id(doc_key)], with_payload=True)
-        record = dict(found[0].payload or {}) if found else None
-        if record is None or record.get("pending"):
-            return None
-        if self.access is not None and not set(record.get("access") or ()) <= set(self.access):
-            return None
-        return record
+    def document_record(self, doc_key: str) -> DocumentRecord | None:
+        """The complete record of one document this view may read, else None."""
+        payload = self._document_payload(doc_key)
+        return document_from_payload(payload) if payload is not None else None
 
-    def document_records(self) -> list[dict[str, Any]]:
+    def document_records(self) -> list[DocumentRecord]:
+        """Every complete document record this view may read."""
         if not self.client.collection_exists(self.documents):
             return []
-        out = []
-        for record in self._scroll(self.documents):
-            if not (record.payload or {}).get("meta") and not (record.payload or {}).get("pending"):
-                out.append(dict(record.payload or {}))
-        return out
+        return [document_from_payload(r.payload or {}) for r in self._scroll(self.documents) if is_document(r.payload)]
 
-    def document_list(self) -> list[DocumentRecord]:
-        """Every complete document record, typed (what validity and the checker read)."""
-        return [DocumentRecord.from_payload(r) for r in self.document_records()]
-
-    def document_records_by_source(self, source: str) -> list[dict[str, Any]]:
+    def document_records_by_source(self, source: str) -> list[DocumentRecord]:
         """Complete document records read from the file ``source``."""
         if not self.client.collection_exists(self.documents):
             return []
         return [
-            dict(r.payload or {})
+            document_from_payload(r.payload or {})
             for r in self._scroll(self.documents, _match("source", source))
-            if not (r.payload or {}).get("pending")
+            if is_document(r.payload)
         ]
+
+    def unchanged_document(self, source: str, file_hash: str) -> DocumentRecord | None:
+        """The document read from the file ``source`` when its bytes were ``file_hash`` (its validity
+        extracted too): that file needs no parsing."""
+        if not file_hash or not self.client.collection_exists(self.documents):
+            return None
+        for r in self._scroll(self.documents, _match("source", source)):
+            if is_document(r.payload) and holds_file(r.payload or {}, file_hash):
+                return document_from_payload(r.payload or {})
+        return None
+
+    def is_current(self, doc_key: str, file_hash: str, validity: Extraction) -> bool:
+        """Whether the stored record of ``doc_key`` already holds this validity extraction and, when
+        ``file_hash`` is given, was written from those bytes (else the record is rewritten)."""
+        payload = self._document_payload(doc_key)
+        if payload is None or payload.get("validity") != extraction_payload(validity):
+            return False
+        return not file_hash or holds_file(payload, file_hash)
+
+    def _document_payload(self, doc_key: str) -> dict[str, Any] | None:
+        found = self.client.retrieve(self.documents, [document_id(doc_key)], with_payload=True)
+        payload = dict(found[0].payload or {}) if found else None
+        if payload is None or not is_document(payload) or not self._readable(payload):
+            return None
+        return payload
 
     def unit_count(self) -> int:
         if not self.exists():
@@ -311,29 +309,6 @@ class UnitStore:
         if article is not None:
             flt.must.append(models.FieldCondition(key="article", match=models.MatchValue(value=article)))
         return [unit_from_payload(r.payload or {}) for r in self._scroll(self.units, flt)]
-
-    def hybrid_query(
-        self,
-        dense: np.ndarray,
-        sparse: SparseVector,
-        limit: int,
-        prefetch_limit: int,
-        query_filter: models.Filter | None = None,
-    ) -> list[Passage]:
-        """Dense + BM25 prefetch fused by RRF in one ``query_points`` call."""
-        query_filter = self.access_filter(query_filter)
-        prefetch = _hybrid_prefetch(dense, sparse, prefetch_limit, query_filter, self.layout.search_params())
-        passages = []
-        for point, similarity in _fused_points(self.client, self.units, prefetch, dense, limit):
-            passages.append(
-                Passage(
-                    unit=unit_from_payload(point.payload or {}),
-                    score=float(point.score),
-                    similarity=similarity,
-                    unit_id=str(point.id),
-                )
-            )
-        return passages
 
     def iter_vectors(self) -> Iterator[tuple[str, str, str, list[float], SparseVector]]:
         """(unit id, doc key, article, dense vector, BM25 sparse vector) of every unit."""
@@ -427,7 +402,7 @@ class UnitStore:
         )
         out = {}
         for r in records:
-            if self.access is not None and not set((r.payload or {}).get("access") or ()) <= set(self.access):
+            if not self._readable(r.payload):
                 continue
             vec = r.vector.get(DENSE) if isinstance(r.vector, dict) else None
             if vec is not None:
@@ -472,13 +447,18 @@ def scroll_pages(
             return
 
 
-def is_embedded(store: "UnitStore") -> bool:
-    """True for the embedded (local, in-process) Qdrant."""
-    return _is_local(store.client)
+def client_backend(client: VectorClient) -> Backend:
+    """The engine behind a client, from public API: the edge engine, qdrant-client's local mode
+    (opened with ``path`` or ``:memory:``), or a server."""
+    from rag.index.edge import EdgeClient
 
-
-def _is_local(client: VectorClient) -> bool:
-    return type(getattr(client, "_client", None)).__name__ == "QdrantLocal"
+    if isinstance(client, EdgeClient):
+        return "edge"
+    if isinstance(client, QdrantClient):
+        options = client.init_options
+        if options.get("path") is not None or options.get("location") == ":memory:":
+            return "local"
+    return "server"
 
 
 def _natural(value: str | None) -> tuple[int, str]:
@@ -561,11 +541,6 @@ def _match(key: str, value: str) -> models.Filter:
     return models.Filter(must=[models.FieldCondition(key=key, match=models.MatchValue(value=value))])
 
 
-def iter_batches(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 # -- procedure cards -------------------------------------------------------------------------
 
 PROCEDURE_INDEXED_FIELDS = {
@@ -580,41 +555,13 @@ def procedure_id(key: str) -> str:
     return str(uuid.uuid5(_ID_NAMESPACE, f"procedure|{key}"))
 
 
-def procedure_payload(procedure: Procedure) -> dict[str, Any]:
-    """A procedure as a JSON-safe payload (tuples become lists)."""
-    return asdict(procedure)
-
-
-def procedure_from_payload(p: dict[str, Any]) -> Procedure:
-    """Rebuild the nested dataclasses from a payload written by ``procedure_payload``."""
-    values = {k: v for k, v in p.items() if k in _PROCEDURE_FIELDS}
-    values["dossier"] = tuple(DossierItem(**d) for d in values.get("dossier") or ())
-    values["steps"] = tuple(Step(**s) for s in values.get("steps") or ())
-    values["legal_basis"] = tuple(LegalBasis(**b) for b in values.get("legal_basis") or ())
-    values["channels"] = tuple(values.get("channels") or ())
-    if values.get("processing"):
-        pt = values["processing"]
-        values["processing"] = ProcessingTime(pt["text"], tuple(Duration(**d) for d in pt.get("durations") or ()))
-    if values.get("fee_info"):
-        fi = values["fee_info"]
-        values["fee_info"] = Fees(
-            text=fi["text"],
-            amounts=tuple(FeeAmount(**a) for a in fi.get("amounts") or ()),
-            exemptions=tuple(fi.get("exemptions") or ()),
-            free=bool(fi.get("free")),
-        )
-    return Procedure(**values)
-
-
-_PROCEDURE_FIELDS = set(Procedure.__dataclass_fields__)
-
-
 class ProcedureStore:
     """Procedure cards in ``<name>_procedures`` (dense + BM25 vectors, the card as payload) and
     one record per source file in ``<name>_procedure_sources`` (written after its cards)."""
 
-    def __init__(self, client: QdrantClient, collection: str = "tthc_units"):
+    def __init__(self, client: VectorClient, collection: str = "tthc_units"):
         self.client = client
+        self.backend = client_backend(client)
         self.cards = f"{collection}_procedures"
         self.sources = f"{collection}_procedure_sources"
 
@@ -628,7 +575,7 @@ class ProcedureStore:
                 vectors_config={DENSE: models.VectorParams(size=dim, distance=models.Distance.COSINE)},
                 sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
             )
-            if not _is_local(self.client):
+            if self.backend != "local":
                 for name, schema in PROCEDURE_INDEXED_FIELDS.items():
                     self.client.create_payload_index(self.cards, name, schema)
         if not self.client.collection_exists(self.sources):
@@ -655,15 +602,16 @@ class ProcedureStore:
             self.client.delete(self.cards, models.FilterSelector(filter=_match("source_file", path)), wait=True)
 
     def put_source(self, path: str, content_hash: str, count: int) -> None:
-        payload = {"path": path, "content_hash": content_hash, "count": count}
+        payload = source_payload(ProcedureSource(path, content_hash, count))
         self.client.upsert(self.sources, [models.PointStruct(id=_source_id(path), vector={}, payload=payload)], wait=True)
 
     # -- reads -------------------------------------------------------------------------
-    def source_record(self, path: str) -> dict[str, Any] | None:
+    def source_record(self, path: str) -> ProcedureSource | None:
+        """The indexed source file ``path`` (written after its cards), or None."""
         if not self.client.collection_exists(self.sources):
             return None
         found = self.client.retrieve(self.sources, [_source_id(path)], with_payload=True)
-        return dict(found[0].payload or {}) if found else None
+        return source_from_payload(found[0].payload or {}) if found else None
 
     def count(self) -> int:
         return self.client.count(self.cards, exact=True).count if self.exists() else 0

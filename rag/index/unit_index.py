@@ -18,6 +18,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from rag.legal.records import DocumentRecord
 from rag.models.sparse import SparseVector
 
 log = logging.getLogger(__name__)
@@ -77,11 +78,11 @@ class Hit:
     score: float
 
 
-def fingerprint(records: Iterable[dict]) -> str:
+def fingerprint(records: Iterable[DocumentRecord]) -> str:
     """Identity of an index's content: the documents, their hashes and unit counts."""
     digest = hashlib.sha256()
-    for r in sorted(records, key=lambda r: str(r.get("key"))):
-        digest.update(f"{r.get('key')}|{r.get('content_hash')}|{r.get('unit_count')}\n".encode())
+    for r in sorted(records, key=lambda r: r.key):
+        digest.update(f"{r.key}|{r.content_hash}|{r.unit_count}\n".encode())
     return digest.hexdigest()[:16]
 
 

@@ -1,5 +1,5 @@
 """Typed records of validity: the status vocabulary, relations, a document's own-text extraction, and
-the document record the index adapter hands out (``rag.index.store.UnitStore.documents``).
+the document record the index adapter hands out (``rag.index.store.UnitStore.document_records``).
 
 One vocabulary for every module: the five statuses below, the four badge symbols, and
 ``normalise_status`` for what people and headers write ("Hết hiệu lực toàn bộ" → "hết hiệu lực").
@@ -7,10 +7,10 @@ One vocabulary for every module: the five statuses below, the four badge symbols
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
+from rag.domain import LegalDocument
 from rag.legal.references import fold
 from rag.text.vietnamese import nfc
 
@@ -71,29 +71,15 @@ class Extraction:
     status_source: str = ""
     relations: tuple[Relation, ...] = ()
 
-    def as_payload(self) -> dict[str, Any]:
-        """JSON-ready (lists, not tuples), so a stored payload compares equal to a fresh one."""
-        return json.loads(json.dumps(asdict(self), ensure_ascii=False))
-
-    @classmethod
-    def from_payload(cls, data: dict[str, Any] | None) -> "Extraction":
-        if not data:
-            return cls()
-        relations = tuple(
-            Relation(**{**{k: v for k, v in r.items() if k in Relation.__dataclass_fields__},
-                        "articles": tuple(r.get("articles") or ()), "clauses": tuple(r.get("clauses") or ())})
-            for r in data.get("relations") or ()
-        )
-        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k != "relations"}
-        return cls(**fields, relations=relations)
-
 
 @dataclass(frozen=True)
 class DocumentRecord:
-    """An indexed document as validity sees it (built by the index adapter from its stored record).
+    """A document as the index knows it: what was read from the file, what ingestion found about the
+    file, and the validity extraction of its own text (built by the index adapter, ``rag/index/payload.py``).
 
     ``ingested_status`` is what was computed at ingestion with that day's date: kept for display of
     old indexes only; nothing filters or badges on it (``rag.validity.service.ValidityService`` does).
+    Storage bookkeeping (the write marker, the file's byte hash) stays inside the adapter.
     """
 
     key: str
@@ -110,31 +96,38 @@ class DocumentRecord:
     ingested_at: str = ""
     ingested_status: str = ""
     validity: Extraction = field(default_factory=Extraction)
-
-    def get(self, name: str, default: Any = None) -> Any:
-        """Mapping-style read, for code that resolves references over plain records too."""
-        value = getattr(self, name, default)
-        return default if value is None else value
-
-    def __getitem__(self, name: str) -> Any:
-        return getattr(self, name)
+    content_hash: str = ""  # sha256 of the normalised text
+    amends: tuple[str, ...] = ()  # relations as ingestion read them (``LegalDocument``)
+    amended_by: tuple[str, ...] = ()
+    replaces: tuple[str, ...] = ()
+    replaced_by: tuple[str, ...] = ()
+    guides: tuple[str, ...] = ()
+    format: str = ""  # the file's real kind (pdf, docx, md, ...)
+    pages: int = 0
+    articles: int = 0
+    ocr_pages: tuple[int, ...] = ()
+    encoding: str = ""
 
     @classmethod
-    def from_payload(cls, p: dict[str, Any]) -> "DocumentRecord":
-        """From a stored document record (the index adapter's payload)."""
+    def of(cls, document: LegalDocument, unit_count: int = 0, validity: Extraction | None = None,
+           **facts: Any) -> "DocumentRecord":
+        """The record of a parsed document; ``facts``: unit-independent fields (format, pages, ingested_at …)."""
         return cls(
-            key=str(p.get("key") or p.get("doc_key") or ""),
-            doc_number=str(p.get("doc_number") or ""),
-            doc_type=str(p.get("doc_type") or ""),
-            title=str(p.get("title") or ""),
-            issuer=str(p.get("issuer") or ""),
-            issued_date=p.get("issued_date") or None,
-            effective_date=p.get("effective_date") or None,
-            effective_to=p.get("effective_to") or None,
-            source=str(p.get("source") or p.get("doc_source") or ""),
-            access=tuple(p.get("access") or ()),
-            unit_count=int(p.get("unit_count") or 0),
-            ingested_at=str(p.get("ingested_at") or ""),
-            ingested_status=str(p.get("status") or ""),
-            validity=Extraction.from_payload(p.get("validity")),
+            key=document.key, doc_number=document.doc_number, doc_type=document.doc_type, title=document.title,
+            issuer=document.issuer, issued_date=document.issued_date, effective_date=document.effective_date,
+            effective_to=document.effective_to, source=document.source, access=tuple(document.access),
+            unit_count=unit_count, ingested_status=document.status, validity=validity or Extraction(),
+            content_hash=document.content_hash, amends=document.amends, amended_by=document.amended_by,
+            replaces=document.replaces, replaced_by=document.replaced_by, guides=document.guides, **facts,
+        )
+
+    @property
+    def document(self) -> LegalDocument:
+        """The document fields as the domain type (status: the one stored at ingestion)."""
+        return LegalDocument(
+            key=self.key, doc_number=self.doc_number, doc_type=self.doc_type, title=self.title, issuer=self.issuer,
+            issued_date=self.issued_date, effective_date=self.effective_date,
+            status=self.ingested_status or UNKNOWN, source=self.source, content_hash=self.content_hash,
+            access=self.access, effective_to=self.effective_to, amends=self.amends, amended_by=self.amended_by,
+            replaces=self.replaces, replaced_by=self.replaced_by, guides=self.guides,
         )

@@ -18,9 +18,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from difflib import SequenceMatcher
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from rag.text.vietnamese import nfc
+
+if TYPE_CHECKING:  # records.py imports this module (fold)
+    from rag.legal.records import DocumentRecord
 
 # -- folding: lowercase, no diacritics, same length as the input ---------------------------------
 
@@ -672,9 +675,9 @@ class Resolution:
     """Which index document(s) a reference points to."""
 
     reference: Reference
-    record: dict[str, Any] | None = None  # the document record when resolved
+    record: DocumentRecord | None = None  # the document record when resolved
     how: str = "none"  # number | partial_number | name | none | ambiguous | year_mismatch | no_document
-    candidates: tuple[dict[str, Any], ...] = ()  # other matches, or near matches when unresolved
+    candidates: tuple[DocumentRecord, ...] = ()  # other matches, or near matches when unresolved
     conflict: str = ""  # the designation contradicts itself or the index (→ nonexistent document)
 
     @property
@@ -684,7 +687,7 @@ class Resolution:
 
 @dataclass(frozen=True)
 class _Entry:
-    record: dict[str, Any]
+    record: DocumentRecord
     number_key: str
     head: str
     year: str
@@ -711,14 +714,14 @@ def _type_compatible(ref_type: str, doc_type: str) -> bool:
 class DocumentResolver:
     """Resolves references to document records (as returned by ``UnitStore.document_records``)."""
 
-    def __init__(self, records: Iterable[dict[str, Any]]):
+    def __init__(self, records: Iterable[DocumentRecord]):
         self.entries: list[_Entry] = []
         for r in records:
-            number = str(r.get("doc_number") or "")
+            number = r.doc_number
             head, year, suffix = number_parts(number) if number else ("", "", "")
-            doc_type = str(r.get("doc_type") or "") or type_from_number(number)
-            name = tuple(fold_words(strip_type_prefix(str(r.get("title") or ""))).split())
-            years = {y for y in (year, _year(r.get("issued_date")), _year(r.get("effective_date"))) if y}
+            doc_type = r.doc_type or type_from_number(number)
+            name = tuple(fold_words(strip_type_prefix(r.title)).split())
+            years = {y for y in (year, _year(r.issued_date), _year(r.effective_date)) if y}
             if not year and (y := _year(number)):
                 years.add(y)
                 year = y
@@ -729,15 +732,15 @@ class DocumentResolver:
     @property
     def titles(self) -> list[str]:
         """Document titles, to pass as ``known_names`` to ``find_references``."""
-        return [str(e.record.get("title") or "") for e in self.entries if e.record.get("title")]
+        return [e.record.title for e in self.entries if e.record.title]
 
-    def by_key(self, key: str) -> dict[str, Any] | None:
+    def by_key(self, key: str) -> DocumentRecord | None:
         for e in self.entries:
-            if key in (e.record.get("key"), e.record.get("doc_number")):
+            if key in (e.record.key, e.record.doc_number):
                 return e.record
         return None
 
-    def resolve(self, ref: Reference, current: dict[str, Any] | None = None) -> Resolution:
+    def resolve(self, ref: Reference, current: DocumentRecord | None = None) -> Resolution:
         """The document ``ref`` points to. ``current`` is the citing document (for "Luật này")."""
         if ref.self_document:
             return Resolution(ref, current, "self" if current else "none")
@@ -753,7 +756,7 @@ class DocumentResolver:
             named = [e for e in by_name if e.years and (not year or year in e.years)] or by_name
             if named and (not by_number or named[0] is not by_number[0]):
                 conflict = (
-                    f"{ref.doc_type} {ref.doc_name} trong chỉ mục có số hiệu {named[0].record.get('doc_number')}, "
+                    f"{ref.doc_type} {ref.doc_name} trong chỉ mục có số hiệu {named[0].record.doc_number}, "
                     f"không phải {ref.doc_number}"
                 )
                 return Resolution(ref, None, "none", (named[0].record,), conflict)
@@ -776,7 +779,7 @@ class DocumentResolver:
             return Resolution(ref, by_name[0].record, how, tuple(e.record for e in by_name[1:]))
         return Resolution(ref, None, "none", tuple(e.record for e in self._near(ref)))
 
-    def resolve_exact(self, ref: Reference) -> dict[str, Any] | None:
+    def resolve_exact(self, ref: Reference) -> DocumentRecord | None:
         """The one document ``ref`` designates completely, or None (for relations between documents).
 
         A full số hiệu must match exactly; a partial one ("23/2015") must match one document of a

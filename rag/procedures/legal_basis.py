@@ -1,17 +1,17 @@
 """Link a card's legal basis to documents and articles in the index, with their validity.
 
-Uses the shared reference parser/resolver (``rag.legal.references``) when it is installed;
-otherwise matches by số hiệu, or by law title and year.
+Uses the shared reference parser/resolver (``rag.legal.references``); when it finds nothing, matches
+by số hiệu, or by law title and year.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
-
 from rag.domain import LegalBasis, LegalUnit
 from rag.index.store import UnitStore
+from rag.legal.records import DocumentRecord
+from rag.legal.references import DocumentResolver, find_references
 from rag.text.vietnamese import nfc, strip_diacritics
 
 
@@ -41,10 +41,10 @@ def _title_key(title: str) -> str:
     return t
 
 
-def _fallback_match(basis: LegalBasis, records: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _fallback_match(basis: LegalBasis, records: list[DocumentRecord]) -> DocumentRecord | None:
     if basis.doc_number:
         for r in records:
-            if _fold(r.get("doc_number", "")) == _fold(basis.doc_number):
+            if _fold(r.doc_number) == _fold(basis.doc_number):
                 return r
         return None
     if basis.title:
@@ -52,21 +52,21 @@ def _fallback_match(basis: LegalBasis, records: list[dict[str, Any]]) -> dict[st
         candidates = [
             r
             for r in records
-            if _title_key(str(r.get("title") or "")) == want
-            and (not basis.doc_type or _fold(basis.doc_type) in _fold(str(r.get("doc_type") or "")))
+            if _title_key(r.title) == want
+            and (not basis.doc_type or _fold(basis.doc_type) in _fold(r.doc_type))
         ]
         if basis.year:
             dated = [
                 r
                 for r in candidates
-                if basis.year in str(r.get("doc_number") or "") + str(r.get("issued_date") or "")
+                if basis.year in r.doc_number + (r.issued_date or "")
             ]
             candidates = dated or candidates
         return candidates[0] if candidates else None
     return None
 
 
-def _shared_match(basis: LegalBasis, resolver: Any, find_references: Any) -> dict[str, Any] | None:
+def _shared_match(basis: LegalBasis, resolver: DocumentResolver) -> DocumentRecord | None:
     refs = [r for r in find_references(basis.text, known_names=resolver.titles) if r.has_document]
     if not refs:
         return None
@@ -80,34 +80,19 @@ def resolve_basis(items: Iterable[LegalBasis], store: UnitStore | None) -> list[
     if store is None or not store.exists():
         return [ResolvedBasis(b) for b in items]
     records = store.document_records()
-    try:  # the shared resolver, when available
-        from rag.legal.references import DocumentResolver, find_references
-
-        resolver = DocumentResolver(records)
-
-        def match(b: LegalBasis) -> dict[str, Any] | None:
-            return _shared_match(b, resolver, find_references) or _fallback_match(b, records)
-    except ImportError:
-
-        def match(b: LegalBasis) -> dict[str, Any] | None:
-            return _fallback_match(b, records)
-
+    resolver = DocumentResolver(records)
     out = []
     for basis in items:
-        record = match(basis)
+        record = _shared_match(basis, resolver) or _fallback_match(basis, records)
         if not record:
             out.append(ResolvedBasis(basis))
             continue
         units: tuple[LegalUnit, ...] = ()
         if basis.article:
-            units = tuple(store.units_of(record["key"], basis.article))
+            units = tuple(store.units_of(record.key, basis.article))
             if basis.clause:
                 units = tuple(u for u in units if u.clause == basis.clause) or units
-        number = str(record.get("doc_number") or "")
-        label = " ".join(
-            x for x in (str(record.get("doc_type") or ""), str(record.get("title") or ""), number) if x
-        )
-        out.append(
-            ResolvedBasis(basis, str(record["key"]), label, number, str(record.get("status") or ""), units)
-        )
+        number = record.doc_number
+        label = " ".join(x for x in (record.doc_type, record.title, number) if x)
+        out.append(ResolvedBasis(basis, record.key, label, number, record.ingested_status, units))
     return out

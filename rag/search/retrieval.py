@@ -30,6 +30,7 @@ from rag.models.embeddings import Embedder
 from rag.errors import IndexMissing, InputError
 from rag.domain import SearchFilters
 from rag.legal.references import DocumentResolver, find_references
+from rag.legal.records import DocumentRecord
 from rag.search.cache import load_or_build
 from rag.search.query import DiacriticRestorer, QueryAnalysis, analyse, is_unaccented, load_glossary
 from rag.search.relevance import (
@@ -46,7 +47,7 @@ from rag.search.relevance import (
     why,
 )
 from rag.models.sparse import BM25Encoder
-from rag.index.store import UnitStore, is_embedded
+from rag.index.store import UnitStore
 from rag.index.unit_index import Hit, UnitIndex, fingerprint
 from rag.text.vietnamese import nfc, normalise_space, syllables
 
@@ -100,7 +101,7 @@ def resolve_references(text: str, resolver: DocumentResolver) -> ExplicitReferen
         if ref.has_document and not ref.self_document:
             found = resolver.resolve(ref)
             if found.found and found.how != "year_mismatch":
-                key = str(found.record.get("key"))
+                key = found.record.key
                 if key not in documents:
                     documents.append(key)
         resolved.append((ref, key))
@@ -170,7 +171,7 @@ class Retriever:
         self.sparse = BM25Encoder(settings.bm25_k1, settings.bm25_b, settings.bm25_avgdl, settings.sparse_bigrams)
         self.glossary = load_glossary(settings.glossary_file) if settings.glossary_file else load_glossary()
         self._restorer: DiacriticRestorer | None = None
-        self._records: list[dict] | None = None
+        self._records: list[DocumentRecord] | None = None
         self._resolver: DocumentResolver | None = None
         self._index: UnitIndex | None = None
         self._table: ArticleTable | None = None
@@ -204,7 +205,7 @@ class Retriever:
         self._index = None  # in-process search arrays are rebuilt for the new document set
         self._table = None
 
-    def document_records(self) -> list[dict]:
+    def document_records(self) -> list[DocumentRecord]:
         if self._records is None:
             self._records = self.store.document_records()
         return self._records
@@ -244,7 +245,7 @@ class Retriever:
 
     def _use_unit_index(self) -> bool:
         mode = self.settings.search_backend
-        return mode == "memory" or (mode == "auto" and is_embedded(self.store))
+        return mode == "memory" or (mode == "auto" and self.store.backend == "local")
 
     def _cache_dir(self) -> Path | None:
         if self.settings.qdrant_url or self.store.access is not None:
@@ -256,7 +257,7 @@ class Retriever:
         (``document_records`` of a restricted store holds only readable documents)."""
         if not filters and self.store.access is None:
             return None
-        return [str(r.get("key")) for r in self.document_records() if not filters or filters.allows(r)]
+        return [r.key for r in self.document_records() if not filters or filters.allows(r)]
 
     # -- search ----------------------------------------------------------------------------
     def search(
@@ -543,7 +544,7 @@ def _best_units(dense_units: list[Hit], sparse_units: list[Hit]) -> list[Hit]:
 # -- caches beside the index (rag.search.cache) -------------------------------------------------
 
 
-def load_or_build_unit_index(store: UnitStore, cache_dir: Path | None, records: list[dict]) -> UnitIndex:
+def load_or_build_unit_index(store: UnitStore, cache_dir: Path | None, records: list[DocumentRecord]) -> UnitIndex:
     """Load the cached search arrays for exactly these documents, or copy them from Qdrant."""
     path = cache_dir / f"search-arrays-{fingerprint(records)}.npz" if cache_dir else None
     return load_or_build(
@@ -552,7 +553,7 @@ def load_or_build_unit_index(store: UnitStore, cache_dir: Path | None, records: 
     )
 
 
-def load_or_build_restorer(store: UnitStore, cache_dir: Path | None, records: list[dict]) -> DiacriticRestorer:
+def load_or_build_restorer(store: UnitStore, cache_dir: Path | None, records: list[DocumentRecord]) -> DiacriticRestorer:
     """Load the cached model for exactly these documents, or count it from the index."""
     name = f"diacritics-{DiacriticRestorer.VERSION}-{fingerprint(records)}.json.gz"
     path = cache_dir / name if cache_dir else None

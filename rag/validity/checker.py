@@ -229,7 +229,7 @@ class CitationChecker:
             return CheckedCitation(doc=written, verdict="unverifiable", **base,
                                    evidence="Không xác định được văn bản được trích dẫn (thiếu số hiệu hoặc tên văn bản).")
         res = self.resolver.resolve(ref)
-        near = "; ".join(_record_label(r) for r in res.candidates[:3]) or None
+        near = "; ".join(document_label(r.document) for r in res.candidates[:3]) or None
         if res.conflict:
             return CheckedCitation(doc=written, verdict="nonexistent_document", **base,
                                    evidence=f"Không có văn bản như vậy: {res.conflict}.",
@@ -247,10 +247,10 @@ class CitationChecker:
                 evidence = f"Văn bản {written} không có trong chỉ mục nên không kiểm tra được."
             return CheckedCitation(doc=written, verdict="unverifiable", **base, evidence=evidence,
                                    suggestion=f"Văn bản gần giống trong chỉ mục: {near}" if near else None)
-        record = res.record or {}
-        key = str(record.get("key"))
-        doc = str(record.get("doc_number") or key)
-        label = _record_label(record)
+        record = res.record
+        key = record.key
+        doc = record.doc_number or key
+        label = document_label(record.document)
         base["doc"] = doc
         units = self.units(key)
         if not ref.articles:
@@ -321,10 +321,10 @@ class CitationChecker:
         mentions = self.registry.mentioned(ref.doc_type, ref.doc_name)
         if any(year == ref.year for year, _ in mentions):
             return None
-        exact = [r for r in res.candidates if fold(" ".join(str(r.get("title") or "").split())).endswith(
+        exact = [r for r in res.candidates if fold(" ".join(r.title.split())).endswith(
             fold(" ".join(ref.doc_name.split())))]
         real = [f"{ref.doc_type} {ref.doc_name} {number}".strip() for _, number in mentions if number]
-        real += [_record_label(r) for r in (exact or res.candidates)]
+        real += [document_label(r.document) for r in (exact or res.candidates)]
         real = list(dict.fromkeys(real))[:3]
         if not real:
             return None
@@ -435,13 +435,7 @@ def _unit_text(unit: LegalUnit) -> str:
 
 
 def _unit_label(unit: LegalUnit) -> str:
-    record = {"key": unit.document.key, "doc_number": unit.document.doc_number,
-              "doc_type": unit.document.doc_type, "title": unit.document.title}
-    return f"{unit.address} {document_label(record)}"
-
-
-def _record_label(record: dict[str, Any]) -> str:
-    return document_label(record)
+    return f"{unit.address} {document_label(unit.document)}"
 
 
 def _replacement(badge: Badge) -> str | None:

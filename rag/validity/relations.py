@@ -538,10 +538,9 @@ def _status_for(
 class ValidityRegistry:
     """Validity of every indexed document, relations resolved across documents, overrides applied."""
 
-    def __init__(self, records: Sequence[DocumentRecord | dict[str, Any]], overrides: dict[str, Override] | None = None,
+    def __init__(self, records: Sequence[DocumentRecord], overrides: dict[str, Override] | None = None,
                  override_path: str = ""):
-        typed = [r if isinstance(r, DocumentRecord) else DocumentRecord.from_payload(r) for r in records]
-        self.records: dict[str, DocumentRecord] = {r.key: r for r in typed if r.key}
+        self.records: dict[str, DocumentRecord] = {r.key: r for r in records if r.key}
         self.resolver = DocumentResolver(self.records.values())
         self.overrides = overrides or {}
         self.override_path = override_path or "data/validity.csv"
@@ -595,7 +594,8 @@ class ValidityRegistry:
 
     @classmethod
     def from_store(cls, store: Any, override_file: Path | None) -> "ValidityRegistry":
-        return cls(store.document_list(), load_overrides(override_file), str(override_file or ""))
+        """Over ``store.document_records()`` (a ``rag.index.store.UnitStore``) and the override file."""
+        return cls(store.document_records(), load_overrides(override_file), str(override_file or ""))
 
     def _resolve_target(self, target: str) -> str | None:
         """The indexed document a relation's target designates completely (number, or whole title)."""
@@ -603,9 +603,9 @@ class ValidityRegistry:
         ref = next((r for r in refs if r.has_document), None)
         if ref is None:
             record = self.resolver.by_key(target)
-            return str(record["key"]) if record else None
+            return record.key if record else None
         record = self.resolver.resolve_exact(ref)
-        return str(record["key"]) if record else None
+        return record.key if record else None
 
     def _possible(self, source_key: str, target_key: str, rel: Relation) -> bool:
         """Whether ``source`` can replace/amend ``target`` at all: never a higher-rank document (a decree
@@ -613,18 +613,18 @@ class ValidityRegistry:
         if rel.kind == "guides":
             return True
         source, target = self.records[source_key], self.records[target_key]
-        ranks = [legal_rank(str(r.get("doc_type") or ""), str(r.get("doc_number") or "")) for r in (source, target)]
+        ranks = [legal_rank(r.doc_type, r.doc_number) for r in (source, target)]
         if ranks[0] is not None and ranks[1] is not None and ranks[0] > ranks[1]:
             log.debug("ignored: %s cannot %s %s (rank %s > %s)", source_key, rel.kind, target_key, *ranks)
             return False
-        issued = [str(r.get("issued_date") or "") for r in (source, target)]
+        issued = [r.issued_date or "" for r in (source, target)]
         if all(issued) and issued[0] < issued[1]:
             log.debug("ignored: %s (issued %s) cannot %s %s (issued %s)", source_key, issued[0], rel.kind,
                       target_key, issued[1])
             return False
         return True
 
-    def find(self, doc: str) -> dict[str, Any] | None:
+    def find(self, doc: str) -> DocumentRecord | None:
         """A document record by key, số hiệu (full or partial) or name ("Luật Hộ tịch")."""
         record = self.resolver.by_key(doc.strip())
         if record:
@@ -645,13 +645,13 @@ class ValidityRegistry:
         as_of = as_of or date.today().isoformat()
         if (key, as_of) in self._cache:
             return self._cache[(key, as_of)]
-        rec = self.records.get(key, {})
+        rec = self.records.get(key) or DocumentRecord(key="")  # not indexed: no fields
         ext = self._extractions.get(key, Extraction())
-        doc_number = str(rec.get("doc_number") or "")
-        label = document_label(rec)
+        doc_number = rec.doc_number
+        label = document_label(rec.document)
         out = ValidityRecord(key=key, doc_number=doc_number, label=label, as_of=as_of)
         # dates: extraction, then the stored document fields
-        out.effective_from = ext.effective_from or rec.get("effective_date")
+        out.effective_from = ext.effective_from or rec.effective_date
         out.sources["effective_from"] = ext.effective_from_source or ("thông tin đầu văn bản" if out.effective_from else "")
         out.effective_to, out.sources["effective_to"] = ext.effective_to, ext.effective_to_source
         # relations: own text, then what other indexed documents say about this one
@@ -660,13 +660,13 @@ class ValidityRegistry:
         for other_key, rel in self._incoming.get(key, []):
             other = self.records[other_key]
             other_ext = self._extractions[other_key]
-            when = rel.date or other_ext.effective_from or other.get("effective_date")
+            when = rel.date or other_ext.effective_from or other.effective_date
             inverse = {"replaces": "replaced_by", "amends": "amended_by", "guides": "guided_by"}[rel.kind]
             if inverse == "guided_by":
                 continue
             out.relations[inverse].append(
-                Relation(inverse, str(other.get("doc_number") or other_key), rel.articles, rel.repeal, when,
-                         rel.evidence, f"chỉ mục: {document_label(other)} ({rel.source})")
+                Relation(inverse, other.doc_number or other_key, rel.articles, rel.repeal, when,
+                         rel.evidence, f"chỉ mục: {document_label(other.document)} ({rel.source})")
             )
         # the administrator's file wins
         ov = self.overrides.get(key) or self.overrides.get(doc_number)
@@ -736,12 +736,8 @@ class ValidityRegistry:
         return [replace(p, badge=self.badge(p.unit, as_of)) for p in passages]
 
 
-def document_label(record: dict[str, Any]) -> str:
+def document_label(doc: LegalDocument) -> str:
     """Short human name: "Luật Hộ tịch 60/2014/QH13", "Nghị định 23/2015/NĐ-CP" (long titles left out)."""
-    doc = LegalDocument(
-        key=str(record.get("key", "")), doc_number=str(record.get("doc_number") or ""),
-        doc_type=str(record.get("doc_type") or ""), title=str(record.get("title") or ""),
-    )
     if doc.doc_number and len(doc.title) > 40:
         return f"{doc.doc_type} {doc.doc_number}".strip()
     return doc.label

@@ -2,7 +2,7 @@
 
 Badges, ranking (demotion of units not in force), the app's "chỉ văn bản còn hiệu lực" toggle, the
 CLI's ``--in-force`` and ``--filter tinh_trang=…``, the citation checker and reform notices all ask
-this service. It reads typed document records (``rag.index.store.UnitStore.documents``), the relations
+this service. It reads typed document records (``rag.index.store.UnitStore.document_records``), the relations
 between them (``ValidityRegistry``), the administrator's override file and the reform rules file;
 the status stored at ingestion never decides anything.
 """
@@ -18,7 +18,7 @@ from rag.domain import Badge, LegalUnit, Passage
 from rag.domain import SearchFilters
 from rag.legal.records import NOT_IN_FORCE, normalise_status
 from rag.validity.reforms import ReformNotice, ReformRule, load_reforms, reform_notices
-from rag.validity.relations import ValidityRecord, ValidityRegistry, document_label, load_overrides, prefer_in_force
+from rag.validity.relations import ValidityRecord, ValidityRegistry, document_label, prefer_in_force
 
 # doc_keys value that matches no document (an empty tuple would mean "no restriction")
 NO_DOCUMENT = ("\x00",)
@@ -35,8 +35,7 @@ class ValidityService:
     @classmethod
     def from_store(cls, store: Any, override_file: Path | None, reforms_file: Path | None = None,
                    as_of: str | None = None) -> "ValidityService":
-        registry = ValidityRegistry(store.document_list(), load_overrides(override_file), str(override_file or ""))
-        return cls(registry, load_reforms(reforms_file), as_of)
+        return cls(ValidityRegistry.from_store(store, override_file), load_reforms(reforms_file), as_of)
 
     # -- documents -----------------------------------------------------------------------------
     @property
@@ -57,7 +56,7 @@ class ValidityService:
     def label(self, key: str) -> str:
         """Short name of an indexed document ("Luật Tố cáo 25/2018/QH14")."""
         record = self.registry.records.get(key)
-        return document_label(record) if record is not None else key
+        return document_label(record.document) if record is not None else key
 
     def ended_by(self, number: str) -> list[tuple[str, str | None]]:
         """(key, date) of indexed documents that end the document ``number`` (indexed or not) as a whole."""

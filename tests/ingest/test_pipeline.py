@@ -12,6 +12,7 @@ from pathlib import Path
 
 from rag.config import load_settings
 from rag.index.store import UnitStore, open_client
+from rag.legal.records import DocumentRecord
 from tests.conftest import CORPUS, ROOT
 from tests.ingest.fixtures import DECREE_PAGES, write_zip_bomb
 from ui.cli import main
@@ -26,7 +27,7 @@ def run_json(capsys, *args) -> dict:
     return json.loads(out.out)
 
 
-def index_state(index: Path) -> tuple[list[dict], list[dict], list[str]]:
+def index_state(index: Path) -> tuple[list[DocumentRecord], list[dict], list[str]]:
     """(complete document records, unit payloads, pending keys) read straight from Qdrant."""
     client = open_client(load_settings(index_dir=index))
     try:
@@ -37,11 +38,11 @@ def index_state(index: Path) -> tuple[list[dict], list[dict], list[str]]:
         client.close()
 
 
-def assert_consistent(index: Path) -> list[dict]:
+def assert_consistent(index: Path) -> list[DocumentRecord]:
     records, units, pending = index_state(index)
     assert pending == []
     per_doc = Counter(u["doc_key"] for u in units)
-    assert {r["key"]: r["unit_count"] for r in records} == dict(per_doc)  # complete or absent
+    assert {r.key: r.unit_count for r in records} == dict(per_doc)  # complete or absent
     addresses = Counter((u["doc_key"], u["article"], u["clause"], u["point"], u["chunk"], u.get("annex")) for u in units)
     assert max(addresses.values(), default=1) == 1  # nothing duplicated
     return records
@@ -65,7 +66,7 @@ def test_kill_9_mid_ingest_then_rerun_leaves_complete_or_absent(tmp_path):
     assert proc.returncode == -signal.SIGKILL
     records, units, pending = index_state(index)
     assert pending == ["29-2016-TT-BNNPTNT"]  # the interrupted document is absent, not half-present
-    assert "29-2016-TT-BNNPTNT" not in {r["key"] for r in records}
+    assert "29-2016-TT-BNNPTNT" not in {r.key for r in records}
 
     rerun = subprocess.run(cmd[:3] + ["--index", str(index), "ingest", "--json", *map(str, files)],
                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=1800)
@@ -97,7 +98,7 @@ def test_changed_file_replaces_its_units_and_remove(tmp_path, capsys):
     doc.write_text(changed.replace("77/2031/NĐ-CP", "78/2031/NĐ-CP"), encoding="utf-8")
     assert run_json(capsys, "--index", index, "ingest", str(doc), "--json")["updated"] == 1
     records = assert_consistent(Path(index))
-    assert [r["doc_number"] for r in records] == ["78/2031/NĐ-CP"]
+    assert [r.doc_number for r in records] == ["78/2031/NĐ-CP"]
     assert run_json(capsys, "--index", index, "remove", "78/2031/NĐ-CP", "--json") == {"removed": ["78-2031-NĐ-CP"]}
     assert assert_consistent(Path(index)) == []
     assert main(["--index", index, "remove", "78/2031/NĐ-CP"]) == 1

@@ -33,8 +33,8 @@ def _status_text(status: str | None) -> str:
 def sidebar_filters() -> SearchFilters:
     """Document type, issuer and in-force filters, with options from the indexed documents."""
     records = get_engine().store.document_records()
-    types = sorted({r.get("doc_type") for r in records if r.get("doc_type")})
-    issuers = sorted({r.get("issuer") for r in records if r.get("issuer")})
+    types = sorted({r.doc_type for r in records if r.doc_type})
+    issuers = sorted({r.issuer for r in records if r.issuer})
     with st.sidebar:
         st.subheader("Bộ lọc")
         doc_types = st.multiselect("Loại văn bản", types, placeholder="Tất cả", key="filter-types")

@@ -106,11 +106,11 @@ INTERNAL_QUESTIONS = [
 
 
 def test_documents_are_tagged_at_ingestion(engine):
-    records = {r["key"]: r for r in engine.store.document_records()}
-    assert records["99-2026-QĐ-UBND"]["access"] == ["noi-bo"]  # header `access: noi-bo`
-    folder_doc = [r for r in records.values() if r["source"].endswith("noi-bo/77-KH-UBND.md")]
-    assert folder_doc and folder_doc[0]["access"] == ["noi-bo"]  # folder mapping
-    assert records["55-2026-QĐ-UBND"]["access"] == []
+    records = {r.key: r for r in engine.store.document_records()}
+    assert records["99-2026-QĐ-UBND"].access == ("noi-bo",)  # header `access: noi-bo`
+    folder_doc = [r for r in records.values() if r.source.endswith("noi-bo/77-KH-UBND.md")]
+    assert folder_doc and folder_doc[0].access == ("noi-bo",)  # folder mapping
+    assert records["55-2026-QĐ-UBND"].access == ()
 
 
 @pytest.mark.parametrize("question", INTERNAL_QUESTIONS)
@@ -129,7 +129,7 @@ def test_restricted_store_hides_internal_units_and_records(engine):
     clerk_store = engine.store.restricted(())
     assert clerk_store.units_of("99-2026-QĐ-UBND") == []
     assert clerk_store.document_record("99-2026-QĐ-UBND") is None
-    assert "99-2026-QĐ-UBND" not in {r["key"] for r in clerk_store.document_records()}
+    assert "99-2026-QĐ-UBND" not in {r.key for r in clerk_store.document_records()}
     assert len(engine.store.restricted(("noi-bo",)).units_of("99-2026-QĐ-UBND")) == 2
     assert len(engine.store.units_of("99-2026-QĐ-UBND")) == 2
 

@@ -11,16 +11,14 @@ import json
 import os
 import shutil
 import uuid
-from pathlib import Path
 
-import numpy as np
 import pytest
 from qdrant_client import QdrantClient, models
 
 from rag.config import load_settings
 from rag.errors import IndexLocked, IndexMissing
 from rag.models.sparse import BM25Encoder
-from rag.index.store import DENSE, SPARSE, UnitStore, open_client, scroll_pages
+from rag.index.store import DENSE, UnitStore, _fused_points, _hybrid_prefetch, open_client, scroll_pages
 from rag.index import CollectionLayout
 from rag.index.edge import EdgeClient
 from ui.cli import main
@@ -79,12 +77,13 @@ def _fill(client, points) -> UnitStore:
 
 
 def _ranking(store: UnitStore, embedder, question: str, k: int = 5) -> list[tuple[float, frozenset[str]]]:
-    """Top-k as (RRF score, ids with that score): ties may come back in any order."""
-    sparse = BM25Encoder().encode_query(question)
-    passages = store.hybrid_query(embedder.embed_queries([question])[0], sparse, limit=k, prefetch_limit=60)
+    """Top-k of the RRF-fused query procedure search runs (``ProcedureStore.hybrid_query``), here over
+    the units, as (RRF score, ids with that score): ties may come back in any order."""
+    dense = embedder.embed_queries([question])[0]
+    prefetch = _hybrid_prefetch(dense, BM25Encoder().encode_query(question), 60, None)
     groups: dict[float, set[str]] = {}
-    for p in passages:
-        groups.setdefault(round(p.score, 5), set()).add(p.unit_id)
+    for point, _similarity in _fused_points(store.client, store.units, prefetch, dense, k):
+        groups.setdefault(round(point.score, 5), set()).add(str(point.id))
     return [(score, frozenset(ids)) for score, ids in sorted(groups.items(), reverse=True)]
 
 
@@ -139,8 +138,9 @@ def test_backends_agree_on_top_results(backends, embedder, question):
 
 def test_edge_reads_match_local(backends):
     local, edge = backends["local"], backends["edge"]
-    assert sorted(r["key"] for r in edge.document_records()) == sorted(r["key"] for r in local.document_records())
+    assert sorted(r.key for r in edge.document_records()) == sorted(r.key for r in local.document_records())
     assert edge.document_record("60-2014-QH13") == local.document_record("60-2014-QH13")
+    assert edge.document_record("60-2014-QH13").doc_number == "60/2014/QH13"
     key = lambda u: (u.article, u.clause or "", u.point or "", u.chunk)  # noqa: E731
     assert sorted(edge.units_of("60-2014-QH13", "15"), key=key) == sorted(local.units_of("60-2014-QH13", "15"), key=key)
     assert len(edge.units_of("23-2015-NĐ-CP")) == len(local.units_of("23-2015-NĐ-CP")) > 50
@@ -153,7 +153,7 @@ def test_pending_markers_are_found_on_every_backend(backends):
         store.mark_pending("99-2099-TEST", "/tmp/x.md")
         try:
             assert store.pending_documents() == ["99-2099-TEST"], name
-            assert "99-2099-TEST" not in {r["key"] for r in store.document_records()}, name
+            assert "99-2099-TEST" not in {r.key for r in store.document_records()}, name
         finally:
             store.delete_document("99-2099-TEST")
         assert store.pending_documents() == [], name
@@ -186,7 +186,7 @@ def test_edge_index_persists_and_is_locked(tmp_path, slice_points):
     try:
         assert 0 < reopened.unit_count() < count
         assert reopened.units_of("60-2014-QH13") == []
-        assert reopened.document_record("23-2015-NĐ-CP")["doc_number"] == "23/2015/NĐ-CP"
+        assert reopened.document_record("23-2015-NĐ-CP").doc_number == "23/2015/NĐ-CP"
     finally:
         reopened.client.close()
 
@@ -230,11 +230,17 @@ def test_open_client_dispatches_on_settings(tmp_path):
     with pytest.raises(IndexMissing):
         open_client(load_settings(index_dir=tmp_path / "none", store_backend="edge"))
     client = open_client(load_settings(index_dir=tmp_path / "e", store_backend="edge"), create=True)
-    assert isinstance(client, EdgeClient)
+    assert isinstance(client, EdgeClient) and UnitStore(client).backend == "edge"
     client.close()
     local = open_client(load_settings(index_dir=tmp_path / "l", store_backend="local"), create=True)
-    assert isinstance(local, QdrantClient)
+    assert isinstance(local, QdrantClient) and UnitStore(local).backend == "local"
     local.close()
+    memory = QdrantClient(location=":memory:")
+    assert UnitStore(memory).backend == "local"
+    memory.close()
+    remote = QdrantClient(url="http://127.0.0.1:9", check_compatibility=False)  # never contacted here
+    assert UnitStore(remote).backend == "server"
+    remote.close()
 
 
 def test_auto_backend_keeps_an_existing_index_engine(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 
 import numpy as np
@@ -9,6 +10,7 @@ import pytest
 
 from rag.models.sparse import BM25Encoder
 from rag.index.unit_index import UnitIndex, fingerprint
+from rag.legal.records import DocumentRecord
 
 TEXTS = {
     "u1": ("60-2014-QH13", "15", "thời hạn đăng ký khai sinh là 60 ngày"),
@@ -79,9 +81,12 @@ def test_save_and_load_round_trip(built, tmp_path):
 
 
 def test_fingerprint_changes_with_documents():
-    a = [{"key": "x", "content_hash": "1", "unit_count": 3}]
-    assert fingerprint(a) == fingerprint(list(a))
-    assert fingerprint(a) != fingerprint([{"key": "x", "content_hash": "2", "unit_count": 3}])
+    a = [DocumentRecord("x", content_hash="1", unit_count=3), DocumentRecord("y", content_hash="5", unit_count=1)]
+    assert fingerprint(a) == fingerprint(list(reversed(a)))
+    assert fingerprint(a) != fingerprint([DocumentRecord("x", content_hash="2", unit_count=3), a[1]])
+    assert fingerprint(a) != fingerprint([DocumentRecord("x", content_hash="1", unit_count=4), a[1]])
+    # the digest of today's caches on disk (named by it) stays the same
+    assert fingerprint(a[:1]) == hashlib.sha256(b"x|1|3\n").hexdigest()[:16]
 
 
 def test_column_matrix_matches_a_dense_product():

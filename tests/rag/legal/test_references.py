@@ -14,25 +14,26 @@ from rag.legal.references import (
     normalise_number,
     number_type_conflict,
 )
+from rag.legal.records import DocumentRecord
 from tests.conftest import CORPUS
 
 
-def corpus_records() -> list[dict]:
-    """Document records shaped like ``UnitStore.document_records()``, from the corpus headers."""
+def corpus_records() -> list[DocumentRecord]:
+    """Document records like ``UnitStore.document_records()``, from the corpus headers."""
     from ingest.metadata import doc_key, iso_date
 
     out = []
     for line in (CORPUS / "_index.jsonl").read_text(encoding="utf-8").splitlines():
         h = json.loads(line)
         out.append(
-            {
-                "key": doc_key(h["so_hieu"], h["doc_id"]),
-                "doc_number": h["so_hieu"],
-                "doc_type": h["loai"],
-                "title": h.get("ten") or "",
-                "issued_date": iso_date(h.get("ngay_ban_hanh")),
-                "effective_date": iso_date(h.get("ngay_hieu_luc")),
-            }
+            DocumentRecord(
+                key=doc_key(h["so_hieu"], h["doc_id"]),
+                doc_number=h["so_hieu"],
+                doc_type=h["loai"],
+                title=h.get("ten") or "",
+                issued_date=iso_date(h.get("ngay_ban_hanh")),
+                effective_date=iso_date(h.get("ngay_hieu_luc")),
+            )
         )
     return out
 
@@ -197,27 +198,27 @@ def test_type_and_number_conflicts():
 )
 def test_resolves_to_the_index(resolver, text, expected, how):
     res = resolver.resolve(one(text))
-    assert res.found and res.record["doc_number"] == expected and res.how == how, res
+    assert res.found and res.record.doc_number == expected and res.how == how, res
 
 
 def test_name_cut_short_by_a_stop_word_still_resolves(resolver):
     ref = one("Điều 5 Luật Trách nhiệm bồi thường của nhà nước")
-    assert resolver.resolve(ref).record["doc_number"] == "10/2017/QH14"
+    assert resolver.resolve(ref).record.doc_number == "10/2017/QH14"
 
 
 def test_over_long_name_is_cut_to_the_known_title(resolver):
     refs = find_references("Điều 15 luật hộ tịch xác định thời hạn", known_names=resolver.titles)
     assert refs[0].text == "Điều 15 luật hộ tịch"
-    assert resolver.resolve(refs[0]).record["doc_number"] == "60/2014/QH13"
+    assert resolver.resolve(refs[0]).record.doc_number == "60/2014/QH13"
 
 
 def test_unresolved_documents_get_near_matches_or_conflicts(resolver):
     missing = resolver.resolve(one("Điều 5 Nghị định 24/2015/NĐ-CP"))
     assert not missing.found and not missing.conflict
-    assert "23/2015/NĐ-CP" in [c["doc_number"] for c in missing.candidates]
+    assert "23/2015/NĐ-CP" in [c.doc_number for c in missing.candidates]
 
     old = resolver.resolve(one("Điều 5 Luật Cư trú 2006"))
-    assert old.how == "year_mismatch" and [c["doc_number"] for c in old.candidates] == ["68/2020/QH14"]
+    assert old.how == "year_mismatch" and [c.doc_number for c in old.candidates] == ["68/2020/QH14"]
 
     wrong = resolver.resolve(one("Điều 15 Luật Hộ tịch số 61/2014/QH13"))
     assert not wrong.found and "60/2014/QH13" in wrong.conflict
@@ -235,26 +236,26 @@ def test_unresolved_documents_get_near_matches_or_conflicts(resolver):
 def test_every_corpus_document_resolves_by_its_own_number(resolver):
     failures = []
     for record in corpus_records():
-        number = record["doc_number"]
+        number = record.doc_number
         if "/" not in number:
             continue
-        ref = one(f"Theo Điều 1 {record['doc_type'].split(' (')[0]} {number} thì")
+        ref = one(f"Theo Điều 1 {record.doc_type.split(' (')[0]} {number} thì")
         res = resolver.resolve(ref)
-        if not res.found or res.record["doc_number"] != number:
+        if not res.found or res.record.doc_number != number:
             failures.append((number, ref, res.how))
     assert failures == []
 
 
 def test_laws_resolve_by_name(resolver):
     failures = []
-    laws = [r for r in corpus_records() if r["doc_type"] in ("Luật", "Bộ luật") and r["title"]]
+    laws = [r for r in corpus_records() if r.doc_type in ("Luật", "Bộ luật") and r.title]
     assert len(laws) > 50
     for record in laws:
-        title = record["title"]
-        label = title if fold(title).startswith(("luat", "bo luat")) else f"{record['doc_type']} {title}"
+        title = record.title
+        label = title if fold(title).startswith(("luat", "bo luat")) else f"{record.doc_type} {title}"
         ref = one(f"Căn cứ Điều 2 {label}, cơ quan", known_names=resolver.titles)
         res = resolver.resolve(ref)
-        if not res.found or record["doc_number"] not in [res.record["doc_number"]] + [c["doc_number"] for c in res.candidates]:
+        if not res.found or record.doc_number not in [res.record.doc_number] + [c.doc_number for c in res.candidates]:
             failures.append((label, ref.doc_name, res.how))
     assert failures == []
 

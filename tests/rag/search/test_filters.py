@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.errors import InputError
+from rag.legal.records import DocumentRecord
 from rag.search.filters import SearchFilters, parse_filters
 
 
@@ -21,15 +22,19 @@ def test_parses_vietnamese_and_english_keys_and_value_lists():
 def test_date_bounds_accept_year_month_or_day_and_are_inclusive():
     f = parse_filters(["tu_ngay=2015", "den_ngay=2016-06"])
     assert (f.issued_from, f.issued_to) == ("2015-01-01", "2016-06-31")
-    assert f.allows({"issued_date": "2015-01-01"}) and f.allows({"issued_date": "2016-06-30"})
-    assert not f.allows({"issued_date": "2014-12-31"}) and not f.allows({"issued_date": "2016-07-01"})
-    assert not f.allows({"issued_date": None})  # unknown date cannot satisfy a date filter
+    def issued(date: str | None) -> DocumentRecord:
+        return DocumentRecord("x", issued_date=date)
+
+    assert f.allows(issued("2015-01-01")) and f.allows(issued("2016-06-30"))
+    assert not f.allows(issued("2014-12-31")) and not f.allows(issued("2016-07-01"))
+    assert not f.allows(issued(None))  # unknown date cannot satisfy a date filter
 
 
 def test_empty_filters_allow_everything():
     f = parse_filters([])
     assert not f and f == SearchFilters()
-    assert f.allows({"doc_type": "Luật"})
+    assert f.allows(DocumentRecord("x", doc_type="Luật"))
+    assert not parse_filters(["loai=Nghị định"]).allows(DocumentRecord("x", doc_type="Luật"))
 
 
 @pytest.mark.parametrize(

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import pytest
 
 from ingest.loaders import load_file
 from ingest.metadata import document_from
 from rag.config import load_settings
 from rag.engine import Engine
+from rag.legal.records import DocumentRecord
 from rag.legal.references import DocumentResolver
 from rag.search.retrieval import Target, resolve_references
 from tests.conftest import CORPUS
@@ -23,8 +22,7 @@ def resolver() -> DocumentResolver:
         if path.name.startswith("_"):
             continue
         loaded = load_file(path)
-        record = asdict(document_from(path, loaded.header, loaded.text))
-        records.append(record)
+        records.append(DocumentRecord.of(document_from(path, loaded.header, loaded.text)))
     assert len(records) >= 240
     return DocumentResolver(records)
 

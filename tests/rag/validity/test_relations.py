@@ -10,6 +10,7 @@ from ingest.loaders import load_file
 from ingest.validity import attach_validity
 from rag.domain import LegalDocument, LegalUnit
 from rag.errors import ConfigError
+from rag.legal.records import DocumentRecord
 from rag.validity.relations import (
     EXPIRED,
     IN_FORCE,
@@ -122,22 +123,21 @@ def test_parse_date_forms():
     assert parse_date("31/02/2024") is None and parse_date("mai") is None
 
 
-def records_for(*names: str) -> list[dict]:
-    """Document records as the pipeline stores them (document fields + the extraction payload)."""
+def records_for(*names: str) -> list[DocumentRecord]:
+    """Document records as the pipeline stores them (document fields + the extraction)."""
     out = []
     for name in names:
         loaded = load_file(CORPUS / name)
         h = loaded.header
         doc = LegalDocument(key=h["so_hieu"].replace("/", "-"), doc_number=h["so_hieu"], doc_type=h["loai"],
                             title=h.get("ten", ""), source=str(CORPUS / name))
-        doc, _units, payload = attach_validity(loaded, doc, [])
-        record = {**doc.__dict__, "validity": payload}
-        out.append(record)
+        doc, _units, extraction = attach_validity(loaded, doc, [])
+        out.append(DocumentRecord.of(doc, validity=extraction))
     return out
 
 
-def unit_of(record: dict, article: str) -> LegalUnit:
-    doc = LegalDocument(key=record["key"], doc_number=record["doc_number"], doc_type=record["doc_type"])
+def unit_of(record: DocumentRecord, article: str) -> LegalUnit:
+    doc = LegalDocument(key=record.key, doc_number=record.doc_number, doc_type=record.doc_type)
     return LegalUnit(document=doc, article=article, text="…")
 
 

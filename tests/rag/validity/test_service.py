@@ -77,7 +77,7 @@ def cli_search(capsys, index, *flags) -> list[tuple[str, str, str | None]]:
 def test_app_toggle_and_cli_flag_return_the_same_units(library_index, capsys):
     engine = Engine(load_settings(index_dir=library_index, as_of="2031-01-01"))
     try:
-        stored = {r["doc_number"]: r["status"] for r in engine.store.document_records()}
+        stored = {r.doc_number: r.ingested_status for r in engine.store.document_records()}
         app = engine.search(QUESTION, top_k=10, filters=SearchFilters(in_force=True))  # the app's toggle
         answer = engine.ask(QUESTION, filters=SearchFilters(in_force=True))
     finally:
