@@ -43,7 +43,7 @@ from ingest.pipeline import embedding_text, parse_options  # noqa: E402
 from ingest.worker import parse_path  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 from rag.models.embeddings import make_embedder  # noqa: E402
-from rag.models.sparse import BM25Encoder  # noqa: E402
+from rag.models.sparse import make_sparse_encoder  # noqa: E402
 
 PDFS = SHARED / "pdf"
 CORPUS = SHARED / "corpus"
@@ -117,7 +117,7 @@ def bench_ocr(settings, max_pages: int) -> dict:
 
 def bench_embedding(settings, units) -> dict:
     embedder = make_embedder(settings)
-    sparse = BM25Encoder(settings.bm25_k1, settings.bm25_b, settings.bm25_avgdl, settings.sparse_bigrams)
+    sparse = make_sparse_encoder(settings)
     texts = [embedding_text(u) for u in units]
     embedder.embed_passages(texts[:8])  # warm-up
     start = time.perf_counter()

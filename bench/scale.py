@@ -98,7 +98,7 @@ def prepare(snapshots: list[Path]) -> None:
     from ingest.pipeline import embedding_text, parse_file
     from rag.config import load_settings
     from rag.errors import IngestError
-    from rag.models.sparse import BM25Encoder
+    from rag.models.sparse import make_sparse_encoder
     from rag.index.store import unit_id
 
     settings = load_settings()
@@ -121,7 +121,7 @@ def prepare(snapshots: list[Path]) -> None:
     rest = [d for d in docs if not all(unit_id(u) in real for u in d[1])]
     random.Random(10).shuffle(rest)
     ordered = core + rest
-    encoder = BM25Encoder(settings.bm25_k1, settings.bm25_b, settings.bm25_avgdl, settings.sparse_bigrams)
+    encoder = make_sparse_encoder(settings)
     units = [u for _, us in ordered for u in us]
     ids = [unit_id(u) for u in units]
     rng = np.random.default_rng(10)

@@ -38,7 +38,7 @@ from rag.domain import LegalDocument, LegalUnit
 from rag.models.embedding_cache import EmbeddingCache, embed_passages_cached
 from rag.models.embeddings import Embedder
 from rag.errors import IngestError, InternalIngestError
-from rag.models.sparse import BM25Encoder
+from rag.models.sparse import make_sparse_encoder
 from rag.index.store import ProcedureStore, UnitStore
 from rag.legal.records import DocumentRecord, Extraction
 
@@ -173,7 +173,7 @@ class Ingestor:
         self.embedder = embedder
         self.options = parse_options(settings)
         self.options.loaders.update(loaders or {})
-        self.sparse = BM25Encoder(settings.bm25_k1, settings.bm25_b, settings.bm25_avgdl, settings.sparse_bigrams)
+        self.sparse = make_sparse_encoder(settings)
         self.cache = EmbeddingCache(embedding_cache_path(settings))
         self.progress: ProgressState | None = None  # of the running ingest(), if any
         self.last_progress: ProgressState | None = None  # of the last finished ingest()

@@ -8,7 +8,7 @@ from ingest.procedures import ProcedureFile
 from rag.config import Settings
 from rag.index.store import ProcedureStore
 from rag.models.embeddings import Embedder
-from rag.models.sparse import BM25Encoder
+from rag.models.sparse import make_sparse_encoder
 from rag.procedures.search import card_dense_text, card_sparse_text
 
 
@@ -19,7 +19,7 @@ class ProcedureIngestor:
         self.settings = settings
         self.store = store
         self.embedder = embedder
-        self.sparse = BM25Encoder(settings.bm25_k1, settings.bm25_b, settings.bm25_avgdl, settings.sparse_bigrams)
+        self.sparse = make_sparse_encoder(settings)
 
     def write(self, found: ProcedureFile, file_hash: str) -> tuple[str, int]:
         """("added" | "updated" | "unchanged", number of cards); ``file_hash`` identifies the bytes read."""

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from hashlib import blake2b
 
+from rag.config import Settings
 from rag.text.vietnamese import syllables
 
 
@@ -53,3 +54,9 @@ class BM25Encoder:
     def encode_query(self, text: str) -> SparseVector:
         ids = sorted({token_id(t) for t in terms(text, self.bigrams)})
         return SparseVector(indices=ids, values=[1.0] * len(ids))
+
+
+def make_sparse_encoder(settings: Settings) -> BM25Encoder:
+    """The BM25 encoder configured by the settings (k1, b, average length, word pairs): the same for
+    ingestion, search and procedure cards, so stored and asked vectors agree."""
+    return BM25Encoder(settings.bm25_k1, settings.bm25_b, settings.bm25_avgdl, settings.sparse_bigrams)

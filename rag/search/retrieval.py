@@ -46,7 +46,7 @@ from rag.search.relevance import (
     rerank,
     why,
 )
-from rag.models.sparse import BM25Encoder
+from rag.models.sparse import make_sparse_encoder
 from rag.index.store import UnitStore
 from rag.index.unit_index import Hit, UnitIndex, fingerprint
 from rag.text.vietnamese import nfc, normalise_space, syllables
@@ -168,7 +168,7 @@ class Retriever:
         self.store = store
         self.embedder = embedder
         self.settings = settings
-        self.sparse = BM25Encoder(settings.bm25_k1, settings.bm25_b, settings.bm25_avgdl, settings.sparse_bigrams)
+        self.sparse = make_sparse_encoder(settings)
         self.glossary = load_glossary(settings.glossary_file) if settings.glossary_file else load_glossary()
         self._restorer: DiacriticRestorer | None = None
         self._records: list[DocumentRecord] | None = None
