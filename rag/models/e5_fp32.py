@@ -251,23 +251,32 @@ class E5Fp32:
         with limits, ThreadPoolExecutor(threads, thread_name_prefix="e5") as pool:
             return list(pool.map(forward, groups))
 
-    def _forward(self, windows: list[list[int]]) -> np.ndarray:
-        """Mean-pooled last hidden states (over <s>, content, </s>) of each window."""
+    def _embedded(self, windows: list[list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The encoder's input for a batch of windows: embeddings after their layer norm
+        [B, L, H] (<s> content </s>, padded to the longest), the valid-token mask [B, L] and
+        the lengths [B]."""
         B = len(windows)
         L = max(len(w) for w in windows) + 2
-        H, NH = self.hidden, self.heads
-        hd = H // NH
+        H = self.hidden
         ids = np.full((B, L), self.bos, dtype=np.int64)
         lengths = np.empty(B, dtype=np.int64)
         for b, w in enumerate(windows):
             ids[b, 1 : len(w) + 1] = w
             ids[b, len(w) + 1] = self.eos
             lengths[b] = len(w) + 2
-        valid = np.arange(L)[None, :] < lengths[:, None]  # [B, L]
+        valid = np.arange(L)[None, :] < lengths[:, None]
         x = self._embed(ids.reshape(-1)).reshape(B, L, H)
         x += self._pos[:L][None]
         x += self._type
-        x = _layernorm(x.reshape(B * L, H), *self._emb_ln, self.eps)
+        return _layernorm(x.reshape(B * L, H), *self._emb_ln, self.eps).reshape(B, L, H), valid, lengths
+
+    def _forward(self, windows: list[list[int]]) -> np.ndarray:
+        """Mean-pooled last hidden states (over <s>, content, </s>) of each window."""
+        x, valid, lengths = self._embedded(windows)
+        B, L, H = x.shape
+        NH = self.heads
+        hd = H // NH
+        x = x.reshape(B * L, H)
         mask = np.where(valid, 0.0, -1e30).astype(np.float32)[:, None, None, :]  # keys only
         scale = np.float32(1.0 / math.sqrt(hd))
         for layer in self._layers:

