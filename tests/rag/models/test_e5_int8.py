@@ -30,21 +30,24 @@ def test_vectors_agree_with_fp32(texts, engines):
     cosine = np.sum(ours * theirs, axis=1)
     assert ours.shape == (len(texts), 384) and ours.dtype == np.float32
     assert np.allclose(np.linalg.norm(ours, axis=1), 1, atol=1e-5)
-    assert cosine.min() >= 0.99, cosine.min()
-    assert cosine.mean() >= 0.995, cosine.mean()
+    assert cosine.min() >= 0.997, cosine.min()  # 0.9985 seen; 0.994 with every product in int8
+    assert cosine.mean() >= 0.998, cosine.mean()  # 0.9991 seen; 0.9968 with every product in int8
 
 
 def test_questions_find_the_same_passages(texts, engines):
-    """What matters for search: the passages a question ranks first stay among the first. Dense
-    scores of e5 sit in a narrow band (0.85–0.92 here): near-ties 0.002 apart may swap; retrieval
-    on the whole corpus is measured in docs/benchmarks.md."""
+    """What matters for search: the passage a question ranks first stays first up to near-ties.
+    Dense scores of e5 sit in a narrow band (0.85–0.92 here), where passages 0.002 apart swap;
+    retrieval on the whole corpus is measured in docs/benchmarks.md."""
     fp32, int8 = engines
     queries = fp32.encode(QUESTIONS, is_query=True)
-    fp32_top = np.argsort(-(fp32.encode(texts) @ queries.T), axis=0)[:5].T
-    int8_top = np.argsort(-(int8.encode(texts) @ queries.T), axis=0)[:5].T
-    for question, a, b in zip(QUESTIONS, fp32_top, int8_top):
-        assert a[0] in b[:3] and b[0] in a[:3], question
-        assert len(set(a) & set(b)) >= 3, question
+    fp32_scores = fp32.encode(texts) @ queries.T
+    int8_scores = int8.encode(texts) @ queries.T
+    for j, question in enumerate(QUESTIONS):
+        fp32_top = np.argsort(-fp32_scores[:, j])[:5]
+        int8_top = np.argsort(-int8_scores[:, j])[:5]
+        # int8's first passage, scored by fp32, is within a near-tie of fp32's first
+        assert fp32_scores[int8_top[0], j] >= fp32_scores[fp32_top[0], j] - 0.005, question
+        assert len(set(fp32_top) & set(int8_top)) >= 3, question
 
 
 def test_batching_and_threads_barely_change_vectors(texts, engines):
