@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -10,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rag.governance.audit import AuditLog
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SHARED
 from tests.ui.conftest import DECREE
 
 APP = str(ROOT / "ui" / "app.py")
@@ -247,6 +248,26 @@ def test_documents_page_upload_ingest_edit_remove(writable_index, app_files, rel
     assert "Đã gỡ 99/2026/NĐ-CP" in at.success[0].value
     assert "99/2026/NĐ-CP" not in set(at.dataframe[0].value["Số hiệu"])
     assert not (app_files / "documents" / "nd-99.txt").exists()
+
+
+def test_documents_page_names_the_procedures_a_file_added(writable_index, app_files, release_engine):
+    """A procedure file has no số hiệu: its result line names the cards read (code and name), never
+    an empty bold number ("→ ****")."""
+    lines = (SHARED / "procedures" / "cantho_sotuphap_quytrinh.jsonl").read_text(encoding="utf-8").splitlines()[:2]
+    records = [json.loads(line) for line in lines]
+    at = AppTest.from_file(APP, default_timeout=240).run()
+    at.switch_page("views/documents.py").run()
+    at.file_uploader[0].set_value(
+        [("quy-trinh-ho-tich.jsonl", "\n".join(lines).encode(), "application/octet-stream")]
+    ).run()
+    at.button(key="ingest-button").click().run()
+    assert not at.exception
+    assert "thêm mới: 1" in at.success[0].value
+    shown = [text for m in at.markdown if "quy-trinh-ho-tich.jsonl" in (text := m.value.replace("\\", ""))]
+    assert len(shown) == 1, shown
+    assert "****" not in shown[0] and "2 thủ tục" in shown[0], shown[0]
+    for record in records:
+        assert f"{record['ma_hieu_quy_trinh']} {record['ten_thu_tuc']}" in shown[0], shown[0]
 
 
 def test_reform_notice_on_the_citation_card(index_env, app_files, release_engine, monkeypatch):
