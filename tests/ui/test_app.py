@@ -238,8 +238,18 @@ def test_documents_page_upload_ingest_edit_remove(writable_index, app_files, rel
     ask(at, "Lệ phí cấp thẻ thư viện xã là bao nhiêu?")
     assert not any("99/2026" in o for p in at.pills[1:] for o in chip_labels(p))
 
-    # remove it (and its uploaded file)
+    # take the override back: the row leaves the file, the status is read from the text again
     at.switch_page("views/documents.py").run()
+    at.selectbox(key="doc-choice").set_value("99-2026-NĐ-CP").run()
+    at.button(key="validity-reset").click().run()
+    assert not at.exception
+    assert "Đã bỏ ghi đè" in at.success[0].value
+    assert "99/2026/NĐ-CP" not in (app_files / "validity.csv").read_text(encoding="utf-8")
+    table = at.dataframe[0].value
+    row = table[table["Số hiệu"] == "99/2026/NĐ-CP"].iloc[0]
+    assert not row["Tình trạng"].startswith("🔴") and row["Nguồn tình trạng"] == "văn bản", row.to_dict()
+
+    # remove it (and its uploaded file)
     at.selectbox(key="doc-choice").set_value("99-2026-NĐ-CP").run()
     at.checkbox(key="remove-file").check().run()
     at.checkbox(key="remove-confirm").check().run()

@@ -7,7 +7,9 @@ import datetime as dt
 import streamlit as st
 
 from ingest.catalog import (
+    OVERRIDDEN,
     DocumentRow,
+    clear_validity,
     document_rows,
     record_results,
     reingest,
@@ -268,6 +270,14 @@ def validity_form(row: DocumentRow) -> None:
             _change_index(
                 lambda: set_validity(get_engine().store, settings, row.key, override),
                 lambda saved: f"Đã lưu tình trạng của {saved.doc}: {saved.status}.",
+            )
+    if row.status_from == OVERRIDDEN:
+        st.caption("Tình trạng này do quản trị viên ghi đè. Bỏ ghi đè để dùng lại tình trạng đọc từ các văn bản "
+                   "(hiệu lực, thay thế, bãi bỏ).")
+        if st.button("Bỏ ghi đè", icon=":material/undo:", key="validity-reset"):
+            _change_index(
+                lambda: clear_validity(get_engine().store, settings, row.key),
+                lambda label: f"Đã bỏ ghi đè tình trạng của {label}: tình trạng được đọc lại từ văn bản.",
             )
 
 
