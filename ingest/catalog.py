@@ -127,7 +127,9 @@ def save_upload(name: str, data: bytes, settings: Settings) -> Path:
     return target
 
 
-def document_rows(store: UnitStore, settings: Settings, validity: ValidityService | None = None) -> list[DocumentRow]:
+def document_rows(
+    store: UnitStore, settings: Settings, validity: ValidityService | None = None
+) -> list[DocumentRow]:
     """Indexed documents followed by files whose last ingest failed. Status and dates come from the
     validity service (``validity``: the engine's, as of the configured date) when given."""
     overrides = read_overrides(settings.validity_file)
@@ -225,7 +227,7 @@ def clear_validity(store: UnitStore, settings: Settings, doc_key: str) -> str:
         raise InputError(f"Không có văn bản '{doc_key}' trong chỉ mục")
     names = [doc for doc in dict.fromkeys((record.doc_number, doc_key)) if doc]
     if not [doc for doc in names if remove_override(settings.validity_file, doc)]:
-        raise InputError(f"{record.doc_number or doc_key}: không có dòng ghi đè trong {settings.validity_file}")
+        raise InputError(f"{names[0]}: không có dòng ghi đè trong {settings.validity_file}")
     service = ValidityService.from_store(store, settings.validity_file, settings.reforms_file, settings.as_of)
     known = service.record(doc_key)
     store.set_document_validity(doc_key, known.status, known.effective_from, known.effective_to)

@@ -129,7 +129,8 @@ def show_results(results: list[dict]) -> None:
         elif r["status"] == "failed":
             st.markdown(f"- ❌ {escape_markdown(reason)}")
         elif r.get("kind") == "procedures":
-            st.markdown(f"- {RESULT_LABELS[r['status']]}: {escape_markdown(r['file'])} → {_procedures_line(r)}")
+            label = RESULT_LABELS[r["status"]]
+            st.markdown(f"- {label}: {escape_markdown(r['file'])} → {_procedures_line(r)}")
         else:
             st.markdown(
                 f"- {RESULT_LABELS[r['status']]}: {escape_markdown(r['file'])} → "
@@ -272,8 +273,8 @@ def validity_form(row: DocumentRow) -> None:
                 lambda saved: f"Đã lưu tình trạng của {saved.doc}: {saved.status}.",
             )
     if row.status_from == OVERRIDDEN:
-        st.caption("Tình trạng này do quản trị viên ghi đè. Bỏ ghi đè để dùng lại tình trạng đọc từ các văn bản "
-                   "(hiệu lực, thay thế, bãi bỏ).")
+        st.caption("Tình trạng này do quản trị viên ghi đè. Bỏ ghi đè để dùng lại tình trạng đọc từ các "
+                   "văn bản (hiệu lực, thay thế, bãi bỏ).")
         if st.button("Bỏ ghi đè", icon=":material/undo:", key="validity-reset"):
             _change_index(
                 lambda: clear_validity(get_engine().store, settings, row.key),
