@@ -14,10 +14,13 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "data" / "checker" / "cases.jsonl"
+
+if TYPE_CHECKING:
+    from rag.engine import Engine
 
 
 def load_cases(path: Path = CASES) -> list[dict[str, Any]]:
@@ -44,7 +47,7 @@ def score_case(case: dict[str, Any], found: list[dict[str, Any]]) -> dict[str, A
             "got": [f["verdict"] for f in found], "misses": misses}
 
 
-def run(engine: Any, cases: list[dict[str, Any]]) -> dict[str, Any]:
+def run(engine: Engine, cases: list[dict[str, Any]]) -> dict[str, Any]:
     from rag.validity.checker import CitationChecker
 
     rows = []

@@ -16,19 +16,23 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import SHARED  # noqa: E402
 
+if TYPE_CHECKING:
+    from rag.legal.records import DocumentRecord
+    from rag.validity.relations import ValidityRegistry
+
 DEFAULT = SHARED / "corpus"
 FIXTURE = ROOT / "tests" / "data" / "validity"
 AS_OF = "2026-12-05"  # the date the fixture's statuses were verified for
 
 
-def corpus_records(paths: Iterable[Path]) -> list[Any]:
+def corpus_records(paths: Iterable[Path]) -> list[DocumentRecord]:
     """Typed document records of corpus files, as ingestion would store them."""
     from ingest.loaders import load_file
     from ingest.metadata import document_from
@@ -55,7 +59,7 @@ def gold() -> tuple[dict[str, tuple[str, str]], set[tuple[str, str, str]]]:
     return statuses, {(r.get("source"), r.get("kind"), r.get("target")) for r in rows}
 
 
-def extracted_relations(registry: Any) -> set[tuple[str, str, str]]:
+def extracted_relations(registry: ValidityRegistry) -> set[tuple[str, str, str]]:
     """(source, kind, target) số hiệu of every replace/amend relation resolved between indexed documents."""
     out = set()
     for source, target, rel in registry.incoming():
@@ -64,7 +68,7 @@ def extracted_relations(registry: Any) -> set[tuple[str, str, str]]:
     return out
 
 
-def score(registry: Any, as_of: str = AS_OF, only: set[str] | None = None) -> dict[str, Any]:
+def score(registry: ValidityRegistry, as_of: str = AS_OF, only: set[str] | None = None) -> dict[str, Any]:
     """Status agreement and relation precision/recall (``only``: restrict to these số hiệu)."""
     from rag.legal.records import NOT_IN_FORCE
 

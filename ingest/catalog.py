@@ -12,17 +12,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
 from ingest.loaders import SUPPORTED_SUFFIXES, sniff
 from ingest.pipeline import FileResult, Ingestor
 from rag.config import Settings
 from rag.errors import InputError
-from rag.validity.overrides import ValidityOverride, read_overrides, write_override
+from rag.validity.overrides import ValidityOverride, read_overrides, remove_override, write_override
 from rag.index.store import UnitStore
-
-if TYPE_CHECKING:
-    from rag.validity.service import ValidityService
+from rag.validity.service import ValidityService
 
 # What each sniffed kind may be called (the bytes decide, not the extension).
 _KIND_SUFFIXES = {
@@ -30,6 +28,9 @@ _KIND_SUFFIXES = {
     "zip": {".docx"},
     "ole": {".doc"},
 }
+
+
+OVERRIDDEN = "tệp ghi đè"  # where a status comes from: the administrator's override file
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class DocumentRow:
     title: str
     issuer: str
     status: str
-    status_from: str  # "tệp ghi đè" when the override file set it, else "văn bản"
+    status_from: str  # OVERRIDDEN when the override file set it, else "văn bản"
     effective_from: str
     effective_to: str
     units: int
@@ -126,7 +127,9 @@ def save_upload(name: str, data: bytes, settings: Settings) -> Path:
     return target
 
 
-def document_rows(store: UnitStore, settings: Settings, validity: "ValidityService | None" = None) -> list[DocumentRow]:
+def document_rows(
+    store: UnitStore, settings: Settings, validity: ValidityService | None = None
+) -> list[DocumentRow]:
     """Indexed documents followed by files whose last ingest failed. Status and dates come from the
     validity service (``validity``: the engine's, as of the configured date) when given."""
     overrides = read_overrides(settings.validity_file)
@@ -151,7 +154,7 @@ def document_rows(store: UnitStore, settings: Settings, validity: "ValidityServi
                 title=rec.title,
                 issuer=rec.issuer,
                 status=status,
-                status_from="tệp ghi đè" if ov and ov.status else "văn bản",
+                status_from=OVERRIDDEN if ov and ov.status else "văn bản",
                 effective_from=effective_from,
                 effective_to=effective_to,
                 units=rec.unit_count,
@@ -214,6 +217,21 @@ def set_validity(store: UnitStore, settings: Settings, doc_key: str, override: V
     saved = write_override(settings.validity_file, override)
     store.set_document_validity(doc_key, saved.status, saved.effective_from or None, saved.effective_to or None)
     return saved
+
+
+def clear_validity(store: UnitStore, settings: Settings, doc_key: str) -> str:
+    """Take back the administrator's override of a document (its row leaves the override file): its
+    status is read from the texts again, and stored on the index like ``set_validity`` stores one."""
+    record = store.document_record(doc_key)
+    if record is None:
+        raise InputError(f"Không có văn bản '{doc_key}' trong chỉ mục")
+    names = [doc for doc in dict.fromkeys((record.doc_number, doc_key)) if doc]
+    if not [doc for doc in names if remove_override(settings.validity_file, doc)]:
+        raise InputError(f"{names[0]}: không có dòng ghi đè trong {settings.validity_file}")
+    service = ValidityService.from_store(store, settings.validity_file, settings.reforms_file, settings.as_of)
+    known = service.record(doc_key)
+    store.set_document_validity(doc_key, known.status, known.effective_from, known.effective_to)
+    return record.doc_number or doc_key
 
 
 def _inside(path: Path, folder: Path) -> bool:

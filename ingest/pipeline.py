@@ -64,6 +64,7 @@ class FileResult:
     embedded: int = 0  # units whose vector was computed in this run
     reused: int = 0  # units whose vector came from the embedding cache
     internal_error: bool = False  # failed because of a bug in our code (logged), not because of the file
+    procedures: list[dict[str, str]] = field(default_factory=list)  # cards read: {"code", "name"} each
 
 
 @dataclass
@@ -339,7 +340,10 @@ class Ingestor:
     def _write_procedures(self, found: ProcedureFile, file_hash: str) -> FileResult:
         status, count = self.procedures.write(found, file_hash)
         reason = "; ".join(found.errors[:3]) + (f" (+{len(found.errors) - 3})" if len(found.errors) > 3 else "")
-        return FileResult(str(found.path), status, "", "", count, reason, kind="procedures")
+        return FileResult(
+            str(found.path), status, "", "", count, reason, kind="procedures",
+            procedures=[{"code": p.code, "name": p.name} for p in found.procedures],
+        )
 
     def _resolve_key(self, path: Path, document: LegalDocument) -> LegalDocument:
         """Two different files with the same số hiệu become two documents (key@stem)."""

@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -21,6 +21,9 @@ from pydantic_settings import (
 )
 
 from rag.errors import ConfigError
+
+# What someone writes to turn a feature off: not a file name for a path setting.
+_SWITCH_WORDS = {"0", "1", "off", "on", "no", "yes", "false", "true", "none", "disabled", "disable"}
 
 
 class Settings(BaseSettings):
@@ -180,6 +183,31 @@ class Settings(BaseSettings):
     # An LLM server outside loopback/private networks is refused unless this is set (warned at start).
     allow_remote_llm: bool = False
 
+    @field_validator("embedding_cache", mode="before")
+    @classmethod
+    def _cache_is_a_path(cls, value: object) -> object:
+        """``TTHC_EMBEDDING_CACHE=0`` would write a cache file named ``0``: a switch word is refused
+        (the cache cannot be turned off); empty means the default, beside the index."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, str) and value.strip().lower() in _SWITCH_WORDS:
+            raise ValueError(
+                "phải là đường dẫn tệp bộ nhớ đệm (.sqlite), không phải công tắc bật/tắt / "
+                "a path to the cache file, not a switch (the cache cannot be turned off; "
+                "unset: <index>/embedding-cache.sqlite)"
+            )
+        return value
+
+    @field_validator("embedding_cache")
+    @classmethod
+    def _cache_is_not_a_folder(cls, value: Path | None) -> Path | None:
+        if value is not None and value.is_dir():
+            raise ValueError(
+                "là một thư mục; cần đường dẫn tệp, ví dụ …/embedding-cache.sqlite / "
+                "is a folder; give a file path, e.g. …/embedding-cache.sqlite"
+            )
+        return value
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -234,4 +262,5 @@ def _describe(exc: ValidationError, given: dict[str, object]) -> str:
         where, value = f"{field} ({os.environ.get('TTHC_CONFIG', 'tthc.toml')})", error.get("input")
     more = len(exc.errors()) - 1
     also = f" (+{more} lỗi khác / more)" if more > 0 else ""
-    return f"Cấu hình không hợp lệ / invalid setting: {where}={value!r} — {error['msg']}{also}"
+    message = str(error["msg"]).removeprefix("Value error, ")  # our own validators' wording, as written
+    return f"Cấu hình không hợp lệ / invalid setting: {where}={value!r} — {message}{also}"

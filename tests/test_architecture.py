@@ -45,3 +45,38 @@ def test_a_cycle_an_upward_import_and_a_stray_qdrant_import_are_reported(tmp_pat
         "layer: rag.engine imports ingest",
         "storage: rag.engine imports a Qdrant library (only rag.index may)",
     ]
+
+
+# parameters that always have a real type in this tree (the index, the settings object, the models …)
+TYPED_PARAMETERS = {"store", "settings", "embedder", "client", "registry", "engine", "ingestor", "resolver"}
+
+
+def any_typed_parameters(root: Path) -> list[str]:
+    """``file:line name`` of each parameter in TYPED_PARAMETERS annotated ``Any``."""
+    import ast
+
+    found = []
+    for package in ("rag", "ingest", "ui", "bench"):
+        for path in sorted((root / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                args = node.args
+                for arg in args.posonlyargs + args.args + args.kwonlyargs:
+                    annotation = ast.unparse(arg.annotation) if arg.annotation else ""
+                    if arg.arg in TYPED_PARAMETERS and annotation.strip("'\"") in ("Any", "typing.Any"):
+                        found.append(f"{path.relative_to(root)}:{arg.lineno} {arg.arg}")
+    return found
+
+
+def test_stores_settings_and_models_are_passed_with_their_type():
+    assert any_typed_parameters(ROOT) == []
+
+
+def test_an_any_typed_store_is_reported(tmp_path):
+    _write(tmp_path, {
+        "rag/x.py": "from typing import Any\ndef f(store: Any, settings: 'Any', text: Any, client=None): ...\n",
+        "ingest/__init__.py": "",
+        "ui/__init__.py": "",
+    })
+    assert any_typed_parameters(tmp_path) == ["rag/x.py:2 store", "rag/x.py:2 settings"]

@@ -8,12 +8,16 @@ from streamlit.testing.v1 import AppTest
 from rag.config import load_settings
 from rag.errors import ConfigError
 from tests.conftest import ROOT
+from tests.ui.conftest import DECREE
 from ui.cli import main
 
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("TTHC_TOP_K", "abc"), ("TTHC_STORE_BACKEND", "edgy"), ("TTHC_OCR", "maybe"), ("TTHC_ROLE_ACCESS", "{bad"), ("TTHC_PASSAGE_ENGINE", "gpu")],
+    [
+        ("TTHC_TOP_K", "abc"), ("TTHC_STORE_BACKEND", "edgy"), ("TTHC_OCR", "maybe"), ("TTHC_ROLE_ACCESS", "{bad"),
+        ("TTHC_PASSAGE_ENGINE", "gpu"), ("TTHC_EMBEDDING_CACHE", "0"), ("TTHC_EMBEDDING_CACHE", "off"),
+    ],
 )
 def test_cli_names_the_bad_setting_in_one_line(name, value, monkeypatch, tmp_path, capsys):
     monkeypatch.setenv(name, value)
@@ -57,3 +61,21 @@ def test_the_app_shows_one_line_instead_of_crashing(monkeypatch):
         "Cấu hình không hợp lệ / invalid setting: TTHC_TOP_K='abc' — "
         "Input should be a valid integer, unable to parse string as an integer"
     ]
+
+
+def test_the_embedding_cache_is_a_path_not_a_switch(monkeypatch, tmp_path, capsys):
+    """``TTHC_EMBEDDING_CACHE=0`` once wrote a cache file named ``0`` in the working directory."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "nd.txt").write_text(DECREE, encoding="utf-8")
+    monkeypatch.setenv("TTHC_EMBEDDING_CACHE", "0")
+    assert main(["--index", str(tmp_path / "index"), "ingest", str(tmp_path / "nd.txt")]) == 1
+    err = capsys.readouterr().err
+    assert "TTHC_EMBEDDING_CACHE='0'" in err and "not a switch" in err, err
+    assert not (tmp_path / "0").exists()
+    monkeypatch.setenv("TTHC_EMBEDDING_CACHE", str(tmp_path))  # a folder: sqlite cannot open it
+    with pytest.raises(ConfigError, match="TTHC_EMBEDDING_CACHE=.* folder"):
+        load_settings()
+    monkeypatch.setenv("TTHC_EMBEDDING_CACHE", "")  # set but empty: the default, beside the index
+    assert load_settings().embedding_cache is None
+    monkeypatch.setenv("TTHC_EMBEDDING_CACHE", str(tmp_path / "shared.sqlite"))
+    assert load_settings().embedding_cache == tmp_path / "shared.sqlite"

@@ -48,11 +48,6 @@ def allowed_tags(role: str, role_access: Mapping[str, Iterable[str]]) -> tuple[s
     return tags
 
 
-def can_read(document_access: Iterable[str], allowed: tuple[str, ...] | None) -> bool:
-    """The same rule as the Qdrant filter, for records read by id (every tag must be allowed)."""
-    return allowed is None or set(document_access) <= set(allowed)
-
-
 def folder_tags(path: Path, folder_access: Mapping[str, str]) -> tuple[str, ...]:
     """Access tags a file gets from the folders it sits in: {"noi-bo": "noi-bo"} tags .../noi-bo/x.pdf."""
     parts = {p.lower() for p in Path(path).parts[:-1]}

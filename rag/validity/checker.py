@@ -20,11 +20,11 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Protocol, Sequence
 
 from rag.domain import Badge, LegalUnit, Passage
 from rag.errors import TthcError
-from rag.legal.references import Reference, find_references, fold
+from rag.legal.references import Reference, Resolution, find_references, fold
 from rag.validity.relations import document_label
 from rag.text.quantities import claims
 from rag.text.sentences import sentence_around
@@ -43,6 +43,14 @@ VERDICT_LABELS = {
     "unverifiable": "❔ Không kiểm chứng được (văn bản chưa được nạp)",
 }
 Search = Callable[[str, int], Sequence[Passage]]
+
+
+class UnitSource(Protocol):
+    """Where the checker reads a document's units (``rag.index.store.UnitStore`` is one)."""
+
+    def units_of(self, doc_key: str, article: str | None = None) -> list[LegalUnit]: ...
+
+
 log = logging.getLogger(__name__)
 
 # coverage of the sentence's key bigrams by the cited text
@@ -166,7 +174,7 @@ def statement_of(sentence: str, refs: Sequence[Reference], offset: int) -> str:
 class CitationChecker:
     """Checks the citations of a text against the index."""
 
-    def __init__(self, store: Any, registry: "ValidityService", search: Search | None = None,
+    def __init__(self, store: UnitSource, registry: "ValidityService", search: Search | None = None,
                  as_of: str | None = None):
         self.store = store
         self.registry = registry
@@ -314,7 +322,7 @@ class CitationChecker:
                     return f" Theo {label}, văn bản {number} đã hết hiệu lực{since}."
         return ""
 
-    def _invented(self, ref: Reference, res: Any, base: dict[str, Any]) -> CheckedCitation | None:
+    def _invented(self, ref: Reference, res: Resolution, base: dict[str, Any]) -> CheckedCitation | None:
         """A law cited by its real name with a year it never had ("Luật Hộ tịch năm 2019"): the index
         has that name with another year, and no indexed text names one of the cited year. None when the
         cited year is known to exist (then the corpus simply lacks it: unverifiable)."""

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Protocol, Sequence
 
 from rag.text.csvfile import read_table
 from rag.domain import Badge, LegalDocument, LegalUnit, Passage
@@ -51,6 +51,13 @@ from rag.legal.references import (
     number_parts,
 )
 from rag.text.vietnamese import nfc
+
+
+class DocumentSource(Protocol):
+    """Where the document records come from (``rag.index.store.UnitStore`` is one)."""
+
+    def document_records(self) -> list[DocumentRecord]: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -593,8 +600,8 @@ class ValidityRegistry:
                 yield source, target, rel
 
     @classmethod
-    def from_store(cls, store: Any, override_file: Path | None) -> "ValidityRegistry":
-        """Over ``store.document_records()`` (a ``rag.index.store.UnitStore``) and the override file."""
+    def from_store(cls, store: DocumentSource, override_file: Path | None) -> "ValidityRegistry":
+        """Over ``store.document_records()`` and the override file."""
         return cls(store.document_records(), load_overrides(override_file), str(override_file or ""))
 
     def _resolve_target(self, target: str) -> str | None:

@@ -12,13 +12,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
 from rag.domain import Badge, LegalUnit, Passage
 from rag.domain import SearchFilters
 from rag.legal.records import NOT_IN_FORCE, normalise_status
 from rag.validity.reforms import ReformNotice, ReformRule, load_reforms, reform_notices
-from rag.validity.relations import ValidityRecord, ValidityRegistry, document_label, prefer_in_force
+from rag.validity.relations import (
+    DocumentSource, ValidityRecord, ValidityRegistry, document_label, prefer_in_force,
+)
 
 # doc_keys value that matches no document (an empty tuple would mean "no restriction")
 NO_DOCUMENT = ("\x00",)
@@ -33,7 +35,7 @@ class ValidityService:
         self.default_as_of = as_of
 
     @classmethod
-    def from_store(cls, store: Any, override_file: Path | None, reforms_file: Path | None = None,
+    def from_store(cls, store: DocumentSource, override_file: Path | None, reforms_file: Path | None = None,
                    as_of: str | None = None) -> "ValidityService":
         return cls(ValidityRegistry.from_store(store, override_file), load_reforms(reforms_file), as_of)
 

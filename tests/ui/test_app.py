@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -10,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from rag.governance.audit import AuditLog
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SHARED
 from tests.ui.conftest import DECREE
 
 APP = str(ROOT / "ui" / "app.py")
@@ -237,8 +238,18 @@ def test_documents_page_upload_ingest_edit_remove(writable_index, app_files, rel
     ask(at, "Lệ phí cấp thẻ thư viện xã là bao nhiêu?")
     assert not any("99/2026" in o for p in at.pills[1:] for o in chip_labels(p))
 
-    # remove it (and its uploaded file)
+    # take the override back: the row leaves the file, the status is read from the text again
     at.switch_page("views/documents.py").run()
+    at.selectbox(key="doc-choice").set_value("99-2026-NĐ-CP").run()
+    at.button(key="validity-reset").click().run()
+    assert not at.exception
+    assert "Đã bỏ ghi đè" in at.success[0].value
+    assert "99/2026/NĐ-CP" not in (app_files / "validity.csv").read_text(encoding="utf-8")
+    table = at.dataframe[0].value
+    row = table[table["Số hiệu"] == "99/2026/NĐ-CP"].iloc[0]
+    assert not row["Tình trạng"].startswith("🔴") and row["Nguồn tình trạng"] == "văn bản", row.to_dict()
+
+    # remove it (and its uploaded file)
     at.selectbox(key="doc-choice").set_value("99-2026-NĐ-CP").run()
     at.checkbox(key="remove-file").check().run()
     at.checkbox(key="remove-confirm").check().run()
@@ -247,6 +258,26 @@ def test_documents_page_upload_ingest_edit_remove(writable_index, app_files, rel
     assert "Đã gỡ 99/2026/NĐ-CP" in at.success[0].value
     assert "99/2026/NĐ-CP" not in set(at.dataframe[0].value["Số hiệu"])
     assert not (app_files / "documents" / "nd-99.txt").exists()
+
+
+def test_documents_page_names_the_procedures_a_file_added(writable_index, app_files, release_engine):
+    """A procedure file has no số hiệu: its result line names the cards read (code and name), never
+    an empty bold number ("→ ****")."""
+    lines = (SHARED / "procedures" / "cantho_sotuphap_quytrinh.jsonl").read_text(encoding="utf-8").splitlines()[:2]
+    records = [json.loads(line) for line in lines]
+    at = AppTest.from_file(APP, default_timeout=240).run()
+    at.switch_page("views/documents.py").run()
+    at.file_uploader[0].set_value(
+        [("quy-trinh-ho-tich.jsonl", "\n".join(lines).encode(), "application/octet-stream")]
+    ).run()
+    at.button(key="ingest-button").click().run()
+    assert not at.exception
+    assert "thêm mới: 1" in at.success[0].value
+    shown = [text for m in at.markdown if "quy-trinh-ho-tich.jsonl" in (text := m.value.replace("\\", ""))]
+    assert len(shown) == 1, shown
+    assert "****" not in shown[0] and "2 thủ tục" in shown[0], shown[0]
+    for record in records:
+        assert f"{record['ma_hieu_quy_trinh']} {record['ten_thu_tuc']}" in shown[0], shown[0]
 
 
 def test_reform_notice_on_the_citation_card(index_env, app_files, release_engine, monkeypatch):

@@ -7,7 +7,9 @@ import datetime as dt
 import streamlit as st
 
 from ingest.catalog import (
+    OVERRIDDEN,
     DocumentRow,
+    clear_validity,
     document_rows,
     record_results,
     reingest,
@@ -97,6 +99,8 @@ def ingest_uploads(files) -> list[dict]:
                         "units": result.units,
                         "reason": result.reason,
                         "internal": result.internal_error,  # a bug in our code, not the file's fault
+                        "kind": result.kind,
+                        "procedures": result.procedures,  # a procedure file: its cards (no số hiệu)
                     }
                     for result in results
                 )
@@ -124,11 +128,27 @@ def show_results(results: list[dict]) -> None:
             st.markdown(f"- ⛔ Lỗi nội bộ — {escape_markdown(reason)}")
         elif r["status"] == "failed":
             st.markdown(f"- ❌ {escape_markdown(reason)}")
+        elif r.get("kind") == "procedures":
+            label = RESULT_LABELS[r["status"]]
+            st.markdown(f"- {label}: {escape_markdown(r['file'])} → {_procedures_line(r)}")
         else:
             st.markdown(
                 f"- {RESULT_LABELS[r['status']]}: {escape_markdown(r['file'])} → "
                 f"**{escape_markdown(r['doc'])}** ({r['units']} đoạn)"
             )
+
+
+SHOWN_PROCEDURES = 3  # cards named on a result line; a larger file says how many more
+
+
+def _procedures_line(result: dict) -> str:
+    """"2 thủ tục: QT 01/CX-HCTP Đăng ký khai sinh; …" — the cards a procedure file holds, and the
+    records of it that could not be read."""
+    cards = result["procedures"]
+    names = "; ".join(escape_markdown(f"{c['code']} {c['name']}".strip()) for c in cards[:SHOWN_PROCEDURES])
+    more = f" … (+{len(cards) - SHOWN_PROCEDURES})" if len(cards) > SHOWN_PROCEDURES else ""
+    skipped = f" — bỏ qua: {escape_markdown(result['reason'])}" if result["reason"] else ""
+    return f"**{len(cards)} thủ tục**" + (f": {names}{more}" if cards else "") + skipped
 
 
 def _label(result: dict) -> str:
@@ -251,6 +271,14 @@ def validity_form(row: DocumentRow) -> None:
             _change_index(
                 lambda: set_validity(get_engine().store, settings, row.key, override),
                 lambda saved: f"Đã lưu tình trạng của {saved.doc}: {saved.status}.",
+            )
+    if row.status_from == OVERRIDDEN:
+        st.caption("Tình trạng này do quản trị viên ghi đè. Bỏ ghi đè để dùng lại tình trạng đọc từ các "
+                   "văn bản (hiệu lực, thay thế, bãi bỏ).")
+        if st.button("Bỏ ghi đè", icon=":material/undo:", key="validity-reset"):
+            _change_index(
+                lambda: clear_validity(get_engine().store, settings, row.key),
+                lambda label: f"Đã bỏ ghi đè tình trạng của {label}: tình trạng được đọc lại từ văn bản.",
             )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.governance.access import AccountStore, User, allowed_tags, can_read, folder_tags
+from rag.governance.access import AccountStore, User, allowed_tags, folder_tags
 from rag.config import load_settings
 from rag.engine import Engine
 from rag.errors import InputError
@@ -67,8 +67,6 @@ def test_roles_and_tags():
     assert allowed_tags("leader", ROLE_ACCESS) == ("noi-bo",)
     assert allowed_tags("admin", ROLE_ACCESS) is None
     assert allowed_tags("unknown", ROLE_ACCESS) == ()
-    assert can_read((), ()) and not can_read(("noi-bo",), ()) and can_read(("noi-bo",), ("noi-bo",))
-    assert not can_read(("noi-bo", "mat"), ("noi-bo",))
     assert folder_tags(Path("/docs/Noi-Bo/2026/qd.pdf"), {"noi-bo": "noi-bo"}) == ("noi-bo",)
     assert folder_tags(Path("/docs/cong-khai/noi-bo.pdf"), {"noi-bo": "noi-bo"}) == ()
 
