@@ -6,7 +6,8 @@ fingerprint of every unit, to compare two builds of the parser.
 ``--mode parent`` reads the file with ``ingest.phapdien_jsonl.iter_records`` in this process (how
 the pipeline read it before issue 17 item 3); ``--mode worker`` reads it the way ``tthc ingest``
 does now, in the sandboxed parse worker, records streamed back in chunks. Peak RSS is reported for
-this process and for its largest child (the worker). ``--dump`` writes one line per unit:
+this process and for its largest child (the worker), CPU seconds (user + system) for both.
+``--dump`` writes one line per unit:
 record line, document key, unit id, SHA-256 of the whole unit (every field) — ``diff`` two dumps.
 """
 
@@ -83,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(seconds, 1),
         "peak_rss_mb_self": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "peak_rss_mb_worker": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+        "cpu_s_self": round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 1),
+        "cpu_s_worker": round(sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2]), 1),
         "loadavg_before": load_before, "loadavg_after": Path("/proc/loadavg").read_text().split()[:3],
         "pid": os.getpid(),
     }
