@@ -69,13 +69,15 @@ def test_format_is_recognised_by_its_fields(tmp_path):
 def test_bad_lines_are_reported_and_do_not_stop_the_file(tmp_path):
     good = _lines(5, 12)
     piece = tmp_path / "mixed.jsonl"
-    piece.write_text(
-        good[0] + "{not json\n" + '{"so_hieu": "1/2000/X", "articles": "none"}\n' + "\n" + good[1], encoding="utf-8"
+    piece.write_bytes(
+        good[0].encode() + b"{not json\n" + b'{"so_hieu": "1/2000/X", "articles": "none"}\n' + b"\n"
+        + '{"so_hieu": "2/2000/X", "ten": "Hà Nam"}\n'.encode("cp1258") + good[1].encode()
     )
     records = list(iter_records(piece))
-    assert [r.line for r in records] == [1, 2, 3, 5]
-    assert [bool(r.error) for r in records] == [False, True, True, False]
+    assert [r.line for r in records] == [1, 2, 3, 5, 6]
+    assert [bool(r.error) for r in records] == [False, True, True, True, False]
     assert "mixed.jsonl:2" in records[1].error and "mixed.jsonl:3" in records[2].error
+    assert records[3].error == "mixed.jsonl:5: không phải UTF-8 / not UTF-8"  # and the file reads on
     with pytest.raises(IngestError):
         parse_record({"so_hieu": "1/2000/X", "articles": []}, piece, 9)
 
