@@ -292,24 +292,35 @@ class _Worker:
             return message
 
 
-def _remote_records(worker: _Worker, path: Path, timeout_s: float) -> Iterator[ParsedRecord]:
+class _RemoteRecords:
     """The records a worker streams, a chunk at a time; the next chunk is asked for (and parsed by
     the worker) before this one is handed on. Each chunk must come within ``timeout_s`` of being
-    asked for."""
-    after = 0  # last line received
-    worker.conn.send("more")
-    deadline = time.monotonic() + timeout_s
-    while True:
-        where = f"{path.name} (sau dòng {after} / after line {after})" if after else path.name
-        _, chunk, finished = worker.receive(where, deadline, timeout_s)
-        if not finished:
-            worker.conn.send("more")
-            deadline = time.monotonic() + timeout_s
-        yield from chunk
-        if chunk:
-            after = chunk[-1].line
-        if finished:
-            return
+    asked for. The worker is this stream's alone: it ends with the stream."""
+
+    def __init__(self, worker: _Worker, path: Path, timeout_s: float):
+        self.worker, self.path, self.timeout_s = worker, path, timeout_s
+        self.finished = False
+
+    def __iter__(self) -> Iterator[ParsedRecord]:
+        after = 0  # last line received
+        self.worker.conn.send("more")
+        deadline = time.monotonic() + self.timeout_s
+        while not self.finished:
+            where = f"{self.path.name} (sau dòng {after} / after line {after})" if after else self.path.name
+            _, chunk, self.finished = self.worker.receive(where, deadline, self.timeout_s)
+            if not self.finished:
+                self.worker.conn.send("more")
+                deadline = time.monotonic() + self.timeout_s
+            yield from chunk
+            if chunk:
+                after = chunk[-1].line
+
+    def close(self) -> None:
+        """A worker that sent everything has ended by itself; one still reading is killed."""
+        if self.finished:
+            self.worker.stop()
+        else:
+            self.worker.kill()
 
 
 class ParserProcess:
@@ -343,7 +354,8 @@ class ParserProcess:
         message = worker.receive(path.name, time.monotonic() + self.timeout_s, self.timeout_s, on_page)
         if message[0] == "stream":
             self._worker = None  # the stream's own now; the next file starts a new worker
-            return RecordStream(path, _remote_records(worker, path, self.timeout_s), close=worker.stop)
+            records = _RemoteRecords(worker, path, self.timeout_s)
+            return RecordStream(path, records, close=records.close)
         return message[1]
 
     def close(self) -> None:
