@@ -185,24 +185,36 @@ def iter_records(
                 continue
             if not raw.strip():
                 continue
-            try:
-                document, units = parse_record(json.loads(raw.decode("utf-8")), path, number, max_chars, overlap)
-            except UnicodeDecodeError:
-                yield ParsedRecord(number, size=size, error=f"{path.name}:{number}: không phải UTF-8 / not UTF-8")
-                continue
-            except json.JSONDecodeError as exc:
-                yield ParsedRecord(number, size=size, error=f"{path.name}:{number}: JSON lỗi / bad JSON: {exc.msg}")
-                continue
-            except IngestError as exc:
-                yield ParsedRecord(number, size=size, error=str(exc))
-                continue
-            except Exception as exc:  # a bug in our code (or out of memory): the caller decides, per record
-                if failed is None:
-                    raise
-                yield replace(failed(number, exc), size=size)
-                continue
-            if document.key in seen:
-                document = replace(document, key=f"{document.key}@{number}")
-                units = [replace(u, document=document) for u in units]
-            seen.add(document.key)
-            yield ParsedRecord(number, document, units, size=size)
+            out = [_parsed(raw, path, number, size, seen, max_chars, overlap, failed)]
+            raw = b""
+            yield out.pop()  # this frame keeps nothing of the record while it is handed on (memory cap)
+
+
+def _parsed(
+    raw: bytes,
+    path: Path,
+    number: int,
+    size: int,
+    seen: set[str],
+    max_chars: int,
+    overlap: int,
+    failed: Callable[[int, Exception], ParsedRecord] | None,
+) -> ParsedRecord:
+    """One line of the file as a parsed document, or the reason it could not be read."""
+    try:
+        document, units = parse_record(json.loads(raw.decode("utf-8")), path, number, max_chars, overlap)
+    except UnicodeDecodeError:
+        return ParsedRecord(number, size=size, error=f"{path.name}:{number}: không phải UTF-8 / not UTF-8")
+    except json.JSONDecodeError as exc:
+        return ParsedRecord(number, size=size, error=f"{path.name}:{number}: JSON lỗi / bad JSON: {exc.msg}")
+    except IngestError as exc:
+        return ParsedRecord(number, size=size, error=str(exc))
+    except Exception as exc:  # a bug in our code (or out of memory): the caller decides, per record
+        if failed is None:
+            raise
+        return replace(failed(number, exc), size=size)
+    if document.key in seen:
+        document = replace(document, key=f"{document.key}@{number}")
+        units = [replace(u, document=document) for u in units]
+    seen.add(document.key)
+    return ParsedRecord(number, document, units, size=size)

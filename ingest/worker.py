@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
+import pickle
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -189,7 +190,7 @@ def _serve(conn: Connection, memory_mb: int) -> None:
             parsed = parse_path(Path(path), options, on_page)
             if isinstance(parsed, RecordStream):
                 conn.send(("stream",))
-                _send_records(conn, parsed.records)
+                _send_records(conn, parsed.records, name, memory_mb)
                 return
             conn.send(("ok", parsed))
         except InternalIngestError as exc:
@@ -207,22 +208,38 @@ def _serve(conn: Connection, memory_mb: int) -> None:
             conn.send(("bug", str(error), getattr(error, "details", "")))
 
 
-def _send_records(conn: Connection, records: Iterable[ParsedRecord]) -> None:
+def _send_records(conn: Connection, records: Iterable[ParsedRecord], name: str, memory_mb: int) -> None:
     """Send the records in chunks, one chunk each time the parent asks ("more"), until none is left
-    or the parent stops asking."""
+    or the parent stops asking. Each record is pickled on its own, so that one too large for the
+    memory cap fails alone and the chunk holds bytes, not the parsed objects."""
     pending = iter(records)
     while conn.recv() == "more":
-        chunk: list[ParsedRecord] = []
+        chunk: list[bytes] = []
         size = 0
         for record in pending:
-            chunk.append(record)
             size += record.size
+            packed = _packed(record)
+            if packed is None:  # parsing fitted in the memory cap, its units in one message not
+                line, units, record_size = record.line, len(record.units or []), record.size
+                record = None  # nothing else holds it: freed before the error is written
+                error = (f"{name}:{line}: vượt giới hạn bộ nhớ {memory_mb} MB khi gửi bản ghi ({units} đoạn; "
+                         "TTHC_PARSE_MEMORY_MB) / memory cap exceeded")
+                packed = pickle.dumps(ParsedRecord(line, error=error, size=record_size), pickle.HIGHEST_PROTOCOL)
+            chunk.append(packed)
             if len(chunk) >= CHUNK_RECORDS or size >= CHUNK_BYTES:
                 break
         else:
             conn.send(("records", chunk, True))
             return
         conn.send(("records", chunk, False))
+
+
+def _packed(record: ParsedRecord) -> bytes | None:
+    """The record pickled for the pipe, or None when that does not fit in the memory cap."""
+    try:
+        return pickle.dumps(record, pickle.HIGHEST_PROTOCOL)
+    except MemoryError:
+        return None
 
 
 class _Worker:
@@ -311,9 +328,10 @@ class _RemoteRecords:
             if not self.finished:
                 self.worker.conn.send("more")
                 deadline = time.monotonic() + self.timeout_s
-            yield from chunk
-            if chunk:
-                after = chunk[-1].line
+            for packed in chunk:
+                record: ParsedRecord = pickle.loads(packed)  # from our own worker, as conn.recv would
+                after = record.line
+                yield record
 
     def close(self) -> None:
         """A worker that sent everything has ended by itself; one still reading is killed."""

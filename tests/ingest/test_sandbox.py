@@ -184,6 +184,29 @@ def test_a_bad_or_oversized_record_fails_alone(tmp_path):
     assert all(r.units > 0 and r.doc_number for r in report.results if r.status == "added")
 
 
+def test_a_record_over_the_memory_cap_fails_alone(tmp_path):
+    """A 28 MB record (one article of 300,000 clauses, written here) between two real records, in a
+    worker capped at 200 MB of address space (≈ 70 MB after preloading; the big record needs > 400
+    MB): out of memory for that record only, the worker reads on."""
+    small = small_phapdien_records(2)
+    text = "\n".join(f"{i}. Nội dung khoản thứ {i} quy định chi tiết về thủ tục hành chính." for i in range(1, 300_000))
+    big = json.dumps({"so_hieu": "99/2099/QH99", "loai": "Luật", "ten": "Luật thử", "articles": [
+        {"article": "Điều 1", "title": "Phạm vi điều chỉnh", "text": text}]}, ensure_ascii=False)
+    piece = tmp_path / "phapdien-big.jsonl"
+    piece.write_text(small[0] + big + "\n" + small[1], encoding="utf-8")
+    assert piece.stat().st_size > 25_000_000
+    settings = load_settings(parse_memory_mb=200)
+    with ParserProcess(settings.parse_timeout_s, settings.parse_memory_mb) as parser:
+        stream = parser.parse(piece, parse_options(settings))
+        try:
+            records = list(stream.records)
+        finally:
+            stream.close()
+    assert [(r.line, bool(r.units), bool(r.error)) for r in records] == [(1, True, False), (2, False, True), (3, True, False)]
+    assert records[1].error.startswith(f"{piece.name}:2: ") and "bộ nhớ" in records[1].error
+    assert "memory" in records[1].error and not records[1].internal
+
+
 def test_a_bug_while_parsing_a_record_is_an_internal_error_of_that_record(tmp_path):
     """What the record parser raises besides ``IngestError`` is not the record's fault: an internal
     error naming the file and line, with its traceback, never "unreadable"."""
