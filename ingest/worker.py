@@ -9,10 +9,10 @@ once: the worker decides what the file is and returns plain objects — the lega
 A pháp điển JSONL (thousands of documents, ~100 MB) is streamed instead (``RecordStream``): the
 worker parses it line by line and sends the records in chunks (≤ ``CHUNK_RECORDS`` records or
 ``CHUNK_BYTES`` of JSON, or one record alone), each when the ingesting process asks for it, and
-it asks for the next chunk before writing the current one, so parsing runs while the records are
-embedded and at most two chunks are in memory. The time limit applies to each chunk, from the
-moment it was asked for (a chunk is never more than one file's worth of bytes: one record may
-have up to ``max_file_mb``); the size limit to each record. A bad record is an error for that
+it asks for the next ones before writing the current one, so parsing runs while the records are
+embedded and at most ``CHUNKS_AHEAD`` + 1 chunks are in memory. The time limit applies to each
+chunk, from the moment the worker could start it (a chunk is never more than one file's worth of
+bytes: one record may have up to ``max_file_mb``); the size and memory limits to each record. A bad record is an error for that
 record only. That worker belongs to the stream until it ends; the next file gets a new one.
 
 What a parsing library cannot read (``ingest.loaders.library_errors``, and ``IngestError``) is an
@@ -27,6 +27,7 @@ import multiprocessing as mp
 import pickle
 import time
 import traceback
+from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 MIN_PARAGRAPH_CHARS = 200  # a document without articles needs at least this much text
 CHUNK_RECORDS = 32  # pháp điển records sent back per message …
 CHUNK_BYTES = 2_000_000  # … or fewer, once their JSON lines reach this size
+CHUNKS_AHEAD = 2  # chunks asked for before the one being handed on
 
 
 @dataclass
@@ -310,9 +312,11 @@ class _Worker:
 
 
 class _RemoteRecords:
-    """The records a worker streams, a chunk at a time; the next chunk is asked for (and parsed by
-    the worker) before this one is handed on. Each chunk must come within ``timeout_s`` of being
-    asked for. The worker is this stream's alone: it ends with the stream."""
+    """The records a worker streams, a chunk at a time; ``CHUNKS_AHEAD`` chunks are asked for (and
+    parsed by the worker) before the one being handed on, so the worker never waits for this
+    process to be scheduled. Each chunk must come within ``timeout_s`` of the moment the worker
+    could start it (asked for, and the one before it received). The worker is this stream's
+    alone: it ends with the stream."""
 
     def __init__(self, worker: _Worker, path: Path, timeout_s: float):
         self.worker, self.path, self.timeout_s = worker, path, timeout_s
@@ -320,14 +324,19 @@ class _RemoteRecords:
 
     def __iter__(self) -> Iterator[ParsedRecord]:
         after = 0  # last line received
-        self.worker.conn.send("more")
-        deadline = time.monotonic() + self.timeout_s
+        asked: deque[float] = deque()
+        for _ in range(CHUNKS_AHEAD):
+            self.worker.conn.send("more")
+            asked.append(time.monotonic())
+        received = 0.0
         while not self.finished:
             where = f"{self.path.name} (sau dòng {after} / after line {after})" if after else self.path.name
+            deadline = max(asked.popleft(), received) + self.timeout_s
             _, chunk, self.finished = self.worker.receive(where, deadline, self.timeout_s)
+            received = time.monotonic()
             if not self.finished:
                 self.worker.conn.send("more")
-                deadline = time.monotonic() + self.timeout_s
+                asked.append(received)
             for packed in chunk:
                 record: ParsedRecord = pickle.loads(packed)  # from our own worker, as conn.recv would
                 after = record.line
