@@ -9,7 +9,9 @@ everything else — deciding whether it holds procedure cards or a legal documen
 happens in a child process (``ingest.worker``) with a timeout and a memory cap. One bad file never
 aborts a run: an unreadable file is reported with its reason, a bug in our code as an internal
 error naming the file (its traceback logged). While one document is embedded, the next file is
-already being parsed by that child process.
+already being parsed by that child process. A pháp điển JSONL (one document a line) is parsed
+there too and comes back record by record (``RecordStream``): each record is written as its own
+document while the worker parses the next ones; a bad record fails alone.
 
 Dense vectors come from the embedding cache (``rag.models.embedding_cache``, keyed by model and exact
 text) whenever the same text was embedded before: re-ingesting a document with one amended
@@ -28,7 +30,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from ingest.loaders import SUPPORTED_SUFFIXES, LoadedFile, Loader, LoadLimits
-from ingest.phapdien_jsonl import is_phapdien_jsonl, iter_records
+from ingest.phapdien_jsonl import RecordStream
 from ingest.procedure_index import ProcedureIngestor
 from ingest.procedures import ProcedureFile
 from ingest.progress import ProgressState
@@ -129,6 +131,12 @@ def embedding_text(unit: LegalUnit) -> str:
     return f"{unit.heading}\n{unit.text}"
 
 
+def _file_hash(path: Path) -> str:
+    """SHA-256 of the file's bytes, read in blocks (the only read of a file in this process)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def _now() -> str:
     import datetime as dt
 
@@ -159,7 +167,7 @@ class _Job:
     started: float
     done: list[FileResult] | None = None
     file_hash: str = ""
-    prepared: Future[ParsedFile | ProcedureFile] | None = None
+    prepared: Future[ParsedFile | ProcedureFile | RecordStream] | None = None
 
 
 class Ingestor:
@@ -235,7 +243,7 @@ class Ingestor:
         """Hash the file's bytes (no parsing here); a file unchanged since it was indexed ends here."""
         job = _Job(path, time.perf_counter())
         try:
-            job.file_hash = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+            job.file_hash = _file_hash(path) if path.is_file() else ""
         except OSError as exc:
             job.done = [FileResult(str(path), "failed", reason=f"{path.name}: không đọc được tệp ({exc.strerror}) / unreadable file")]
             return job
@@ -249,25 +257,24 @@ class Ingestor:
         self, path: Path, parser: ParserProcess | None, on_page: PageCallback | None, background: ThreadPoolExecutor
     ) -> _Job:
         """Check a file in this thread, then start reading it in the background (the child process
-        decides what it is and parses it). A pháp điển JSONL is streamed by ``_finish`` itself."""
-        if is_phapdien_jsonl(path):
-            return _Job(path, time.perf_counter())
+        decides what it is and parses it)."""
         job = self._check(path)
         if job.done is None:
             job.prepared = background.submit(self._parse, path, parser, on_page)
         return job
 
     def _finish(self, job: _Job, parser: ParserProcess | None, on_page: PageCallback | None) -> list[FileResult]:
-        if job.done is not None:
-            return job.done
-        if job.prepared is None:  # pháp điển JSONL
-            return self.ingest_path(job.path, parser, on_page)
-        return [self._complete(job, job.prepared.result)]
+        if job.done is not None or job.prepared is None:  # _begin started every file it did not finish
+            return job.done or []
+        return self._complete(job, job.prepared.result)
 
-    def _complete(self, job: _Job, read: Callable[[], ParsedFile | ProcedureFile]) -> FileResult:
-        """Write what the worker read from one file; its failure (or our bug) as a failed result."""
+    def _complete(self, job: _Job, read: Callable[[], ParsedFile | ProcedureFile | RecordStream]) -> list[FileResult]:
+        """Write what the worker read from one file; its failure (or our bug) as a failed result.
+        One result per file, or one per record of a pháp điển JSONL."""
         try:
             prepared = read()
+            if isinstance(prepared, RecordStream):
+                return self._write_records(prepared)
             if isinstance(prepared, ProcedureFile):
                 result = self._write_procedures(prepared, job.file_hash)
             else:
@@ -279,11 +286,41 @@ class Ingestor:
             log.warning("ingest failed: %s", exc)
             result = FileResult(str(job.path), "failed", reason=str(exc))
         result.seconds = round(time.perf_counter() - job.started, 3)
-        return result
+        return [result]
+
+    def _write_records(self, stream: RecordStream) -> list[FileResult]:
+        """Every record of a pháp điển JSONL as its own document, written as the worker streams
+        them; a record that could not be read fails alone, a failure of the stream stops the file
+        (the records written so far stay)."""
+        path, results = stream.path, []
+        try:
+            for record in stream.records:
+                started = time.perf_counter()
+                where = f"{path}#{record.line}"
+                if record.internal:
+                    log.error("internal error while reading %s: %s\n%s", where, record.error, record.details)
+                    results.append(FileResult(where, "failed", reason=record.error, internal_error=True))
+                elif record.error:
+                    log.warning("ingest failed: %s", record.error)
+                    results.append(FileResult(where, "failed", reason=record.error))
+                else:
+                    parsed = ParsedFile(document=record.document, units=record.units, kind="jsonl")
+                    result = self._write(path, parsed, one_document_file=False)
+                    result.path, result.seconds = where, round(time.perf_counter() - started, 3)
+                    results.append(result)
+        except InternalIngestError as exc:
+            log.error("internal error while reading %s: %s\n%s", path, exc, exc.details)
+            results.append(FileResult(str(path), "failed", reason=str(exc), internal_error=True))
+        except IngestError as exc:
+            log.warning("ingest failed: %s", exc)
+            results.append(FileResult(str(path), "failed", reason=str(exc)))
+        finally:
+            stream.close()
+        return results
 
     def _parse(
         self, path: Path, parser: ParserProcess | None, on_page: PageCallback | None
-    ) -> ParsedFile | ProcedureFile:
+    ) -> ParsedFile | ProcedureFile | RecordStream:
         """The file's procedure cards or its legal document, read in the child process (no index
         access: any thread)."""
         page_cb = (lambda done, total: on_page(path, done, total)) if on_page else None
@@ -298,34 +335,18 @@ class Ingestor:
         self, path: Path, parser: ParserProcess | None = None, on_page: PageCallback | None = None
     ) -> list[FileResult]:
         """One result per file, or one per document for a multi-document file (pháp điển JSONL)."""
-        if is_phapdien_jsonl(path):
-            return self.ingest_phapdien(path)
-        return [self.ingest_file(path, parser, on_page)]
-
-    def ingest_phapdien(self, path: Path) -> list[FileResult]:
-        """Every record of a pháp điển JSONL as its own document (streamed, no size limit)."""
-        results: list[FileResult] = []
-        try:
-            for record in iter_records(path, self.settings.max_chunk_chars, self.settings.chunk_overlap_chars):
-                if record.error:
-                    log.warning("ingest failed: %s", record.error)
-                    results.append(FileResult(f"{path}#{record.line}", "failed", reason=record.error))
-                    continue
-                parsed = ParsedFile(document=record.document, units=record.units, kind="jsonl")
-                result = self._write(path, parsed, one_document_file=False)
-                result.path = f"{path}#{record.line}"
-                results.append(result)
-        except IngestError as exc:
-            results.append(FileResult(str(path), "failed", reason=str(exc)))
-        return results
+        job = self._check(path)
+        if job.done is not None:
+            return job.done
+        return self._complete(job, lambda: self._parse(path, parser, on_page))
 
     def ingest_file(
         self, path: Path, parser: ParserProcess | None = None, on_page: PageCallback | None = None
     ) -> FileResult:
-        job = self._check(path)
-        if job.done is not None:
-            return job.done[0]
-        return self._complete(job, lambda: self._parse(path, parser, on_page))
+        """The result of one file; of a multi-document file (pháp điển JSONL, every record ingested,
+        see ``ingest_path``) the first record that changed, else the first."""
+        results = self.ingest_path(path, parser, on_page)
+        return next((r for r in results if r.status != "unchanged"), results[0])
 
     def _unchanged_file(self, path: Path, file_hash: str) -> FileResult | None:
         """The indexed document read from this very file, when the file's bytes did not change."""

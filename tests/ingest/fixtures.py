@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
+from tests.conftest import SHARED
+
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+PHAPDIEN = SHARED / "full" / "phapdien_documents.jsonl"  # the real pháp điển file, read in place
 
 DECREE_PAGES = [
     [
@@ -215,3 +219,16 @@ def write_procedure_docx(path: Path) -> Path:
         document.add_paragraph(text)
     document.save(str(path))
     return path
+
+
+def small_phapdien_records(count: int) -> list[str]:
+    """The first lines of the real pháp điển file with few, short articles (cheap to embed)."""
+    out = []
+    with PHAPDIEN.open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if 2 <= len(record["articles"]) <= 4 and sum(len(a["text"]) for a in record["articles"]) < 900:
+                out.append(line)
+                if len(out) == count:
+                    return out
+    raise AssertionError("not enough small records")

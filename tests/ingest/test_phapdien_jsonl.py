@@ -14,9 +14,9 @@ from ingest.pipeline import parse_file
 from rag.config import load_settings
 from rag.errors import IngestError
 from tests.conftest import CORPUS, SHARED
+from tests.ingest.fixtures import PHAPDIEN as FULL
+from tests.ingest.fixtures import small_phapdien_records
 from ui.cli import main
-
-FULL = SHARED / "full" / "phapdien_documents.jsonl"
 
 
 def _lines(*numbers: int) -> list[str]:
@@ -29,19 +29,6 @@ def _line_of(doc_number: str) -> str:
     needle = f'"so_hieu": "{doc_number}"'
     with FULL.open(encoding="utf-8") as handle:
         return next(line for line in handle if line.startswith("{" + needle))
-
-
-def _small_records(count: int) -> list[str]:
-    """The first records with few, short articles (cheap to embed)."""
-    out = []
-    with FULL.open(encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            if 2 <= len(record["articles"]) <= 4 and sum(len(a["text"]) for a in record["articles"]) < 900:
-                out.append(line)
-                if len(out) == count:
-                    return out
-    raise AssertionError("not enough small records")
 
 
 def test_record_gives_the_same_units_as_the_markdown_corpus():
@@ -82,13 +69,15 @@ def test_format_is_recognised_by_its_fields(tmp_path):
 def test_bad_lines_are_reported_and_do_not_stop_the_file(tmp_path):
     good = _lines(5, 12)
     piece = tmp_path / "mixed.jsonl"
-    piece.write_text(
-        good[0] + "{not json\n" + '{"so_hieu": "1/2000/X", "articles": "none"}\n' + "\n" + good[1], encoding="utf-8"
+    piece.write_bytes(
+        good[0].encode() + b"{not json\n" + b'{"so_hieu": "1/2000/X", "articles": "none"}\n' + b"\n"
+        + '{"so_hieu": "2/2000/X", "ten": "Hà Nam"}\n'.encode("cp1258") + good[1].encode()
     )
     records = list(iter_records(piece))
-    assert [r.line for r in records] == [1, 2, 3, 5]
-    assert [bool(r.error) for r in records] == [False, True, True, False]
+    assert [r.line for r in records] == [1, 2, 3, 5, 6]
+    assert [bool(r.error) for r in records] == [False, True, True, True, False]
     assert "mixed.jsonl:2" in records[1].error and "mixed.jsonl:3" in records[2].error
+    assert records[3].error == "mixed.jsonl:5: không phải UTF-8 / not UTF-8"  # and the file reads on
     with pytest.raises(IngestError):
         parse_record({"so_hieu": "1/2000/X", "articles": []}, piece, 9)
 
@@ -104,7 +93,7 @@ def test_duplicate_doc_numbers_in_one_file_stay_two_documents(tmp_path):
 
 def test_cli_ingests_a_slice_then_changes_nothing(tmp_path, capsys):
     piece = tmp_path / "phapdien-slice.jsonl"
-    piece.write_text("".join(_small_records(3)) + "{broken\n", encoding="utf-8")
+    piece.write_text("".join(small_phapdien_records(3)) + "{broken\n", encoding="utf-8")
     index = str(tmp_path / "index")
     assert main(["--index", index, "ingest", str(piece), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -113,7 +102,7 @@ def test_cli_ingests_a_slice_then_changes_nothing(tmp_path, capsys):
     assert main(["--index", index, "ingest", str(tmp_path), "--json"]) == 0  # a folder finds .jsonl too
     again = json.loads(capsys.readouterr().out)
     assert (again["unchanged"], again["added"], again["updated"]) == (3, 0, 0)
-    first = json.loads(_small_records(1)[0])
+    first = json.loads(small_phapdien_records(1)[0])
     question = first["articles"][0]["text"][:120]
     assert main(["--index", index, "search", question, "--json"]) == 0
     hits = json.loads(capsys.readouterr().out)
