@@ -18,8 +18,17 @@ from rag.domain import Answer, AnswerSentence, Citation, LegalUnit, Passage
 from rag.answering.followup import rewrite_follow_up
 from rag.models.llm import MODEL_ABSTAINS, Generator, build_messages
 from rag.search.relevance import INTENTS as ASKED
-from rag.search.relevance import SPECIAL_CASES, Judgement, answer_unit_order, has_figure, profile, signal_of
+from rag.search.relevance import (
+    SPECIAL_CASES,
+    Judgement,
+    QuestionProfile,
+    answer_unit_order,
+    has_figure,
+    profile,
+    signal_of,
+)
 from rag.search.retrieval import Retriever, clean_question
+from rag.text.quantities import Figure, stated_figures
 from rag.text.sentences import LEAD_PIECE, passage_pieces
 from rag.text.vietnamese import syllables
 from rag.answering.verification import (
@@ -122,22 +131,100 @@ MAX_LEAD_CHARS = 320
 MIN_LEAD_OVERLAP = 0.25  # share of the question's content words the lead piece must contain
 
 
-def lead_piece(question: str, unit: LegalUnit) -> tuple[str, str, int, int] | None:
-    """(label, piece, start, end): a piece of the clause that states the asked-for fact verbatim.
+# A clause that qualifies a rule ("trường hợp … thì vẫn …", "trừ trường hợp …", "quá thời hạn này thì không …"):
+# a question whose situation states an amount ("38 tuổi mới làm thẻ, 40 tuổi có phải đổi không") asks
+# whether the rule or its exception applies to that amount.
+# A clause that refers back to another clause of its article ("… quy định tại khoản 1 Điều này …") is its
+# special case.
+_QUALIFYING = re.compile(
+    r"\btrường hợp\b|\btrừ\b|\bnếu\b|\bthì vẫn\b|\bquá (?:thời )?hạn\b|\bngoại trừ\b|\bkhoản \d+ Điều này\b", re.I
+)
+QUALIFYING_BONUS = 0.3  # a qualifying clause, in units of subject-word share
+SAME_VALUE_BONUS = 0.2  # the clause states an amount the question states
+# The first sentence's label when it states an amount and no asked intent names it.
+_KIND_LABEL = {"money": "Mức tiền", "duration": "Thời hạn", "age": "Độ tuổi", "percent": "Tỷ lệ", "number": "Con số"}
+_INTENT_KIND = {"fee": "money", "sanction": "money", "deadline": "duration"}
+
+
+@dataclass(frozen=True)
+class Lead:
+    """The piece of a clause the answer's first sentence quotes, and how well it states what was asked."""
+
+    label: str
+    piece: str
+    start: int
+    end: int
+    score: float
+
+
+# Intents whose answer may be an amount the situation names ("phạt 3 triệu có được hoãn không"); for the
+# others (an authority, the papers, a form …) an amount in the question only tells the situation.
+_AMOUNT_INTENTS = (None, "fee", "sanction", "deadline", "condition", "prohibition")
+
+
+def asked_figures(prof: QuestionProfile) -> tuple[str | None, list[Figure]]:
+    """The kind of amount the first sentence must state, and the amounts the question's situation states.
+
+    A figure asked for ("bao nhiêu tiền", "mấy ngày") gives its kind; otherwise an amount the situation
+    states ("ra hơn một năm", "38 tuổi", "phạt 3 triệu") gives the kind of the clause that decides it.
+    """
+    if prof.wants_figure and prof.figure_kind:
+        return prof.figure_kind, []
+    stated = stated_figures(prof.text)
+    if not stated or prof.main_intent not in _AMOUNT_INTENTS:
+        return None, []
+    return stated[0].kind, stated
+
+
+_AGE = re.compile(r"tuổi", re.I)
+
+
+def states_figure(kind: str, piece: str, age: bool) -> bool:
+    """The piece states an amount of this kind; a period asked for is not an age ("trong bao lâu" is not
+    "người chưa đủ 14 tuổi"), an age asked for ("từ mấy tuổi") is."""
+    if kind == "duration" and not age:
+        return any(f.kind == "duration" and not f.is_age for f in stated_figures(piece)) or (
+            has_figure(kind, piece) and not _AGE.search(piece))
+    return has_figure(kind, piece)
+
+
+def _same_case(stated: list[Figure], found: list[Figure]) -> tuple[bool, bool]:
+    """(the piece states one of the question's amounts, the piece states another amount of the same
+    unit: a different case, "dưới 06 tuổi" when the question says "14 tuổi")."""
+    same = any(f in stated for f in found)
+    other = any(f.unit == s.unit and f.value != s.value for f in found for s in stated) and not same
+    return same, other
+
+
+def lead_piece(question: str, unit: LegalUnit, prof: QuestionProfile | None = None) -> Lead | None:
+    """A piece of the clause that states the asked-for fact verbatim.
 
     The question's main intent (``rag.search.relevance.profile``) gives the label and the signal the
     piece must carry (an amount, a duration, an authority, the papers …); when the question wants
-    a figure, the piece must state one of that kind, so the first sentence states the figure.
+    a figure, the piece must state one of that kind, so the first sentence states the figure. When the
+    question states an amount of its own and asks none, the piece must state an amount of that kind,
+    a clause that qualifies the rule and one that states the question's own amount first.
     """
-    prof = profile(question)
+    prof = prof or profile(question)
     intent = prof.main_intent
-    if intent is None or intent not in _LEAD_INTENTS:
-        return None
-    label = ASKED[intent][0]
-    signal = signal_of(intent)
-    words = question_words(question)
-    figure = prof.figure_kind if prof.wants_figure else None
-    best, best_score = None, -1.0
+    figure, stated = asked_figures(prof)
+    attempts = []
+    if intent in _LEAD_INTENTS and _INTENT_KIND.get(intent, figure) == figure:
+        attempts.append((ASKED[intent][0], signal_of(intent)))
+    age = bool(_AGE.search(prof.text)) if not stated else any(f.is_age for f in stated)
+    if figure:  # "Quyết định xử phạt ra hơn một năm …": a period is asked about, not a fine
+        attempts.append((_KIND_LABEL[figure], None))
+    for label, signal in attempts:
+        found = _best_piece(prof, unit, label, signal, figure, stated, age)
+        if found is not None:
+            return found
+    return None
+
+
+def _best_piece(prof, unit: LegalUnit, label: str, signal, figure: str | None, stated, age: bool) -> Lead | None:
+    words = question_words(prof.text)
+    asked_low = prof.text.lower()
+    best: Lead | None = None
     pieces = lead_pieces(unit.text)
     for i, (start, end) in enumerate(pieces):
         gap = unit.text[pieces[i - 1][1]:start] if i else ""
@@ -148,20 +235,36 @@ def lead_piece(question: str, unit: LegalUnit) -> tuple[str, str, int, int] | No
         if enumerator:
             start += enumerator.end()
             piece = unit.text[start:end]
-        piece = piece.rstrip(" ;:.")
-        if len(piece) < 12 or len(piece) > MAX_LEAD_CHARS or not signal(piece):
+        piece = _cut_long(piece.rstrip(" ;:."))
+        if len(piece) < 12 or len(piece) > MAX_LEAD_CHARS or (signal is not None and not signal(piece)):
             continue
-        if figure and not has_figure(figure, piece):
+        if figure and not states_figure(figure, piece, age or bool(stated)):
             continue
         line_start = unit.text.rfind("\n", 0, start) + 1
         line_end = unit.text.find("\n", end)
         line = unit.text[line_start : line_end if line_end >= 0 else len(unit.text)]
         # the piece's whole line (a point "a) … ; …") tells whom the figure is for
         score = (len(words & content_words(piece)) + len(words & content_words(line))) / (2 * max(len(words), 1))
-        score -= 0.3 * sum(m in piece.lower() and m not in question.lower() for m in SPECIAL_CASES)
-        if (score >= MIN_LEAD_OVERLAP or figure) and score > best_score:
-            best, best_score = (label, piece, start, start + len(piece)), score
+        score -= 0.3 * sum(m in piece.lower() and m not in asked_low for m in SPECIAL_CASES)
+        if stated:
+            same, other = _same_case(stated, stated_figures(piece))
+            score += SAME_VALUE_BONUS * same
+            score += QUALIFYING_BONUS * (bool(_QUALIFYING.search(piece)) and not other)
+        if (score >= MIN_LEAD_OVERLAP or (figure and not stated)) and (best is None or score > best.score):
+            shown = label
+            if signal is None and figure == "duration" and all(f.is_age for f in stated_figures(piece)):
+                shown = _KIND_LABEL["age"]  # "từ đủ 14 tuổi trở lên": an age, not a period
+            best = Lead(shown, piece, start, start + len(piece), score)
     return best
+
+
+def _cut_long(piece: str) -> str:
+    """A sentence too long to lead with, cut after its last comma that keeps it short enough ("Thời hiệu
+    … là 01 năm, kể từ ngày ra quyết định, …, trừ trường hợp …" keeps its first clauses)."""
+    if len(piece) <= MAX_LEAD_CHARS:
+        return piece
+    cut = piece.rfind(", ", 0, MAX_LEAD_CHARS)
+    return piece[:cut] if cut > 0 else piece
 
 
 def lead_pieces(text: str) -> list[tuple[int, int]]:
@@ -172,14 +275,15 @@ def lead_pieces(text: str) -> list[tuple[int, int]]:
 _LEAD_INTENTS = ("form", "fee", "sanction", "deadline", "authority", "dossier", "definition", "condition", "prohibition")
 
 
-def extractive_sentences(question: str, chosen: Sequence[Passage]) -> list[AnswerSentence]:
+def extractive_sentences(
+    question: str, chosen: Sequence[Passage], prof: QuestionProfile | None = None
+) -> list[AnswerSentence]:
     """Lead (when the clause states the answer) + one verbatim quote per chosen passage."""
     out: list[AnswerSentence] = []
-    lead = lead_piece(question, chosen[0].unit) if chosen else None
+    lead = lead_piece(question, chosen[0].unit, prof) if chosen else None
     if lead:  # only from the governing (first) clause
-        label, piece, start, end = lead
-        shown = " ".join(piece.split())  # a table row's label and value on one line
-        out.append(AnswerSentence(f"{label}: «{shown}»", (1,), kind="lead", spans=((1, start, end),)))
+        shown = " ".join(lead.piece.split())  # a table row's label and value on one line
+        out.append(AnswerSentence(f"{lead.label}: «{shown}»", (1,), kind="lead", spans=((1, lead.start, lead.end),)))
     for n, p in enumerate(chosen, start=1):
         out.append(
             AnswerSentence(
@@ -268,6 +372,7 @@ class Prepared:
     chosen: list[Passage]
     relevance: Relevance
     judgement: Judgement | None = None  # the relevance stage's verdict (rag.search.relevance.judge)
+    asked: QuestionProfile | None = None  # what the question asks (diacritics restored), when the stage ran
 
 
 def prepare(
@@ -285,24 +390,50 @@ def prepare(
     passages, judgement = retriever.search_judged(query, top_k=max(settings.top_k, settings.max_citations * 3), **extra)
     rel = relevance(query, passages, settings)
     chosen: list[Passage] = []
+    asked = None
     if judgement.answer and (judgement.code != "relevance_off" or is_relevant(rel, settings)):
         chosen = select_citations(passages, settings.max_citations)
         if chosen and chosen[0].why is not None:
-            chosen[0] = answer_unit(retriever, query, chosen[0])
-    return Prepared(text, query, passages, chosen, rel, judgement)
+            asked = retriever.profile(retriever.analyse(query))  # "han la bao nhieu ngay" read with its diacritics
+            chosen = lead_first(retriever, asked, chosen)
+    return Prepared(text, query, passages, chosen, rel, judgement, asked)
 
 
-def answer_unit(retriever: Retriever, question: str, passage: Passage) -> Passage:
-    """The unit of the governing article that states what was asked (its figure, its authority …)."""
-    unit = passage.unit
-    units = retriever.store.units_at(unit.document.key, unit.article)
-    if len(units) < 2:
-        return passage
-    order = answer_unit_order(profile(question), [u.unit for u in units])
-    best = units[order[0]]
-    if best.unit_id == passage.unit_id:
-        return passage
-    return replace(passage, unit=best.unit, unit_id=best.unit_id)
+TOP_ARTICLE_BONUS = 0.1  # another cited article's clause must state the asked amount this much better
+
+
+def lead_first(retriever: Retriever, prof: QuestionProfile, chosen: list[Passage]) -> list[Passage]:
+    """The cited passages with the one that states what was asked first.
+
+    Within the governing article, the unit that states the asked fact (its figure, its authority …);
+    when the question wants an amount (or states one), the unit whose piece states an amount of that
+    kind best — of the governing article, or of another cited article when that one states it
+    clearly better (or the governing article states none).
+    """
+    top = chosen[0]
+    units = retriever.store.units_at(top.unit.document.key, top.unit.article) or [top]
+    order = answer_unit_order(prof, [u.unit for u in units]) if len(units) > 1 else [0]
+    first = units[order[0]]
+    if first.unit_id != top.unit_id:
+        top = replace(top, unit=first.unit, unit_id=first.unit_id)
+    figure, _stated = asked_figures(prof)
+    if figure is None:
+        return [top, *chosen[1:]]
+    scored: list[tuple[float, int, Passage]] = []
+    for rank, i in enumerate(order):
+        lead = lead_piece(prof.text, units[i].unit, prof)
+        if lead is not None:
+            scored.append((lead.score + TOP_ARTICLE_BONUS, -rank, replace(top, unit=units[i].unit, unit_id=units[i].unit_id)))
+    for j, passage in enumerate(chosen[1:], start=1):
+        lead = lead_piece(prof.text, passage.unit, prof)
+        if lead is not None and lead.score >= MIN_LEAD_OVERLAP:
+            scored.append((lead.score, -100 - j, passage))
+    if not scored:
+        return [top, *chosen[1:]]
+    best = max(scored, key=lambda s: (s[0], s[1]))[2]
+    if best.unit.document.key == top.unit.document.key and best.unit.article == top.unit.article:
+        return [best, *chosen[1:]]
+    return [best, top, *[p for p in chosen[1:] if p is not best]]
 
 
 def judgement_json(judgement: Judgement | None) -> dict | None:
@@ -325,7 +456,7 @@ def answer_extractive(prep: Prepared, settings: Settings) -> Answer:
         )
     units = {n: p.unit for n, p in enumerate(prep.chosen, start=1)}
     config = verification_config(settings)
-    sentences = [_verify_quoted(s, units, config) for s in extractive_sentences(prep.query, prep.chosen)]
+    sentences = [_verify_quoted(s, units, config) for s in extractive_sentences(prep.query, prep.chosen, prep.asked)]
     answer = finish(prep.question, prep.query, prep.chosen, sentences, render_extractive(sentences, units), "extractive")
     return replace(answer, judgement=judgement_json(prep.judgement))
 
