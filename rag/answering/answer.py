@@ -28,7 +28,7 @@ from rag.search.relevance import (
     signal_of,
 )
 from rag.search.retrieval import Retriever, clean_question
-from rag.text.quantities import Figure, stated_figures
+from rag.text.quantities import stated_figures
 from rag.text.sentences import LEAD_PIECE, passage_pieces
 from rag.text.vietnamese import syllables
 from rag.answering.verification import (
@@ -131,16 +131,6 @@ MAX_LEAD_CHARS = 320
 MIN_LEAD_OVERLAP = 0.25  # share of the question's content words the lead piece must contain
 
 
-# A clause that qualifies a rule ("trường hợp … thì vẫn …", "trừ trường hợp …", "quá thời hạn này thì không …"):
-# a question whose situation states an amount ("38 tuổi mới làm thẻ, 40 tuổi có phải đổi không") asks
-# whether the rule or its exception applies to that amount.
-# A clause that refers back to another clause of its article ("… quy định tại khoản 1 Điều này …") is its
-# special case.
-_QUALIFYING = re.compile(
-    r"\btrường hợp\b|\btrừ\b|\bnếu\b|\bthì vẫn\b|\bquá (?:thời )?hạn\b|\bngoại trừ\b|\bkhoản \d+ Điều này\b", re.I
-)
-QUALIFYING_BONUS = 0.3  # a qualifying clause, in units of subject-word share
-SAME_VALUE_BONUS = 0.2  # the clause states an amount the question states
 # The first sentence's label when it states an amount and no asked intent names it.
 _KIND_LABEL = {"money": "Mức tiền", "duration": "Thời hạn", "age": "Độ tuổi", "percent": "Tỷ lệ", "number": "Con số"}
 _INTENT_KIND = {"fee": "money", "sanction": "money", "deadline": "duration"}
@@ -157,25 +147,6 @@ class Lead:
     score: float
 
 
-# Intents whose answer may be an amount the situation names ("phạt 3 triệu có được hoãn không"); for the
-# others (an authority, the papers, a form …) an amount in the question only tells the situation.
-_AMOUNT_INTENTS = (None, "fee", "sanction", "deadline", "condition", "prohibition")
-
-
-def asked_figures(prof: QuestionProfile) -> tuple[str | None, list[Figure]]:
-    """The kind of amount the first sentence must state, and the amounts the question's situation states.
-
-    A figure asked for ("bao nhiêu tiền", "mấy ngày") gives its kind; otherwise an amount the situation
-    states ("ra hơn một năm", "38 tuổi", "phạt 3 triệu") gives the kind of the clause that decides it.
-    """
-    if prof.wants_figure and prof.figure_kind:
-        return prof.figure_kind, []
-    stated = stated_figures(prof.text)
-    if not stated or prof.main_intent not in _AMOUNT_INTENTS:
-        return None, []
-    return stated[0].kind, stated
-
-
 _AGE = re.compile(r"tuổi", re.I)
 
 
@@ -188,40 +159,32 @@ def states_figure(kind: str, piece: str, age: bool) -> bool:
     return has_figure(kind, piece)
 
 
-def _same_case(stated: list[Figure], found: list[Figure]) -> tuple[bool, bool]:
-    """(the piece states one of the question's amounts, the piece states another amount of the same
-    unit: a different case, "dưới 06 tuổi" when the question says "14 tuổi")."""
-    same = any(f in stated for f in found)
-    other = any(f.unit == s.unit and f.value != s.value for f in found for s in stated) and not same
-    return same, other
-
-
 def lead_piece(question: str, unit: LegalUnit, prof: QuestionProfile | None = None) -> Lead | None:
     """A piece of the clause that states the asked-for fact verbatim.
 
-    The question's main intent (``rag.search.relevance.profile``) gives the label and the signal the
-    piece must carry (an amount, a duration, an authority, the papers …); when the question wants
-    a figure, the piece must state one of that kind, so the first sentence states the figure. When the
-    question states an amount of its own and asks none, the piece must state an amount of that kind,
-    a clause that qualifies the rule and one that states the question's own amount first.
+    The question's main intent (``rag.search.relevance.profile``; ``prof`` when the caller has it, read
+    from the question with its diacritics restored) gives the label and the signal the piece must carry
+    (an amount, a duration, an authority, the papers …); when the question wants a figure, the piece
+    must state one of that kind, so the first sentence states the figure — labelled by its kind when no
+    intent word names it ("mấy lần", "ít nhất mấy …") or no piece carries the intent's signal.
     """
     prof = prof or profile(question)
     intent = prof.main_intent
-    figure, stated = asked_figures(prof)
+    figure = prof.figure_kind if prof.wants_figure else None
     attempts = []
     if intent in _LEAD_INTENTS and _INTENT_KIND.get(intent, figure) == figure:
         attempts.append((ASKED[intent][0], signal_of(intent)))
-    age = bool(_AGE.search(prof.text)) if not stated else any(f.is_age for f in stated)
-    if figure:  # "Quyết định xử phạt ra hơn một năm …": a period is asked about, not a fine
+    if figure:
         attempts.append((_KIND_LABEL[figure], None))
+    age = bool(_AGE.search(prof.text))
     for label, signal in attempts:
-        found = _best_piece(prof, unit, label, signal, figure, stated, age)
+        found = _best_piece(prof, unit, label, signal, figure, age)
         if found is not None:
             return found
     return None
 
 
-def _best_piece(prof, unit: LegalUnit, label: str, signal, figure: str | None, stated, age: bool) -> Lead | None:
+def _best_piece(prof: QuestionProfile, unit: LegalUnit, label: str, signal, figure: str | None, age: bool) -> Lead | None:
     words = question_words(prof.text)
     asked_low = prof.text.lower()
     best: Lead | None = None
@@ -238,7 +201,7 @@ def _best_piece(prof, unit: LegalUnit, label: str, signal, figure: str | None, s
         piece = _cut_long(piece.rstrip(" ;:."))
         if len(piece) < 12 or len(piece) > MAX_LEAD_CHARS or (signal is not None and not signal(piece)):
             continue
-        if figure and not states_figure(figure, piece, age or bool(stated)):
+        if figure and not states_figure(figure, piece, age):
             continue
         line_start = unit.text.rfind("\n", 0, start) + 1
         line_end = unit.text.find("\n", end)
@@ -246,11 +209,7 @@ def _best_piece(prof, unit: LegalUnit, label: str, signal, figure: str | None, s
         # the piece's whole line (a point "a) … ; …") tells whom the figure is for
         score = (len(words & content_words(piece)) + len(words & content_words(line))) / (2 * max(len(words), 1))
         score -= 0.3 * sum(m in piece.lower() and m not in asked_low for m in SPECIAL_CASES)
-        if stated:
-            same, other = _same_case(stated, stated_figures(piece))
-            score += SAME_VALUE_BONUS * same
-            score += QUALIFYING_BONUS * (bool(_QUALIFYING.search(piece)) and not other)
-        if (score >= MIN_LEAD_OVERLAP or (figure and not stated)) and (best is None or score > best.score):
+        if (score >= MIN_LEAD_OVERLAP or figure) and (best is None or score > best.score):
             shown = label
             if signal is None and figure == "duration" and all(f.is_age for f in stated_figures(piece)):
                 shown = _KIND_LABEL["age"]  # "từ đủ 14 tuổi trở lên": an age, not a period
@@ -395,45 +354,21 @@ def prepare(
         chosen = select_citations(passages, settings.max_citations)
         if chosen and chosen[0].why is not None:
             asked = retriever.profile(retriever.analyse(query))  # "han la bao nhieu ngay" read with its diacritics
-            chosen = lead_first(retriever, asked, chosen)
+            chosen[0] = answer_unit(retriever, asked, chosen[0])
     return Prepared(text, query, passages, chosen, rel, judgement, asked)
 
 
-TOP_ARTICLE_BONUS = 0.1  # another cited article's clause must state the asked amount this much better
-
-
-def lead_first(retriever: Retriever, prof: QuestionProfile, chosen: list[Passage]) -> list[Passage]:
-    """The cited passages with the one that states what was asked first.
-
-    Within the governing article, the unit that states the asked fact (its figure, its authority …);
-    when the question wants an amount (or states one), the unit whose piece states an amount of that
-    kind best — of the governing article, or of another cited article when that one states it
-    clearly better (or the governing article states none).
-    """
-    top = chosen[0]
-    units = retriever.store.units_at(top.unit.document.key, top.unit.article) or [top]
-    order = answer_unit_order(prof, [u.unit for u in units]) if len(units) > 1 else [0]
-    first = units[order[0]]
-    if first.unit_id != top.unit_id:
-        top = replace(top, unit=first.unit, unit_id=first.unit_id)
-    figure, _stated = asked_figures(prof)
-    if figure is None:
-        return [top, *chosen[1:]]
-    scored: list[tuple[float, int, Passage]] = []
-    for rank, i in enumerate(order):
-        lead = lead_piece(prof.text, units[i].unit, prof)
-        if lead is not None:
-            scored.append((lead.score + TOP_ARTICLE_BONUS, -rank, replace(top, unit=units[i].unit, unit_id=units[i].unit_id)))
-    for j, passage in enumerate(chosen[1:], start=1):
-        lead = lead_piece(prof.text, passage.unit, prof)
-        if lead is not None and lead.score >= MIN_LEAD_OVERLAP:
-            scored.append((lead.score, -100 - j, passage))
-    if not scored:
-        return [top, *chosen[1:]]
-    best = max(scored, key=lambda s: (s[0], s[1]))[2]
-    if best.unit.document.key == top.unit.document.key and best.unit.article == top.unit.article:
-        return [best, *chosen[1:]]
-    return [best, top, *[p for p in chosen[1:] if p is not best]]
+def answer_unit(retriever: Retriever, prof: QuestionProfile, passage: Passage) -> Passage:
+    """The unit of the governing article that states what was asked (its figure, its authority …)."""
+    unit = passage.unit
+    units = retriever.store.units_at(unit.document.key, unit.article)
+    if len(units) < 2:
+        return passage
+    order = answer_unit_order(prof, [u.unit for u in units])
+    best = units[order[0]]
+    if best.unit_id == passage.unit_id:
+        return passage
+    return replace(passage, unit=best.unit, unit_id=best.unit_id)
 
 
 def judgement_json(judgement: Judgement | None) -> dict | None:
