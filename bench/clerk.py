@@ -180,7 +180,7 @@ def markdown(result: dict, command: str) -> str:
 
 
 NOTES = [
-    "Third round (issue 15c, this table): the two gaps of the second round (abstained 22/27, gold figure first "
+    "Third round (issue 15c, the tables above): the two gaps of the second round (abstained 22/27, gold figure first "
     "20/28 on this test half) were worked on from the TUNE half only (its failures read one by one) and the "
     "dev questions (data/eval/dev.jsonl, the 43 whose answer states an amount, as a second check of the first "
     "sentence). (1) First sentence: the question is profiled with its diacritics restored (typed without "
