@@ -172,7 +172,7 @@ def lead_piece(question: str, unit: LegalUnit, prof: QuestionProfile | None = No
     intent = prof.main_intent
     figure = prof.figure_kind if prof.wants_figure else None
     attempts = []
-    if intent in _LEAD_INTENTS and _INTENT_KIND.get(intent, figure) == figure:
+    if intent in _LEAD_INTENTS and (figure is None or _INTENT_KIND.get(intent, figure) == figure):
         attempts.append((ASKED[intent][0], signal_of(intent)))
     if figure:
         attempts.append((_KIND_LABEL[figure], None))

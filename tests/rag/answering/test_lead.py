@@ -19,7 +19,7 @@ def articles():
     from ingest.pipeline import parse_file
 
     out: dict[tuple[str, str], list] = {}
-    for name in ("26-2023-QH15", "15-2012-QH13", "25-2018-QH14"):
+    for name in ("26-2023-QH15", "15-2012-QH13", "25-2018-QH14", "60-2014-QH13"):
         _doc, units = parse_file(load_file(CORPUS / f"{name}.md"), load_settings())
         for u in units:
             out.setdefault((name, u.article), []).append(u)
@@ -73,3 +73,10 @@ def test_an_age_asked_for_leads_with_the_age(articles):
     (unit,) = [u for u in articles[("26-2023-QH15", "19")] if u.clause == "2"]
     first = first_sentence("Công dân từ bao nhiêu tuổi phải làm thủ tục cấp thẻ căn cước?", unit)
     assert first.startswith("Độ tuổi: «") and "14 tuổi" in first
+
+
+def test_a_yes_no_question_about_a_fee_keeps_the_fee_lead(articles):
+    # no figure asked ("có mất lệ phí không"): the piece that states the exemption leads, as the fee intent says
+    (unit,) = [u for u in articles[("60-2014-QH13", "11")] if u.clause == "1"]
+    first = first_sentence("Khai sinh đúng hạn có mất lệ phí không?", unit)
+    assert first.startswith("Lệ phí, mức tiền: «") and "Miễn lệ phí" in first
