@@ -18,8 +18,17 @@ from rag.domain import Answer, AnswerSentence, Citation, LegalUnit, Passage
 from rag.answering.followup import rewrite_follow_up
 from rag.models.llm import MODEL_ABSTAINS, Generator, build_messages
 from rag.search.relevance import INTENTS as ASKED
-from rag.search.relevance import SPECIAL_CASES, Judgement, answer_unit_order, has_figure, profile, signal_of
+from rag.search.relevance import (
+    SPECIAL_CASES,
+    Judgement,
+    QuestionProfile,
+    answer_unit_order,
+    has_figure,
+    profile,
+    signal_of,
+)
 from rag.search.retrieval import Retriever, clean_question
+from rag.text.quantities import stated_figures
 from rag.text.sentences import LEAD_PIECE, passage_pieces
 from rag.text.vietnamese import syllables
 from rag.answering.verification import (
@@ -122,22 +131,63 @@ MAX_LEAD_CHARS = 320
 MIN_LEAD_OVERLAP = 0.25  # share of the question's content words the lead piece must contain
 
 
-def lead_piece(question: str, unit: LegalUnit) -> tuple[str, str, int, int] | None:
-    """(label, piece, start, end): a piece of the clause that states the asked-for fact verbatim.
+# The first sentence's label when it states an amount and no asked intent names it.
+_KIND_LABEL = {"money": "Mức tiền", "duration": "Thời hạn", "age": "Độ tuổi", "percent": "Tỷ lệ", "number": "Con số"}
+_INTENT_KIND = {"fee": "money", "sanction": "money", "deadline": "duration"}
 
-    The question's main intent (``rag.search.relevance.profile``) gives the label and the signal the
-    piece must carry (an amount, a duration, an authority, the papers …); when the question wants
-    a figure, the piece must state one of that kind, so the first sentence states the figure.
+
+@dataclass(frozen=True)
+class Lead:
+    """The piece of a clause the answer's first sentence quotes, and how well it states what was asked."""
+
+    label: str
+    piece: str
+    start: int
+    end: int
+    score: float
+
+
+_AGE = re.compile(r"tuổi", re.I)
+
+
+def states_figure(kind: str, piece: str, age: bool) -> bool:
+    """The piece states an amount of this kind; a period asked for is not an age ("trong bao lâu" is not
+    "người chưa đủ 14 tuổi"), an age asked for ("từ mấy tuổi") is."""
+    if kind == "duration" and not age:
+        return any(f.kind == "duration" and not f.is_age for f in stated_figures(piece)) or (
+            has_figure(kind, piece) and not _AGE.search(piece))
+    return has_figure(kind, piece)
+
+
+def lead_piece(question: str, unit: LegalUnit, prof: QuestionProfile | None = None) -> Lead | None:
+    """A piece of the clause that states the asked-for fact verbatim.
+
+    The question's main intent (``rag.search.relevance.profile``; ``prof`` when the caller has it, read
+    from the question with its diacritics restored) gives the label and the signal the piece must carry
+    (an amount, a duration, an authority, the papers …); when the question wants a figure, the piece
+    must state one of that kind, so the first sentence states the figure — labelled by its kind when no
+    intent word names it ("mấy lần", "ít nhất mấy …") or no piece carries the intent's signal.
     """
-    prof = profile(question)
+    prof = prof or profile(question)
     intent = prof.main_intent
-    if intent is None or intent not in _LEAD_INTENTS:
-        return None
-    label = ASKED[intent][0]
-    signal = signal_of(intent)
-    words = question_words(question)
     figure = prof.figure_kind if prof.wants_figure else None
-    best, best_score = None, -1.0
+    attempts = []
+    if intent in _LEAD_INTENTS and (figure is None or _INTENT_KIND.get(intent, figure) == figure):
+        attempts.append((ASKED[intent][0], signal_of(intent)))
+    if figure:
+        attempts.append((_KIND_LABEL[figure], None))
+    age = bool(_AGE.search(prof.text))
+    for label, signal in attempts:
+        found = _best_piece(prof, unit, label, signal, figure, age)
+        if found is not None:
+            return found
+    return None
+
+
+def _best_piece(prof: QuestionProfile, unit: LegalUnit, label: str, signal, figure: str | None, age: bool) -> Lead | None:
+    words = question_words(prof.text)
+    asked_low = prof.text.lower()
+    best: Lead | None = None
     pieces = lead_pieces(unit.text)
     for i, (start, end) in enumerate(pieces):
         gap = unit.text[pieces[i - 1][1]:start] if i else ""
@@ -148,20 +198,32 @@ def lead_piece(question: str, unit: LegalUnit) -> tuple[str, str, int, int] | No
         if enumerator:
             start += enumerator.end()
             piece = unit.text[start:end]
-        piece = piece.rstrip(" ;:.")
-        if len(piece) < 12 or len(piece) > MAX_LEAD_CHARS or not signal(piece):
+        piece = _cut_long(piece.rstrip(" ;:."))
+        if len(piece) < 12 or len(piece) > MAX_LEAD_CHARS or (signal is not None and not signal(piece)):
             continue
-        if figure and not has_figure(figure, piece):
+        if figure and not states_figure(figure, piece, age):
             continue
         line_start = unit.text.rfind("\n", 0, start) + 1
         line_end = unit.text.find("\n", end)
         line = unit.text[line_start : line_end if line_end >= 0 else len(unit.text)]
         # the piece's whole line (a point "a) … ; …") tells whom the figure is for
         score = (len(words & content_words(piece)) + len(words & content_words(line))) / (2 * max(len(words), 1))
-        score -= 0.3 * sum(m in piece.lower() and m not in question.lower() for m in SPECIAL_CASES)
-        if (score >= MIN_LEAD_OVERLAP or figure) and score > best_score:
-            best, best_score = (label, piece, start, start + len(piece)), score
+        score -= 0.3 * sum(m in piece.lower() and m not in asked_low for m in SPECIAL_CASES)
+        if (score >= MIN_LEAD_OVERLAP or figure) and (best is None or score > best.score):
+            shown = label
+            if signal is None and figure == "duration" and all(f.is_age for f in stated_figures(piece)):
+                shown = _KIND_LABEL["age"]  # "từ đủ 14 tuổi trở lên": an age, not a period
+            best = Lead(shown, piece, start, start + len(piece), score)
     return best
+
+
+def _cut_long(piece: str) -> str:
+    """A sentence too long to lead with, cut after its last comma that keeps it short enough ("Thời hiệu
+    … là 01 năm, kể từ ngày ra quyết định, …, trừ trường hợp …" keeps its first clauses)."""
+    if len(piece) <= MAX_LEAD_CHARS:
+        return piece
+    cut = piece.rfind(", ", 0, MAX_LEAD_CHARS)
+    return piece[:cut] if cut > 0 else piece
 
 
 def lead_pieces(text: str) -> list[tuple[int, int]]:
@@ -172,14 +234,15 @@ def lead_pieces(text: str) -> list[tuple[int, int]]:
 _LEAD_INTENTS = ("form", "fee", "sanction", "deadline", "authority", "dossier", "definition", "condition", "prohibition")
 
 
-def extractive_sentences(question: str, chosen: Sequence[Passage]) -> list[AnswerSentence]:
+def extractive_sentences(
+    question: str, chosen: Sequence[Passage], prof: QuestionProfile | None = None
+) -> list[AnswerSentence]:
     """Lead (when the clause states the answer) + one verbatim quote per chosen passage."""
     out: list[AnswerSentence] = []
-    lead = lead_piece(question, chosen[0].unit) if chosen else None
+    lead = lead_piece(question, chosen[0].unit, prof) if chosen else None
     if lead:  # only from the governing (first) clause
-        label, piece, start, end = lead
-        shown = " ".join(piece.split())  # a table row's label and value on one line
-        out.append(AnswerSentence(f"{label}: «{shown}»", (1,), kind="lead", spans=((1, start, end),)))
+        shown = " ".join(lead.piece.split())  # a table row's label and value on one line
+        out.append(AnswerSentence(f"{lead.label}: «{shown}»", (1,), kind="lead", spans=((1, lead.start, lead.end),)))
     for n, p in enumerate(chosen, start=1):
         out.append(
             AnswerSentence(
@@ -268,6 +331,7 @@ class Prepared:
     chosen: list[Passage]
     relevance: Relevance
     judgement: Judgement | None = None  # the relevance stage's verdict (rag.search.relevance.judge)
+    asked: QuestionProfile | None = None  # what the question asks (diacritics restored), when the stage ran
 
 
 def prepare(
@@ -285,20 +349,22 @@ def prepare(
     passages, judgement = retriever.search_judged(query, top_k=max(settings.top_k, settings.max_citations * 3), **extra)
     rel = relevance(query, passages, settings)
     chosen: list[Passage] = []
+    asked = None
     if judgement.answer and (judgement.code != "relevance_off" or is_relevant(rel, settings)):
         chosen = select_citations(passages, settings.max_citations)
         if chosen and chosen[0].why is not None:
-            chosen[0] = answer_unit(retriever, query, chosen[0])
-    return Prepared(text, query, passages, chosen, rel, judgement)
+            asked = retriever.profile(retriever.analyse(query))  # "han la bao nhieu ngay" read with its diacritics
+            chosen[0] = answer_unit(retriever, asked, chosen[0])
+    return Prepared(text, query, passages, chosen, rel, judgement, asked)
 
 
-def answer_unit(retriever: Retriever, question: str, passage: Passage) -> Passage:
+def answer_unit(retriever: Retriever, prof: QuestionProfile, passage: Passage) -> Passage:
     """The unit of the governing article that states what was asked (its figure, its authority …)."""
     unit = passage.unit
     units = retriever.store.units_at(unit.document.key, unit.article)
     if len(units) < 2:
         return passage
-    order = answer_unit_order(profile(question), [u.unit for u in units])
+    order = answer_unit_order(prof, [u.unit for u in units])
     best = units[order[0]]
     if best.unit_id == passage.unit_id:
         return passage
@@ -325,7 +391,7 @@ def answer_extractive(prep: Prepared, settings: Settings) -> Answer:
         )
     units = {n: p.unit for n, p in enumerate(prep.chosen, start=1)}
     config = verification_config(settings)
-    sentences = [_verify_quoted(s, units, config) for s in extractive_sentences(prep.query, prep.chosen)]
+    sentences = [_verify_quoted(s, units, config) for s in extractive_sentences(prep.query, prep.chosen, prep.asked)]
     answer = finish(prep.question, prep.query, prep.chosen, sentences, render_extractive(sentences, units), "extractive")
     return replace(answer, judgement=judgement_json(prep.judgement))
 

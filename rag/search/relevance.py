@@ -154,6 +154,16 @@ _REFORM = re.compile(
     rf"\b{_UNIT}\s+(?:\w+\s+){{0,3}}(?<!bản )(?:sáp nhập|hợp nhất)\b",
     re.I,
 )
+# A provincial document ("nghị quyết của HĐND tỉnh", "quyết định của UBND tỉnh", "quy định của tỉnh") or a
+# figure asked of one's own province ("lệ phí ở tỉnh mình"): provincial councils set fees such as hộ tịch and
+# cư trú fees (Thông tư 250/2016/TT-BTC), so the answer is in a provincial document.
+_COUNCIL = r"(?:hđnd|hội đồng nhân dân|ubnd|ủy ban nhân dân|uỷ ban nhân dân)"
+_LOCAL_RESOLUTION = re.compile(rf"\bnghị quyết\s+(?:của\s+)?(?:{_COUNCIL}\s+)?(?:cấp\s+)?(?:tỉnh|thành phố)\b", re.I)
+_LOCAL_RULE = re.compile(
+    rf"\btheo\s+(?:quyết định|quy định|văn bản)\s+(?:của\s+)?(?:{_COUNCIL}\s+)?(?:cấp\s+)?(?:tỉnh|thành phố)\b", re.I
+)
+_LOCAL_PLACE = re.compile(r"\b(?:tỉnh|thành phố|địa phương)\s+(?:mình|tôi|em|này|nhà|ta)\b|\bở địa phương\b", re.I)
+_PROVINCIAL_NUMBER = re.compile(r"hđnd|ubnd", re.I)
 # A document type named without a number ("theo nghị định hướng dẫn", "thông tư mới"): the answer
 # must come from a document of that type.
 _TYPE_ONLY = re.compile(r"\b(nghị định|thông tư)\b(?!\s+(?:số\s+)?\d)", re.I)
@@ -163,6 +173,16 @@ _NAMED_DOC = re.compile(
     re.I,
 )
 _NAMED_LAW = re.compile(r"\b(luật|bộ luật)\s+([^\W\d]+(?:\s+[^\W\d]+){0,5}?)\s+(?:năm\s+)?((?:19|20)\d\d)\b", re.I)
+# A law named without its year or number ("theo Luật Công chứng", "luật bảo hiểm xã hội quy định"): the
+# words after "luật" up to the first word that cannot be part of a law's name. "pháp luật", "điều luật",
+# "luật sư", "dự luật" name no law.
+_LAW_WORDS = re.compile(r"(?<!pháp )(?<!điều )(?<!dự )(?<!kỷ )(?<!kỉ )(?<!văn bản )\b(?:bộ )?luật\s+(?!sư\b|pháp\b|lệ\b|chuyên ngành\b|khác\b|liên quan\b|chung\b|riêng\b)((?:[^\W\d_]+ ?){1,6})", re.I)
+_NOT_IN_A_LAW_NAME = frozenset(
+    "quy định thì là có không mới năm số nói về ở này hiện hành nay cho của nào gì thế sao được bị đã đang "
+    "sẽ hay hoặc với để khi nếu mà cũ sửa đổi bổ sung ghi tại theo trong như chưa vẫn còn phải cũng rồi nhé ạ "
+    "vậy đó kia đây các những một nêu cấm bắt buộc yêu cầu ra trên dưới thuộc áp dụng cần làm nộp xin đi muốn "
+    "lấy bao mấy ai đâu giấy tờ hồ sơ thủ tục mức phí tiền thời hạn điều khoản".split()
+)
 
 
 def _money(text: str) -> bool:
@@ -261,7 +281,23 @@ def profile(question: str, subject: str | None = None) -> QuestionProfile:
     years = tuple(int(y) for y in _YEAR.findall(text))
     named = [m.group(0).lower() for m in _NAMED_DOC.finditer(text) if m.group(2) and (m.group(3) or len(m.group(2)) >= 2)]
     named += [m.group(0).lower() for m in _NAMED_LAW.finditer(text)]
+    named += [f"luật {n}" for n in _law_names(text) if not any(n in x for x in named)]
     return QuestionProfile(text, intents, wants, kind, tuple(dict.fromkeys(keep)), pairs, years, tuple(named))
+
+
+def _law_names(text: str) -> list[str]:
+    """Names of laws the text mentions without a year or number, two words or more ("công chứng",
+    "bảo hiểm xã hội"); "luật quy định", "theo luật thì" name none."""
+    out = []
+    for m in _LAW_WORDS.finditer(text):
+        words = []
+        for w in m.group(1).lower().split():
+            if w in _NOT_IN_A_LAW_NAME:
+                break
+            words.append(w)
+        if len(words) >= 2:
+            out.append(" ".join(words))
+    return out
 
 
 # -- the article table --------------------------------------------------------------------------
@@ -676,6 +712,23 @@ def judge(
                 "named_document_missing",
                 {"document_type": kind},
             )
+    # a provincial resolution named, a figure asked by a provincial rule ("mức … theo quyết định của UBND tỉnh";
+    # a complaint about a provincial decision is answered by national law), or a fee of one's own province
+    # that the closest article does not state
+    local = (
+        _LOCAL_RESOLUTION.search(prof.text)
+        or (prof.wants_figure and _LOCAL_RULE.search(prof.text))
+        or (prof.main_intent == "fee" and prof.figure_kind == "money" and _LOCAL_PLACE.search(prof.text)
+            and top.features.get("figure", 0.0) <= 0)
+    )
+    if local and not any(_PROVINCIAL_NUMBER.search(d.get("number") or "") for d in table.documents.values()):
+        return Judgement(
+            False,
+            f"Câu hỏi cần văn bản của tỉnh (mức thu ở địa phương do Hội đồng nhân dân cấp tỉnh quyết định), "
+            f"mà kho chưa có văn bản nào của tỉnh; văn bản gần nhất đã nạp là {closest}.",
+            "named_document_missing",
+            {"document_type": "văn bản của tỉnh"},
+        )
     later = [y for y in prof.years if table.latest_year and y > table.latest_year]
     if later:
         return Judgement(
@@ -795,7 +848,27 @@ def missing_named_documents(prof: QuestionProfile, table: ArticleTable) -> list[
                 out.append(name)
             elif same and all(d.get("year") and abs(d["year"] - year) > 1 for d in same):
                 out.append(name)
+            continue
+        if name.startswith("luật ") and not _law_indexed(name[5:], table):
+            out.append(name)
     return out
+
+
+def _law_indexed(name: str, table: ArticleTable) -> bool:
+    """A law (or code) of the index is the one named: every word of the name is in its title, or every
+    word of its title is in the name ("luật căn cước công dân" → Luật Căn cước; "luật hôn nhân gia
+    đình" → Luật Hôn nhân và gia đình); "luật bảo hiểm xã hội" is not Luật Bảo hiểm y tế."""
+    wanted = set(strip_diacritics(name).split())
+    for d in table.documents.values():
+        kind = (d.get("type") or "").lower()
+        if "luật" not in kind and "pháp lệnh" not in kind:
+            continue
+        title = re.sub(r"\([^)]*\)", " ", (d.get("title") or "").lower())
+        title = re.sub(r"^\s*(?:bộ\s+)?lu[aâậ]t\s+", "", title)
+        words = set(strip_diacritics(title).replace(",", " ").split())
+        if words and (wanted <= words or words <= wanted):
+            return True
+    return False
 
 
 def _type_matches(kind: str, doc: dict) -> bool:

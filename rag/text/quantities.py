@@ -231,3 +231,56 @@ def claims(text: str) -> list[Claim]:
         else:
             out.append((start, Claim(frozenset({q.value}), unit, q.written)))
     return [c for _, c in out]
+
+
+# -- amounts by kind (what a question's situation states, what a clause states) ----------------------
+
+# The kind of answer an amount with this unit is: a period or an age, a sum of money, a share.
+FIGURE_KINDS = {
+    "ngày": "duration", "tháng": "duration", "năm": "duration", "giờ": "duration", "tuần": "duration",
+    "phút": "duration", "quý": "duration", "tuổi": "duration", "đồng": "money", "%": "percent",
+}
+_SCALE_WORD = re.compile(r"\b(?:nghìn|ngàn|triệu|tỷ|tỉ)\b")
+
+
+# Periods in one base unit, so that "một năm" and "12 tháng" are the same amount.
+_PERIOD_BASE = {"năm": ("tháng", 12), "quý": ("tháng", 3), "tuần": ("ngày", 7)}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """An amount of a kind: "38 tuổi" is (duration, 38, tuổi); "hơn một năm" is (duration, 12, tháng)."""
+
+    kind: str  # "duration" (a period or an age), "money", "percent"
+    value: Decimal
+    unit: str  # base unit: "tháng", "ngày", "giờ", "phút", "tuổi", "đồng", "%"
+
+    @property
+    def is_age(self) -> bool:
+        return self.unit == "tuổi"
+
+
+def stated_figures(text: str) -> list[Figure]:
+    """The amounts ``text`` states, in order: "38 tuổi", "hơn một năm" (= 12 tháng), "3 triệu" (a sum
+    without the word "đồng"); dates, years, references and "không" (no amount) are left out."""
+    out: list[Figure] = []
+    for _start, q in sorted(_quantities(text), key=lambda item: item[0]):
+        if q.kind != "number" or q.value == "0":  # "không đồng ý" is no sum of money
+            continue
+        kind = FIGURE_KINDS.get(q.unit)
+        unit = q.unit
+        if kind is None and not q.unit and _SCALE_WORD.search(q.written):
+            kind, unit = "money", "đồng"  # "phạt 3 triệu", "200 nghìn": a sum without the word "đồng"
+        if kind is None:
+            continue
+        try:
+            value = Decimal(q.value)
+        except InvalidOperation:
+            continue
+        if unit in _PERIOD_BASE:
+            unit, factor = _PERIOD_BASE[unit]
+            value *= factor
+        figure = Figure(kind, value, unit)
+        if figure not in out:
+            out.append(figure)
+    return out

@@ -76,3 +76,11 @@ def test_rewrite_keeps_the_topic_and_drops_the_question_words():
     history = ["Thời hạn đăng ký khai sinh cho con là bao lâu?"]
     assert rewrite_follow_up("còn trường hợp quá hạn thì sao?", history) == "đăng ký khai sinh trường hợp quá hạn"
     assert rewrite_follow_up("còn trường hợp quá hạn thì sao?", []) == "còn trường hợp quá hạn thì sao?"
+
+
+def test_a_question_typed_without_diacritics_still_leads_with_the_asked_figure(engine):
+    # the asked kind is read from the question with its diacritics restored ("han la bao nhieu ngay")
+    answer = engine.ask("con toi sinh duoc 3 thang chua lam giay khai sinh, han la bao nhieu ngay")
+    assert not answer.abstained
+    first = answer.displayed_sentences[0]
+    assert first.kind == "lead" and first.text.startswith("Thời hạn: «") and "60 ngày" in first.text

@@ -49,6 +49,10 @@ def test_figures_of_a_kind():
 
 
 def _table() -> ArticleTable:
+    return ArticleTable.build(_table_units())
+
+
+def _table_units() -> list[LegalUnit]:
     law = LegalDocument("60-2014-QH13", "60/2014/QH13", "Luật", "Hộ tịch", issued_date="2014-11-20")
     decree = LegalDocument("23-2015-ND-CP", "23/2015/NĐ-CP", "Nghị định", "Về cấp bản sao từ sổ gốc, chứng thực", issued_date="2015-02-16")
     units = [
@@ -57,7 +61,7 @@ def _table() -> ArticleTable:
         LegalUnit(law, "77", "Luật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2016.", "Hiệu lực thi hành"),
         LegalUnit(decree, "37", "Thời hạn chứng thực hợp đồng, giao dịch không quá 02 (hai) ngày làm việc.", "Thời hạn chứng thực hợp đồng, giao dịch"),
     ]
-    return ArticleTable.build(units)
+    return units
 
 
 def test_named_documents_missing_from_the_index():
@@ -66,6 +70,25 @@ def test_named_documents_missing_from_the_index():
     assert missing_named_documents(profile("Theo Luật Đất đai 2024 thì tách thửa thế nào?"), table)
     assert not missing_named_documents(profile("Nghị định 23/2015 quy định thời hạn chứng thực bao lâu?"), table)
     assert not missing_named_documents(profile("Luật Hộ tịch 2014 quy định lệ phí thế nào?"), table)
+
+
+def test_a_law_named_without_its_year_that_the_index_lacks():
+    family = LegalDocument("52-2014-QH13", "52/2014/QH13", "Luật", "Luật Hôn nhân và gia đình", issued_date="2014-06-19")
+    ids = LegalDocument("26-2023-QH15", "26/2023/QH15", "Luật", "Căn cước", issued_date="2023-11-27")
+    table = ArticleTable.build([
+        *_table_units(),
+        LegalUnit(family, "55", "Trong trường hợp vợ chồng cùng yêu cầu ly hôn …", "Thuận tình ly hôn"),
+        LegalUnit(ids, "21", "Công dân Việt Nam đã được cấp thẻ căn cước phải thực hiện thủ tục cấp đổi thẻ căn cước khi đủ 14 tuổi, 25 tuổi, 40 tuổi và 60 tuổi.", "Độ tuổi cấp đổi thẻ căn cước"),
+    ])
+    missing = lambda q: missing_named_documents(profile(q), table)  # noqa: E731
+    assert missing("Công chứng hợp đồng mua bán nhà theo Luật Công chứng cần giấy tờ gì?") == ["luật công chứng"]
+    assert missing("Luật bảo hiểm xã hội quy định rút bảo hiểm một lần ở đâu?") == ["luật bảo hiểm xã hội"]
+    # laws of the index, named loosely; "luật" that names no law
+    assert not missing("Theo luật hộ tịch thì khai sinh quá hạn có bị phạt không?")
+    assert not missing("Luật hôn nhân gia đình cho ly hôn thuận tình thế nào?")
+    assert not missing("Luật căn cước công dân quy định mấy tuổi phải đổi thẻ?")
+    assert not missing("Luật quy định thế nào về khai sinh? Theo luật thì ai đi khai sinh?")
+    assert not missing("Cán bộ bị kỷ luật khiển trách thì có được nâng lương không, hỏi luật sư ở đâu?")
 
 
 # -- ranking and judging (pure, on a small table) --------------------------------------------------
@@ -290,3 +313,23 @@ def test_ask_abstains_when_the_asked_form_is_not_indexed(engine):
     answer = engine.ask("Nộp tờ khai đăng ký kết hôn thì lấy mẫu ở đâu, mẫu số mấy?")
     assert answer.abstained and not answer.citations and answer.related
     assert answer.judgement["code"] == "form_missing" and answer.warnings[0] == answer.judgement["reason"]
+
+
+def test_a_provincial_fee_or_resolution_abstains_when_no_provincial_document_is_indexed():
+    table = _table()
+    late = profile("Đăng ký khai sinh quá hạn cho cháu 3 tuổi thì lệ phí ở tỉnh mình là bao nhiêu?")
+    verdict = judge(late, rerank(late, _candidates(table, [("60-2014-QH13", "11")]), table, DEFAULT_WEIGHTS), table, DEFAULT_WEIGHTS)
+    assert not verdict.answer and verdict.code == "named_document_missing" and "tỉnh" in verdict.reason
+    assert "Hộ tịch" in verdict.reason  # says what the corpus has
+    named = profile("Theo nghị quyết của HĐND tỉnh thì lệ phí đăng ký kết hôn là bao nhiêu?")
+    verdict = judge(named, rerank(named, _candidates(table, [("60-2014-QH13", "11")]), table, DEFAULT_WEIGHTS), table, DEFAULT_WEIGHTS)
+    assert not verdict.answer and verdict.code == "named_document_missing"
+    # a complaint about a provincial decision is answered by national law
+    complaint = profile("Khiếu nại quyết định của UBND tỉnh thì thời hạn giải quyết là bao lâu?")
+    ranked = rerank(complaint, _candidates(table, [("23-2015-ND-CP", "37")]), table, DEFAULT_WEIGHTS)
+    assert judge(complaint, ranked, table, DEFAULT_WEIGHTS).answer
+    # a national fee asked "ở tỉnh mình" is stated by the closest article
+    fees = _forms_table()
+    contract = profile("Ở tỉnh mình chứng thực hợp đồng, giao dịch mất bao nhiêu tiền?")
+    ranked = rerank(contract, _candidates(fees, [("226-2016-TT-BTC", "4")]), fees, DEFAULT_WEIGHTS)
+    assert judge(contract, ranked, fees, DEFAULT_WEIGHTS).answer
