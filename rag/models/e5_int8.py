@@ -17,14 +17,11 @@ file is written or downloaded.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import numpy as np
 
 from rag.models.e5_fp32 import E5Fp32
-
-log = logging.getLogger(__name__)
 
 OPSET = 17
 IR_VERSION = 9  # the newest IR every supported onnxruntime reads
@@ -56,7 +53,7 @@ class E5Int8(E5Fp32):
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.enable_mem_pattern = False  # shapes change with every batch: a plan per shape only grows
         self._session = ort.InferenceSession(self._int8_graph(), options, providers=["CPUExecutionProvider"])
-        self._layers = []  # the fp32 copies (≈ 85 MB) live on only inside the session, as int8
+        self._layers = []  # the session holds the weights now (int8; the feed-forward output fp32)
 
     def _int8_graph(self) -> bytes:
         """The encoder layers as an ONNX graph: x [B, L, H] (embeddings after their layer norm)
