@@ -16,6 +16,7 @@ from typing import Callable, Iterator, Sequence
 from rag.config import Settings
 from rag.domain import Answer, AnswerSentence, Citation, LegalUnit, Passage
 from rag.answering.followup import rewrite_follow_up
+from rag.answering.lists import MAX_ITEMS, enclosing_list, list_lead_text
 from rag.models.llm import MODEL_ABSTAINS, Generator, build_messages
 from rag.search.relevance import INTENTS as ASKED
 from rag.search.relevance import (
@@ -26,6 +27,7 @@ from rag.search.relevance import (
     has_figure,
     profile,
     signal_of,
+    yes_no,
 )
 from rag.search.retrieval import Retriever, clean_question
 from rag.text.quantities import stated_figures
@@ -145,6 +147,8 @@ class Lead:
     start: int
     end: int
     score: float
+    items: tuple[tuple[int, int], ...] = ()  # the piece is in a list: its items' spans, quoted instead
+    head: tuple[int, int] | None = None  # the list's head, quoted before the items
 
 
 _AGE = re.compile(r"tuổi", re.I)
@@ -173,15 +177,53 @@ def lead_piece(question: str, unit: LegalUnit, prof: QuestionProfile | None = No
     figure = prof.figure_kind if prof.wants_figure else None
     attempts = []
     if intent in _LEAD_INTENTS and (figure is None or _INTENT_KIND.get(intent, figure) == figure):
-        attempts.append((ASKED[intent][0], signal_of(intent)))
+        attempts.append((ASKED[intent][0], signal_of(intent), intent))
     if figure:
-        attempts.append((_KIND_LABEL[figure], None))
+        attempts.append((_KIND_LABEL[figure], None, None))
     age = bool(_AGE.search(prof.text))
-    for label, signal in attempts:
+    for label, signal, asked in attempts:
         found = _best_piece(prof, unit, label, signal, figure, age)
         if found is not None:
+            listed = None if figure else enclosing_list(unit.text, found.start)
+            if listed and (signal is None or signal(unit.text[listed[0][0]:listed[0][1]])):
+                return _list_lead(prof, unit, found, asked, *listed)
             return found
     return None
+
+
+# Intents whose answer is a whole list (the papers, the cases, the prohibited acts, the steps); the
+# head of a list of duties or exemptions states who or what ("Chủ tịch Ủy ban nhân dân cấp xã có
+# trách nhiệm:"), so for the other intents it stays the lead.
+_LIST_INTENTS = ("dossier", "condition", "prohibition", "procedure", "rights")
+
+
+def _list_lead(
+    prof: QuestionProfile, unit: LegalUnit, found: Lead, intent: str | None, head: tuple[int, int],
+    items: list[tuple[int, int]],
+) -> Lead:
+    """The lead of a clause that is a list: its head and items when the question wants the list ("cần
+    giấy tờ gì"); for a yes/no question about one case ("hộ nghèo có phải đóng lệ phí không?" against "Miễn lệ
+    phí … trong những trường hợp sau: a) … người thuộc hộ nghèo …") the head and the one item that
+    names the case; otherwise the piece found."""
+    text = unit.text
+    if yes_no(prof.text):
+        words = question_words(prof.text)
+        lines = [(s, _line_end(text, s)) for s, _e in items]
+        shared = [len(words & content_words(text[s:e])) for s, e in lines]
+        best = max(shared)
+        if best == 0 or shared.count(best) > 1:
+            return found
+        start, end = lines[shared.index(best)]
+        item = _cut_long(text[start:end].rstrip(" ;:."))
+        return replace(found, items=((start, start + len(item)),), head=head)
+    if intent in _LIST_INTENTS:  # the head says whose list it is ("… đối với người quy định tại khoản 2 …")
+        return replace(found, items=tuple(items), head=head)
+    return found
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
 
 
 def _best_piece(prof: QuestionProfile, unit: LegalUnit, label: str, signal, figure: str | None, age: bool) -> Lead | None:
@@ -240,7 +282,11 @@ def extractive_sentences(
     """Lead (when the clause states the answer) + one verbatim quote per chosen passage."""
     out: list[AnswerSentence] = []
     lead = lead_piece(question, chosen[0].unit, prof) if chosen else None
-    if lead:  # only from the governing (first) clause
+    if lead and lead.items:  # a list's head states nothing: the lead names its items
+        text = list_lead_text(lead.label, chosen[0].unit.text, list(lead.items), lead.head)
+        shown = ((lead.head,) if lead.head else ()) + lead.items[:MAX_ITEMS]
+        out.append(AnswerSentence(text, (1,), kind="lead", spans=tuple((1, s, e) for s, e in shown)))
+    elif lead:  # only from the governing (first) clause
         shown = " ".join(lead.piece.split())  # a table row's label and value on one line
         out.append(AnswerSentence(f"{lead.label}: «{shown}»", (1,), kind="lead", spans=((1, lead.start, lead.end),)))
     for n, p in enumerate(chosen, start=1):
@@ -397,9 +443,9 @@ def answer_extractive(prep: Prepared, settings: Settings) -> Answer:
 
 
 def _verify_quoted(sentence: AnswerSentence, units: dict[int, LegalUnit], config: VerificationConfig) -> AnswerSentence:
-    """Verify the «quoted» words of an extractive line (its label is ours, not a claim)."""
-    inner = re.search(r"«(.*)»", sentence.text, re.S)
-    checked = verify_sentence(inner.group(1) if inner else sentence.text, units, config, citations=sentence.citations)
+    """Verify the «quoted» words of an extractive line (its label and joining words are ours, not a claim)."""
+    quoted = re.findall(r"«(.*?)»(?=[;:]|$)", sentence.text, re.S)
+    checked = verify_sentence(" ".join(quoted) if quoted else sentence.text, units, config, citations=sentence.citations)
     return replace(checked, text=sentence.text, kind=sentence.kind, spans=sentence.spans)
 
 

@@ -121,6 +121,12 @@ _WANTS_FIGURE = re.compile(
     re.I,
 )
 _YES_NO = re.compile(r"\bcó\b.*\b(không|chưa)\s*[?.!]*\s*$|\bphải không\b|\bđúng không\b", re.I)
+
+
+def yes_no(question: str) -> bool:
+    """A yes/no question ("… có mất lệ phí không?", "… phải không?")."""
+    return bool(_YES_NO.search(question))
+
 _FIGURE_KIND = {"fee": "money", "sanction": "money", "deadline": "duration"}
 
 # Words that carry no subject: question words, politeness, generic verbs of asking.
