@@ -146,6 +146,7 @@ _GENERIC_TITLES = re.compile(
     r"tổ chức thực hiện|hiệu lực thi hành và|quy định chi tiết)",
     re.I,
 )
+_SCOPE_TITLES = re.compile(r"^(phạm vi điều chỉnh|đối tượng áp dụng|phạm vi áp dụng)", re.I)
 _YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?![\d/.,])")
 # Words of the 2025 local-government reform (two-level local government, merged provinces and
 # communes, no district level): rules a corpus issued before it cannot state.
@@ -234,6 +235,9 @@ class QuestionProfile:
     pairs: tuple[tuple[str, str], ...]  # adjacent subject syllable pairs
     years: tuple[int, ...]
     named_documents: tuple[str, ...]  # "nghị định 123", "thông tư 04/2020/tt-btp", "luật đất đai 2024"
+    # subject syllables of the question's own wording (``words`` adds the glossary's legal wording, which
+    # is ours: "nghỉ việc" → "chấm dứt hợp đồng lao động" must not make a question look governed)
+    own_words: tuple[str, ...] = ()
 
     @property
     def main_intent(self) -> str | None:
@@ -246,6 +250,9 @@ class QuestionProfile:
             "figure_kind": self.figure_kind,
             "subject": " ".join(self.words),
         }
+
+
+_COST = re.compile(r"\b(?:mất|hết|tốn)\s+(?=bao|mấy|bn\b)", re.I)
 
 
 def profile(question: str, subject: str | None = None) -> QuestionProfile:
@@ -279,16 +286,19 @@ def profile(question: str, subject: str | None = None) -> QuestionProfile:
         intents = tuple(first + [i for i in intents if i not in first])
     subject_text = nfc(subject) if subject else text
     # "mất bao lâu", "mất mấy ngày", "hết bao nhiêu tiền": "mất"/"hết" here is the cost, not a loss
-    subject_text = re.sub(r"\b(?:mất|hết|tốn)\s+(?=bao|mấy|bn\b)", " ", subject_text, flags=re.I)
+    subject_text = _COST.sub(" ", subject_text)
     syl = syllables(subject_text)
     keep = [s for s in syl if s not in _FILLER and not s.isdigit() and len(s) > 1]
+    own = [s for s in syllables(_COST.sub(" ", text)) if s not in _FILLER and not s.isdigit() and len(s) > 1]
     keep_set = set(keep)
     pairs = tuple(dict.fromkeys((a, b) for a, b in zip(syl, syl[1:]) if a in keep_set and b in keep_set))
     years = tuple(int(y) for y in _YEAR.findall(text))
     named = [m.group(0).lower() for m in _NAMED_DOC.finditer(text) if m.group(2) and (m.group(3) or len(m.group(2)) >= 2)]
     named += [m.group(0).lower() for m in _NAMED_LAW.finditer(text)]
     named += [f"luật {n}" for n in _law_names(text) if not any(n in x for x in named)]
-    return QuestionProfile(text, intents, wants, kind, tuple(dict.fromkeys(keep)), pairs, years, tuple(named))
+    return QuestionProfile(
+        text, intents, wants, kind, tuple(dict.fromkeys(keep)), pairs, years, tuple(named), tuple(dict.fromkeys(own))
+    )
 
 
 def _law_names(text: str) -> list[str]:
@@ -334,6 +344,7 @@ class ArticleTable:
         self._idf: dict[str, float] = {}
         self._weights: dict[tuple[str, ...], tuple[list[tuple[str, str, float]], float]] = {}
         self.title_words = {k: [w for w in syllables(d.get("title") or "") if len(w) > 1] for k, d in documents.items()}
+        self._headings: dict[str, set[str]] | None = None
 
     @classmethod
     def build(cls, units: Iterable[LegalUnit]) -> "ArticleTable":
@@ -425,6 +436,25 @@ class ArticleTable:
 
     def doc_words(self, doc_key: str) -> set[str]:
         return self._doc_words.get(doc_key, set())
+
+    def doc_headings(self, doc_key: str) -> set[str]:
+        """Syllables of what a document says it governs: its title, every article title, chapter and
+        section name, and the text of its scope articles (Phạm vi điều chỉnh, Đối tượng áp dụng) —
+        a subject named there is governed by the document; one found only in an article's body is
+        mentioned in passing (built once for all documents, on first use)."""
+        if self._headings is None:
+            heads: dict[str, set[str]] = {k: set(w) for k, w in self._doc_words.items()}
+            places: dict[str, set[str]] = {}
+            for (doc, _a), e in self.articles.items():
+                words = heads.setdefault(doc, set())
+                words.update(syllables(e.title))
+                places.setdefault(doc, set()).add(e.chapter)
+                if _SCOPE_TITLES.match(e.title.strip()):
+                    words.update(syllables(e.text))
+            for doc, chapters in places.items():
+                heads[doc].update(syllables(" ".join(chapters)))
+            self._headings = heads
+        return self._headings.get(doc_key, set())
 
 
 # -- features -----------------------------------------------------------------------------------
@@ -589,6 +619,10 @@ class Weights:
     min_similarity: float = 0.85
     # a figure is asked: the best piece stating one must cover at least this share of the subject
     min_figure_fit: float = 0.0
+    # the closest articles are not about the question's subject (``aboutness`` below ``min_about``) and the
+    # score is below ``min_score_about`` (a higher floor than ``min_score``): abstain (off by default)
+    min_about: float = 0.0
+    min_score_about: float = -1e9
 
     def score(self, features: dict[str, float]) -> float:
         return sum(self.weights.get(k, 0.0) * v for k, v in features.items())
@@ -620,6 +654,8 @@ def load_weights(path: Path = WEIGHTS_FILE) -> Weights:
         float(data.get("min_figure", 0.0)),
         float(data.get("min_similarity", 0.85)),
         float(data.get("min_figure_fit", 0.0)),
+        float(data.get("min_about", 0.0)),
+        float(data.get("min_score_about", -1e9)),
     )
 
 
@@ -793,7 +829,122 @@ def judge(
             "low_score",
             {"score": round(top.score, 4), "min_score": weights.min_score},
         )
-    return Judgement(True, details={"score": round(top.score, 4), "cover": round(cover, 4)})
+    about = aboutness(prof, ranked, table, depth)
+    if about.value < weights.min_about and top.score < weights.min_score_about:
+        return Judgement(
+            False,
+            not_governed_reason(prof, about, ranked, table, depth, closest),
+            "subject_not_governed",
+            {**about.as_dict(), "score": round(top.score, 4), "min_about": weights.min_about,
+             "min_score_about": weights.min_score_about},
+        )
+    return Judgement(True, details={"score": round(top.score, 4), "cover": round(cover, 4), "about": round(about.value, 4)})
+
+
+# Words of an article title that say what kind of rule it is, not what it is about ("Điều kiện …", "Hồ sơ,
+# trình tự, thủ tục, thẩm quyền cấp …"): the rest of the title names the article's subject.
+_RULE_WORDS = frozenset(
+    syllables(
+        "điều kiện hồ sơ thủ tục thẩm quyền trình tự đăng ký cấp giấy thời hạn quy định trường hợp việc các của "
+        "và về đối với người cơ quan tổ chức thực hiện"
+    )
+)
+
+
+@dataclass(frozen=True)
+class Aboutness:
+    """Is the closest law *about* the question's subject, or does it only mention it?"""
+
+    value: float  # mean of ``governed`` and ``named`` (0–1)
+    governed: float  # rarity-weighted share of the question's own subject words in the top document's headings
+    named: float  # best of the top articles: rarity-weighted share of its title's subject words the question names
+    missing: tuple[str, ...]  # the question's own subject words the top document's headings lack, rarest first
+
+    def as_dict(self) -> dict:
+        return {"about": round(self.value, 4), "governed": round(self.governed, 4), "named": round(self.named, 4),
+                "not_governed": list(self.missing)}
+
+
+def aboutness(prof: QuestionProfile, ranked: Sequence[Candidate], table: ArticleTable, depth: int = 3) -> Aboutness:
+    """Whether the closest articles govern what was asked rather than mention it in passing.
+
+    ``governed``: the question's own subject words (the glossary's wording left out) that the top
+    article's document names in its headings — its title, its article and chapter titles, its scope
+    articles (``ArticleTable.doc_headings``) — weighted by rarity. A question about "quán karaoke" or "hộ
+    kinh doanh" whose closest document is about social-assistance facilities or tourism scores low,
+    even when one of its articles says "karaoke" in a list.
+    ``named``: the share of an article title's own subject words (rule words such as "điều kiện",
+    "hồ sơ", "thủ tục" left out) that the question names, best of the top ``depth``: "Điều kiện đăng ký
+    hoạt động trợ giúp xã hội" is about something the karaoke question never says.
+    """
+    if not ranked:
+        return Aboutness(0.0, 0.0, 0.0, ())
+    known = [w for w in dict.fromkeys(prof.own_words) if table.df.get(w)]
+    heads = table.doc_headings(ranked[0].key[0])
+    total = sum(table.idf(w) for w in known)
+    governed = sum(table.idf(w) for w in known if w in heads) / total if total else 1.0
+    asked = set(prof.words) | set(syllables(prof.text))
+    named = 0.0
+    for c in ranked[:depth]:
+        entry = table.articles.get(c.key)
+        own = [w for w in set(syllables(entry.title if entry else ""))
+               if w not in _RULE_WORDS and w not in _FILLER and len(w) > 1 and table.df.get(w)]
+        weight = sum(table.idf(w) for w in own)
+        named = max(named, sum(table.idf(w) for w in own if w in asked) / weight if weight else 1.0)
+    missing = tuple(sorted((w for w in known if w not in heads), key=lambda w: -table.idf(w)))
+    return Aboutness((governed + named) / 2, governed, named, missing)
+
+
+def subject_phrase(text: str, words: Iterable[str], table: ArticleTable) -> str:
+    """The subject as the question words it: the run of consecutive question syllables among
+    ``words`` that weighs most (rarity), a lone syllable with the content syllable after it
+    ("nhãn" → "nhãn hiệu"); "mở quán karaoke" of "Mở quán karaoke ở xã thì …"."""
+    wanted = set(words)
+    tokens = syllables(text)
+    runs: list[list[str]] = []
+    for i, token in enumerate(tokens):
+        if token in wanted and (not runs or tokens[i - 1] not in wanted or i == 0):
+            runs.append([token])
+        elif token in wanted:
+            runs[-1].append(token)
+        if token in wanted and (i + 1 == len(tokens) or tokens[i + 1] not in wanted) and len(runs[-1]) == 1:
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if nxt and nxt not in _FILLER and len(nxt) > 1:
+                runs[-1].append(nxt)
+    if not runs:
+        return ""
+    return " ".join(max(runs, key=lambda r: sum(table.idf(w) for w in r if w in wanted)))
+
+
+def mentioned_in(table: ArticleTable, word: str, limit: int = 50) -> tuple[str, str] | None:
+    """An article whose text says ``word`` when few do (at most ``limit``): where a subject no
+    document governs is mentioned in passing (a scan of the article texts, on abstention only)."""
+    if not word or not 0 < table.df.get(word, 0) <= limit:
+        return None
+    pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.I)
+    return next((key for key, e in table.articles.items() if pattern.search(f"{e.title}\n{e.text}")), None)
+
+
+def not_governed_reason(
+    prof: QuestionProfile, about: Aboutness, ranked: Sequence[Candidate], table: ArticleTable, depth: int, closest: str
+) -> str:
+    """Why the closest articles do not answer: the subject is only mentioned in passing, and no
+    indexed document (or none close to the question) names it in its headings."""
+    key = about.missing[0] if about.missing else ""
+    phrase = subject_phrase(prof.text, about.missing, table) or key
+    if not phrase:
+        return f"Các điều gần nhất ({closest}) không quy định về nội dung được hỏi."
+    near = next((c.key for c in ranked[:depth] if key in set(table.article_syllables(c.key))), None)
+    where = near or mentioned_in(table, key)
+    if where:
+        doc = table.documents.get(where[0], {})
+        said = f"chỉ được nhắc qua trong {doc.get('type', '')} {doc.get('number') or where[0]} Điều {where[1]}".replace("  ", " ")
+    else:
+        said = "không có trong các điều gần nhất"
+    if any(key in table.doc_headings(k) for k in table.documents):  # some document names the word in a heading
+        return f"Chủ đề «{phrase}» {said}; điều gần nhất ({closest}) không quy định về nó."
+    return (f"Chủ đề «{phrase}» {said}; không có văn bản nào đã nạp quy định về nó (không tên văn bản, tên "
+            f"điều hay phạm vi điều chỉnh nào nói tới nó). Điều gần nhất là {closest}.")
 
 
 _SIGNAL_BONUS = 0.25  # per signal (intent, asked figure), in units of subject-word share

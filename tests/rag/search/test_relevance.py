@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 import pytest
 
 from rag.config import load_settings
@@ -12,12 +15,15 @@ from rag.search.relevance import (
     ArticleTable,
     Candidate,
     DEFAULT_WEIGHTS,
+    aboutness,
     has_figure,
     judge,
+    load_weights,
     missing_named_documents,
     profile,
     rerank,
 )
+from tests.conftest import CORPUS
 
 # -- what the question asks -----------------------------------------------------------------------
 
@@ -333,3 +339,96 @@ def test_a_provincial_fee_or_resolution_abstains_when_no_provincial_document_is_
     contract = profile("Ở tỉnh mình chứng thực hợp đồng, giao dịch mất bao nhiêu tiền?")
     ranked = rerank(contract, _candidates(fees, [("226-2016-TT-BTC", "4")]), fees, DEFAULT_WEIGHTS)
     assert judge(contract, ranked, fees, DEFAULT_WEIGHTS).answer
+
+
+# -- about the subject, or mentioning it in passing (issue 15e) -------------------------------------
+
+
+def _corpus_units(name: str, doc: LegalDocument, wanted: set[str] | None = None) -> list[LegalUnit]:
+    """Whole articles of one shared-corpus file, as the corpus writes them ("#### Điều N. Title"),
+    with their chapter; ``wanted``: the article numbers to keep (all when None)."""
+    units, chapter, article, title, lines = [], "", None, "", []
+
+    def flush():
+        if article is not None and (wanted is None or article in wanted):
+            units.append(LegalUnit(doc, article, "\n".join(lines).strip(), title, chapter=chapter))
+
+    for line in (CORPUS / name).read_text(encoding="utf-8").splitlines():
+        head = re.match(r"^#### Điều (\d+\w?)\.\s*(.*)$", line)
+        if head or line.startswith("## "):
+            flush()
+            article, lines = None, []
+            if head:
+                article, title = head.group(1), head.group(2).strip()
+            else:
+                chapter = line.lstrip("# ").strip()
+        elif article is not None:
+            lines.append(line)
+    flush()
+    return units
+
+
+@pytest.fixture(scope="module")
+def near_domain_table() -> ArticleTable:
+    """Four real documents: social-assistance facilities (103/2017/NĐ-CP), the Labour Code (its Điều 147
+    lists "phòng hát karaoke" among places minors may not work), the Education Law, the Civil Code."""
+    social = LegalDocument("103-2017-ND-CP", "103/2017/NĐ-CP", "Nghị định",
+                           "Quy định về thành lập, tổ chức, hoạt động, giải thể và quản lý các cơ sở trợ giúp xã hội")
+    labour = LegalDocument("45-2019-QH14", "45/2019/QH14", "Bộ luật", "Bộ luật Lao động")
+    education = LegalDocument("43-2019-QH14", "43/2019/QH14", "Luật", "Luật Giáo dục")
+    civil = LegalDocument("91-2015-QH13", "91/2015/QH13", "Bộ luật", "Bộ luật dân sự")
+    return ArticleTable.build([
+        *_corpus_units("103-2017-ND-CP.md", social),
+        *_corpus_units("45-2019-QH14.md", labour),
+        *_corpus_units("43-2019-QH14.md", education),
+        *_corpus_units("91-2015-QH13.md", civil),
+    ])
+
+
+ABOUT = replace(DEFAULT_WEIGHTS, min_about=0.35, min_score_about=1e9)  # the aboutness rule alone decides
+
+
+def test_a_subject_only_mentioned_in_passing_abstains_with_the_reason(near_domain_table):
+    table = near_domain_table
+    prof = profile("Mở quán karaoke ở xã thì cần đáp ứng những điều kiện gì?")
+    # retrieval's closest: conditions of a social-assistance facility, then the Labour Code's list of places
+    ranked = rerank(prof, _candidates(table, [("103-2017-ND-CP", "44"), ("45-2019-QH14", "147")]), table, ABOUT)
+    about = aboutness(prof, ranked, table)
+    assert about.value < 0.35 and "karaoke" in about.missing
+    verdict = judge(prof, ranked, table, ABOUT)
+    assert not verdict.answer and verdict.code == "subject_not_governed"
+    assert "«mở quán karaoke»" in verdict.reason
+    assert "chỉ được nhắc qua trong Bộ luật 45/2019/QH14 Điều 147" in verdict.reason
+    assert "không có văn bản nào đã nạp quy định về nó" in verdict.reason
+    assert "karaoke" in verdict.details["not_governed"]
+
+
+@pytest.mark.parametrize(
+    "question, governing",
+    [
+        ("Vợ tôi làm công nhân sắp sinh con, công ty phải cho nghỉ thai sản mấy tháng?", ("45-2019-QH14", "139")),
+        ("Con tôi học lớp 2 trường tiểu học công lập thì có phải đóng học phí không?", ("43-2019-QH14", "99")),
+        ("Chồng tôi mất không để lại di chúc, bố mẹ chồng còn sống, vậy tài sản của anh ấy chia cho những ai?",
+         ("91-2015-QH13", "651")),
+    ],
+)
+def test_a_situation_told_in_everyday_words_is_about_the_governing_article(near_domain_table, question, governing):
+    table = near_domain_table
+    prof = profile(question)
+    ranked = rerank(prof, _candidates(table, [governing, ("103-2017-ND-CP", "44")]), table, ABOUT)
+    assert ranked[0].key == governing
+    assert aboutness(prof, ranked, table).value >= 0.35
+    assert judge(prof, ranked, table, ABOUT).answer
+
+
+def test_the_glossary_wording_does_not_make_a_question_look_governed():
+    prof = profile("Nghỉ việc rồi muốn rút bảo hiểm xã hội một lần thì làm ở đâu?",
+                   subject="Nghỉ việc rồi muốn rút bảo hiểm xã hội một lần thì làm ở đâu? chấm dứt hợp đồng lao động")
+    assert {"chấm", "dứt"} <= set(prof.words)
+    assert {"rút", "bảo", "hiểm"} <= set(prof.own_words) and "chấm" not in prof.own_words
+
+
+def test_the_shipped_floors_were_fitted_on_the_int8_index_with_the_aboutness_rule():
+    weights = load_weights()
+    assert weights.min_about > 0 and weights.min_score_about > weights.min_score
+    assert "int8" in weights.provenance and "cross-validation" in weights.provenance
