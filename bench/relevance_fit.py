@@ -1,6 +1,14 @@
 """Fit the relevance stage's weights and abstention thresholds on the TUNING half only (issue 15).
 
     PYTHONPATH=. python bench/relevance_fit.py --index DIR [--write rag/data/relevance.json]
+    PYTHONPATH=. python bench/relevance_fit.py --index DIR --keep-weights --index-label int8   # floors only
+
+``--keep-weights`` (issue 15e): the shipped weights stay; only the abstention floors are refitted —
+``min_score`` alone, or with the aboutness rule (``min_about``, ``min_score_about``: abstain when the
+closest articles are not about the question's subject and the score is below a second floor) — each
+aimed at 92–95 % answered, and the one kept is chosen by k-fold cross-validation WITHIN the tuning half
+(the most abstention out of fold among the fits answering ≥ 92 % out of fold); the estimates are
+written under ``fit.floors`` in the weights file.
 
 Questions: bench/data/clerk/questions.jsonl, rows with ``split == "tune"`` (the test half is never
 read here). For every answerable clerk question the retriever's candidate pool is scored with the
