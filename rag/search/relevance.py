@@ -155,10 +155,16 @@ _REFORM = re.compile(
     r"chính quyền (?:địa phương )?(?:hai|2) cấp|(?:hai|2) cấp chính quyền|sau (?:khi )?sáp nhập|xã mới sau sắp xếp|"
     # the district level gone: "bỏ cấp huyện", "không còn ủy ban huyện", "huyện giải thể rồi"
     r"(?:bỏ|không còn|giải thể|xóa bỏ|xoá bỏ)\s+(?:(?:ủy|uỷ) ban\s+|ubnd\s+|(?:ủy|uỷ) ban nhân dân\s+)?(?:cấp\s+)?huyện|"
-    r"huyện\s+(?:đã\s+|bị\s+)?(?:giải thể|không còn|bị bỏ|xóa bỏ|xoá bỏ)|"
-    # merged units: "sáp nhập tỉnh", "xã tôi vừa sáp nhập với xã bên", "tỉnh mình hợp nhất với tỉnh bên"
-    rf"(?:sáp nhập|hợp nhất|sắp xếp lại)\s+(?:(?:với|vào|các|hai|ba|\d|thành|lại|đơn vị hành chính)\s+){{0,2}}{_UNIT}\b|"
-    rf"\b{_UNIT}\s+(?:\w+\s+){{0,3}}(?<!bản )(?:sáp nhập|hợp nhất)\b",
+    r"huyện\s+(?:đã\s+|bị\s+)?(?:giải thể|không còn|bị bỏ|bãi bỏ|xóa bỏ|xoá bỏ)|"
+    # only two levels left: "giờ chỉ còn tỉnh và xã", "chỉ còn hai cấp"
+    rf"chỉ còn\s+(?:(?:cấp\s+)?tỉnh\s+(?:và|với)\s+(?:cấp\s+)?(?:xã|phường)|(?:hai|2)\s+cấp)|"
+    # the one-stop centre of a commune (set up in 2025; the indexed decree has the province's only)
+    r"trung tâm phục vụ hành chính công\s+(?:của\s+|cấp\s+|ở\s+)?(?:xã|phường)|"
+    # merged units: "sáp nhập tỉnh", "xã tôi vừa sáp nhập với xã bên", "tỉnh mình hợp nhất với tỉnh bên",
+    # "xã tôi với hai xã bên vừa gộp lại", "sau khi sắp xếp đơn vị hành chính"
+    rf"(?:sáp nhập|hợp nhất|sắp xếp lại|gộp)\s+(?:(?:với|vào|các|hai|ba|\d|thành|lại|đơn vị hành chính)\s+){{0,2}}{_UNIT}\b|"
+    rf"\b{_UNIT}\s+(?:\w+\s+){{0,5}}(?<!bản )(?:sáp nhập|hợp nhất|gộp lại|gộp chung|gộp vào|gộp với)\b|"
+    rf"sau (?:khi )?sắp xếp (?:lại )?(?:đơn vị hành chính|{_UNIT}\b)",
     re.I,
 )
 # A provincial document ("nghị quyết của HĐND tỉnh", "quyết định của UBND tỉnh", "quy định của tỉnh") or a

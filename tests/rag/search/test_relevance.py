@@ -275,6 +275,11 @@ def test_a_question_asking_which_form_abstains_when_the_closest_articles_name_no
     [
         "Bây giờ huyện giải thể rồi thì đăng ký khai tử có yếu tố nước ngoài ở đâu?",
         "Không còn UBND huyện nữa thì ai cấp lại trích lục khai sinh?",
+        "Giờ chỉ còn tỉnh và xã thì khai sinh cho con có cha là người nước ngoài làm ở đâu?",
+        "Xã tôi với xã bên vừa gộp lại thành một thì sổ hộ tịch cũ lưu ở đâu?",
+        "Công an cấp huyện bị bãi bỏ rồi thì đăng ký khai sinh cho con làm ở đâu?",
+        "Sau khi sắp xếp đơn vị hành chính thì trích lục khai sinh xin ở xã nào?",
+        "Trung tâm phục vụ hành chính công của xã nhận hồ sơ khai sinh mấy ngày trả?",
         "Xã tôi vừa sáp nhập với xã bên cạnh thì đăng ký khai sinh ở xã nào?",
         "Tỉnh mình hợp nhất với tỉnh bên thì lệ phí hộ tịch tính theo đâu?",
     ],
