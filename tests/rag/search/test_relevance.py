@@ -437,3 +437,22 @@ def test_the_shipped_floors_were_fitted_on_the_int8_index_with_the_aboutness_rul
     weights = load_weights()
     assert weights.min_about > 0 and weights.min_score_about > weights.min_score
     assert "int8" in weights.provenance and "cross-validation" in weights.provenance
+
+
+def test_the_floors_fit_uses_the_aboutness_rule_only_when_it_turns_away_more():
+    from bench.relevance_fit import cross_validate, fit_floors
+
+    answerable = [{"id": f"a{i}", "answerable": True, "base": True, "score": 3.0 + 0.1 * i, "about": 0.5 + 0.02 * i}
+                  for i in range(25)]
+    low = [{"id": f"l{i}", "answerable": False, "base": True, "score": 2.0 + 0.05 * i, "about": 0.6} for i in range(5)]
+    passing = [{"id": f"p{i}", "answerable": False, "base": True, "score": 3.5 + 0.1 * i, "about": 0.1} for i in range(5)]
+    rows = answerable + low + passing
+    alone = fit_floors(rows, use_about=False)
+    assert alone["min_about"] == 0.0 and alone["answered"] / alone["answerable"] >= 0.92
+    both = fit_floors(rows, use_about=True)
+    assert both["abstained"] == 10 and both["answered"] == 25  # the passing mentions go, no answerable one does
+    assert 0.1 < both["min_about"] <= 0.5 and both["min_score_about"] > both["min_score"]
+    # nothing to gain: the aboutness floors stay off
+    assert fit_floors(answerable + low, use_about=True)["min_about"] == 0.0
+    cv = cross_validate(rows, use_about=True, folds=5, repeats=2)
+    assert cv["answered"] >= 0.9 and cv["abstained"] >= 0.9
