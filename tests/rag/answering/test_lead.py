@@ -93,7 +93,7 @@ def more_articles():
     from ingest.pipeline import parse_file
 
     out: dict[tuple[str, str], list] = {}
-    for name in ("281-2016-TT-BTC", "226-2016-TT-BTC", "61-2018-ND-CP", "52-2010-QH12", "01-VBHN-VPQH"):
+    for name in ("281-2016-TT-BTC", "226-2016-TT-BTC", "256-2016-TT-BTC", "61-2018-ND-CP", "52-2010-QH12", "01-VBHN-VPQH"):
         _doc, units = parse_file(load_file(CORPUS / f"{name}.md"), load_settings())
         for u in units:
             out.setdefault((name, u.article), []).append(u)
@@ -150,3 +150,31 @@ def test_the_cited_article_that_states_the_asked_figure_is_quoted_first(articles
     assert [p.unit.article for p in reordered] == ["5", "69"]
     # a first article that states an age keeps its place
     assert figure_article_first(profile(question), chosen[::-1], lambda p: p) == chosen[::-1]
+
+
+def test_money_as_the_subject_does_not_make_a_period_asked_a_sum(articles):
+    # "tiền phạt" is what is paid; "mấy ngày" is what is asked
+    (unit,) = [u for u in articles[("15-2012-QH13", "78")] if u.clause == "1"]
+    first = first_sentence("Nhận quyết định xử phạt rồi thì trong mấy ngày phải đi nộp tiền phạt?", unit)
+    assert first.startswith("Thời hạn: «Trong thời hạn 10 ngày, kể từ ngày nhận được quyết định xử phạt")
+
+
+def test_references_number_no_table_rows(more_articles):
+    from rag.answering.answer import lead_pieces
+
+    (unit,) = [u for u in more_articles[("256-2016-TT-BTC", "5")] if u.clause == "2"]
+    sentence = "tại khoản 1 Điều 19, khoản 2 Điều 32 Luật căn cước công dân"
+    assert any(sentence in unit.text[s:e] for s, e in lead_pieces(unit.text))
+
+
+def test_a_yes_no_situation_is_measured_against_the_article_stating_its_amount(articles):
+    from rag.answering.answer import figure_article_first
+    from rag.search.relevance import profile
+
+    (pay,) = [u for u in articles[("15-2012-QH13", "73")] if u.clause == "1"]
+    (lapse,) = [u for u in articles[("15-2012-QH13", "74")] if u.clause == "1"]
+    question = "Quyết định phạt ra đã hơn một năm mà chưa thi hành thì còn phải thi hành nữa không?"
+    chosen = [Passage(unit=pay, score=1.0), Passage(unit=lapse, score=0.9)]
+    assert [p.unit.article for p in figure_article_first(profile(question), chosen, lambda p: p)] == ["74", "73"]
+    first = extractive_sentences(question, figure_article_first(profile(question), chosen, lambda p: p))[0].text
+    assert "là 01 năm" in first
