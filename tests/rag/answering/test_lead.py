@@ -12,18 +12,23 @@ from rag.domain import Passage
 from tests.conftest import CORPUS
 
 
-@pytest.fixture(scope="module")
-def articles():
-    """Units of three laws of the corpus, parsed by the ingestion code: {(doc file, article): [units]}."""
+def parsed_units(names: tuple[str, ...]) -> dict[tuple[str, str], list]:
+    """Units of corpus files, parsed by the ingestion code: {(doc file, article): [units]}."""
     from ingest.loaders import load_file
     from ingest.pipeline import parse_file
 
     out: dict[tuple[str, str], list] = {}
-    for name in ("26-2023-QH15", "15-2012-QH13", "25-2018-QH14", "60-2014-QH13"):
+    for name in names:
         _doc, units = parse_file(load_file(CORPUS / f"{name}.md"), load_settings())
         for u in units:
             out.setdefault((name, u.article), []).append(u)
     return out
+
+
+@pytest.fixture(scope="module")
+def articles():
+    """Units of four laws of the corpus."""
+    return parsed_units(("26-2023-QH15", "15-2012-QH13", "25-2018-QH14", "60-2014-QH13"))
 
 
 def first_sentence(question: str, unit) -> str:
@@ -87,17 +92,10 @@ def test_a_yes_no_question_about_a_fee_keeps_the_fee_lead(articles):
 
 @pytest.fixture(scope="module")
 def more_articles():
-    """Units of a fee circular with a flattened table, the one-stop decree, the adoption law, the
-    criminal code: {(doc file, article): [units]}."""
-    from ingest.loaders import load_file
-    from ingest.pipeline import parse_file
-
-    out: dict[tuple[str, str], list] = {}
-    for name in ("281-2016-TT-BTC", "226-2016-TT-BTC", "256-2016-TT-BTC", "61-2018-ND-CP", "52-2010-QH12", "01-VBHN-VPQH"):
-        _doc, units = parse_file(load_file(CORPUS / f"{name}.md"), load_settings())
-        for u in units:
-            out.setdefault((name, u.article), []).append(u)
-    return out
+    """Units of two fee circulars with flattened tables and one with references, the one-stop decree, the
+    adoption law, the criminal code."""
+    return parsed_units(("281-2016-TT-BTC", "226-2016-TT-BTC", "256-2016-TT-BTC", "61-2018-ND-CP", "52-2010-QH12",
+                         "01-VBHN-VPQH"))
 
 
 def test_a_fee_table_row_leads_with_its_own_value(more_articles):
@@ -127,7 +125,8 @@ def test_a_count_asked_is_answered_by_a_count_of_that_thing(more_articles):
 def test_a_piece_restating_the_situations_amount_does_not_lead(more_articles):
     # point c) restates the question's "dưới 01 tuổi"; the clause's opening states the prison term
     (unit,) = [u for u in more_articles[("01-VBHN-VPQH", "152")] if u.clause == "2"]
-    first = first_sentence("Đánh tráo người dưới 01 tuổi mà mình có trách nhiệm chăm sóc, nuôi dưỡng thì bị phạt tù ít nhất mấy năm?", unit)
+    question = "Đánh tráo người dưới 01 tuổi mà mình có trách nhiệm chăm sóc, nuôi dưỡng thì bị phạt tù ít nhất mấy năm?"
+    first = first_sentence(question, unit)
     assert first.startswith("Thời hạn: «") and "phạt tù từ 03 năm" in first
 
 
