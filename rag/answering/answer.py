@@ -227,21 +227,6 @@ def _line_end(text: str, pos: int) -> int:
     return len(text) if end < 0 else end
 
 
-def states_situation_amount(prof: QuestionProfile, unit: LegalUnit) -> bool:
-    """A yes/no question whose situation states an amount ("ra hơn một năm chưa thi hành thì có còn thi
-    hành không"): does the unit state the same amount ("Thời hiệu thi hành … là 01 năm"), in a piece that
-    shares a word with the question? That is the rule the situation is measured against."""
-    own = stated_figures(prof.text)
-    if prof.wants_figure or not own:
-        return False
-    words = question_words(prof.text)
-    for start, end in lead_pieces(unit.text):
-        piece = unit.text[start:end]
-        if any(f in own for f in stated_figures(piece)) and words & content_words(piece):
-            return True
-    return False
-
-
 # "mấy lần", "bao nhiêu người", "ít nhất mấy hòa giải viên": the thing counted, whose count must be stated
 _COUNTED = re.compile(r"\b(?:mấy|bao nhiêu)\s+([^\W\d_]+)", re.I)
 _NOT_COUNTED = frozenset("ngày tháng năm giờ tuần tuổi tiền đồng phần lâu nhiêu".split())
@@ -536,11 +521,6 @@ def figure_article_first(
     whose answer unit (``unit_of``) leads with a figure of the asked kind (its piece sharing a word
     with the question, no special case unasked) is quoted first ("từ đủ mấy tuổi thì bị xử phạt"
     cited Điều 69, about serving a decision, before Điều 5, which states "từ đủ 16 tuổi")."""
-    if len(chosen) >= 2 and not prof.wants_figure and not states_situation_amount(prof, chosen[0].unit):
-        for k in range(1, len(chosen)):  # the article that states the situation's own amount
-            other = unit_of(chosen[k])
-            if states_situation_amount(prof, other.unit):
-                return [other, *chosen[:k], *chosen[k + 1:]]
     if not (prof.wants_figure and prof.figure_kind) or len(chosen) < 2:
         return chosen
     first = chosen[0].unit

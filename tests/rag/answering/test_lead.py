@@ -164,16 +164,3 @@ def test_references_number_no_table_rows(more_articles):
     (unit,) = [u for u in more_articles[("256-2016-TT-BTC", "5")] if u.clause == "2"]
     sentence = "tại khoản 1 Điều 19, khoản 2 Điều 32 Luật căn cước công dân"
     assert any(sentence in unit.text[s:e] for s, e in lead_pieces(unit.text))
-
-
-def test_a_yes_no_situation_is_measured_against_the_article_stating_its_amount(articles):
-    from rag.answering.answer import figure_article_first
-    from rag.search.relevance import profile
-
-    (pay,) = [u for u in articles[("15-2012-QH13", "73")] if u.clause == "1"]
-    (lapse,) = [u for u in articles[("15-2012-QH13", "74")] if u.clause == "1"]
-    question = "Quyết định phạt ra đã hơn một năm mà chưa thi hành thì còn phải thi hành nữa không?"
-    chosen = [Passage(unit=pay, score=1.0), Passage(unit=lapse, score=0.9)]
-    assert [p.unit.article for p in figure_article_first(profile(question), chosen, lambda p: p)] == ["74", "73"]
-    first = extractive_sentences(question, figure_article_first(profile(question), chosen, lambda p: p))[0].text
-    assert "là 01 năm" in first
