@@ -175,7 +175,7 @@ def lead_piece(question: str, unit: LegalUnit, prof: QuestionProfile | None = No
     prof = prof or profile(question)
     intent = prof.main_intent
     figure = prof.figure_kind if prof.wants_figure else None
-    attempts = []
+    attempts: list[tuple[str, Callable[[str], bool] | None, str | None]] = []
     if intent in _LEAD_INTENTS and (figure is None or _INTENT_KIND.get(intent, figure) == figure):
         attempts.append((ASKED[intent][0], signal_of(intent), intent))
     if figure:
@@ -214,7 +214,8 @@ def _list_lead(
         if best == 0 or shared.count(best) > 1:
             return found
         start, end = lines[shared.index(best)]
-        item = _cut_long(text[start:end].rstrip(" ;:."))
+        offset, item = _cut_long(text[start:end].rstrip(" ;:."))
+        start += offset
         return replace(found, items=((start, start + len(item)),), head=head)
     if intent in _LIST_INTENTS:  # the head says whose list it is ("… đối với người quy định tại khoản 2 …")
         return replace(found, items=tuple(items), head=head)
@@ -226,9 +227,32 @@ def _line_end(text: str, pos: int) -> int:
     return len(text) if end < 0 else end
 
 
+# "mấy lần", "bao nhiêu người", "ít nhất mấy hòa giải viên": the thing counted, whose count must be stated
+_COUNTED = re.compile(r"\b(?:mấy|bao nhiêu)\s+([^\W\d_]+)", re.I)
+_NOT_COUNTED = frozenset("ngày tháng năm giờ tuần tuổi tiền đồng phần lâu nhiêu".split())
+_COUNT_WORD = r"(?:\d+|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)"
+OWN_FIGURE_PENALTY = 0.5  # a piece stating only the question's own amounts ("người dưới 01 tuổi") comes last
+
+
+def counted_thing(question: str) -> str | None:
+    """The word after "mấy"/"bao nhiêu" when it counts things ("lần", "người", "hòa" of "hòa giải viên")."""
+    for m in _COUNTED.finditer(question):
+        word = m.group(1).lower()
+        if word not in _NOT_COUNTED:
+            return word
+    return None
+
+
+def states_count(thing: str, piece: str) -> bool:
+    """The piece states a count of ``thing``: "không quá một lần", "từ 03 hòa giải viên trở lên"."""
+    return bool(re.search(rf"\b{_COUNT_WORD}\s+(?:\([^)]*\)\s+)?{re.escape(thing)}\b", piece, re.I))
+
+
 def _best_piece(prof: QuestionProfile, unit: LegalUnit, label: str, signal, figure: str | None, age: bool) -> Lead | None:
     words = question_words(prof.text)
     asked_low = prof.text.lower()
+    own = set(stated_figures(prof.text))  # the situation's amounts: "17 tuổi", "phạt 25 triệu"
+    counted = counted_thing(asked_low) if figure == "number" else None
     best: Lead | None = None
     pieces = lead_pieces(unit.text)
     for i, (start, end) in enumerate(pieces):
@@ -240,17 +264,24 @@ def _best_piece(prof: QuestionProfile, unit: LegalUnit, label: str, signal, figu
         if enumerator:
             start += enumerator.end()
             piece = unit.text[start:end]
-        piece = _cut_long(piece.rstrip(" ;:."))
+        keeps = (lambda s: states_figure(figure, s, age)) if figure else None
+        offset, piece = _cut_long(piece.rstrip(" ;:."), keeps)
+        start += offset
         if len(piece) < 12 or len(piece) > MAX_LEAD_CHARS or (signal is not None and not signal(piece)):
             continue
         if figure and not states_figure(figure, piece, age):
             continue
+        if counted and not states_count(counted, piece):
+            continue  # "mấy lần" is not answered by "01 ngày"
         line_start = unit.text.rfind("\n", 0, start) + 1
         line_end = unit.text.find("\n", end)
         line = unit.text[line_start : line_end if line_end >= 0 else len(unit.text)]
         # the piece's whole line (a point "a) … ; …") tells whom the figure is for
         score = (len(words & content_words(piece)) + len(words & content_words(line))) / (2 * max(len(words), 1))
         score -= 0.3 * sum(m in piece.lower() and m not in asked_low for m in SPECIAL_CASES)
+        stated = stated_figures(piece)
+        if figure and own and stated and all(f in own for f in stated):
+            score -= OWN_FIGURE_PENALTY  # it restates the situation, not the asked figure
         if (score >= MIN_LEAD_OVERLAP or figure) and (best is None or score > best.score):
             shown = label
             if signal is None and figure == "duration" and all(f.is_age for f in stated_figures(piece)):
@@ -259,17 +290,82 @@ def _best_piece(prof: QuestionProfile, unit: LegalUnit, label: str, signal, figu
     return best
 
 
-def _cut_long(piece: str) -> str:
+def _cut_long(piece: str, keeps: Callable[[str], bool] | None = None) -> tuple[int, str]:
     """A sentence too long to lead with, cut after its last comma that keeps it short enough ("Thời hiệu
-    … là 01 năm, kể từ ngày ra quyết định, …, trừ trường hợp …" keeps its first clauses)."""
+    … là 01 năm, kể từ ngày ra quyết định, …, trừ trường hợp …" keeps its first clauses). When those
+    first clauses lose what ``keeps`` wants (the asked figure), the clauses from the first one that
+    states it ("… và ghi vào sổ hộ tịch trong thời hạn 20 ngày, kể từ ngày …") instead. Commas inside
+    brackets ("(Cục An ninh mạng và phòng, chống …)") cut nothing. Returns the offset of the kept text
+    in ``piece`` and the text."""
     if len(piece) <= MAX_LEAD_CHARS:
-        return piece
-    cut = piece.rfind(", ", 0, MAX_LEAD_CHARS)
-    return piece[:cut] if cut > 0 else piece
+        return 0, piece
+    commas = _clause_commas(piece)
+    cut = max((c for c in commas if c < MAX_LEAD_CHARS), default=0)
+    head = piece[:cut] if cut > 0 else piece
+    if keeps is None or keeps(head) or not keeps(piece):
+        return 0, head
+    ends = commas + [len(piece)]
+    for b in [0] + [c + 2 for c in commas]:
+        after = [e for e in ends if e > b]
+        if not keeps(piece[b:after[0]]):
+            continue
+        fitting = [e for e in after if e - b <= MAX_LEAD_CHARS]
+        return b, piece[b:(fitting[-1] if fitting else after[0])]
+    return 0, head
+
+
+def _clause_commas(piece: str) -> list[int]:
+    """Positions of the ", " that separate clauses: outside brackets."""
+    out, depth = [], 0
+    for i, ch in enumerate(piece):
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(depth - 1, 0)
+        elif ch == "," and depth == 0 and piece[i + 1:i + 2] == " ":
+            out.append(i)
+    return out
 
 
 def lead_pieces(text: str) -> list[tuple[int, int]]:
-    return passage_pieces(text, LEAD_PIECE)
+    """Pieces an answer may lead with; a flattened table's rows ("… 4 Phí khai thác …\n8.000 đồng/bản …
+    5 Phí xác nhận …") are cut at their row numbers, so that each label meets its own value."""
+    pieces = passage_pieces(text, LEAD_PIECE)
+    cuts = table_row_starts(text)
+    if not cuts:
+        return pieces
+    out = []
+    for start, end in pieces:
+        inside = [c for c in cuts if start < c < end]
+        for cut in inside:
+            head = text[start:cut].rstrip()
+            if head:
+                out.append((start, start + len(head)))
+            start = text.index(" ", cut) + 1  # the row number itself is no part of the label
+        out.append((start, end))
+    return out
+
+
+# A row number of a table whose cells were flattened into lines: " 5 Phí xác nhận …", " b Chứng thực …"
+_ROW_NUMBER = re.compile(r"(?<=\s)(\d{1,2}|[a-zđ]) (?=\w)")
+_REFERENCE_WORD = re.compile(r"\b(?:khoản|điều|điểm|mục|chương|số|mẫu|phụ lục|lần|thứ)\s+$", re.I)
+
+
+def table_row_starts(text: str) -> list[int]:
+    """Where the numbered rows of a flattened table start: markers 1, 2, 3 … in sequence (letters a, b, c …
+    between them), at least two numbers; a reference ("Điều 5 Luật này") breaks no sequence."""
+    found, expected_number, expected_letter = [], 1, "a"
+    for m in _ROW_NUMBER.finditer(text):
+        mark = m.group(1)
+        if not text[m.end()].isupper() or _REFERENCE_WORD.search(text[max(m.start() - 12, 0):m.start()]):
+            continue  # "khoản 1 Điều 19, khoản 2 Điều 32" numbers no rows
+        if mark.isdigit() and int(mark) == expected_number:
+            found.append((m.start(), True))
+            expected_number, expected_letter = expected_number + 1, "a"
+        elif not mark.isdigit() and mark == expected_letter and found:
+            found.append((m.start(), False))
+            expected_letter = chr(ord(expected_letter) + 1)
+    return [pos for pos, _n in found] if sum(n for _p, n in found) >= 2 else []
 
 
 # Intents whose answer a single piece of a clause can state.
@@ -401,6 +497,7 @@ def prepare(
         if chosen and chosen[0].why is not None:
             asked = retriever.profile(retriever.analyse(query))  # "han la bao nhieu ngay" read with its diacritics
             chosen[0] = answer_unit(retriever, asked, chosen[0])
+            chosen = figure_article_first(asked, chosen, lambda p: answer_unit(retriever, asked, p))
     return Prepared(text, query, passages, chosen, rel, judgement, asked)
 
 
@@ -415,6 +512,31 @@ def answer_unit(retriever: Retriever, prof: QuestionProfile, passage: Passage) -
     if best.unit_id == passage.unit_id:
         return passage
     return replace(passage, unit=best.unit, unit_id=best.unit_id)
+
+
+def figure_article_first(
+    prof: QuestionProfile, chosen: list[Passage], unit_of: Callable[[Passage], Passage]
+) -> list[Passage]:
+    """A figure asked for that the first cited article does not state: the first other cited article
+    whose answer unit (``unit_of``) leads with a figure of the asked kind (its piece sharing a word
+    with the question, no special case unasked) is quoted first ("từ đủ mấy tuổi thì bị xử phạt"
+    cited Điều 69, about serving a decision, before Điều 5, which states "từ đủ 16 tuổi")."""
+    if not (prof.wants_figure and prof.figure_kind) or len(chosen) < 2:
+        return chosen
+    first = chosen[0].unit
+    counted = counted_thing(prof.text.lower()) if prof.figure_kind == "number" else None
+    if lead_piece(prof.text, first, prof) is not None:
+        return chosen
+    if states_count(counted, first.text) if counted else states_figure(
+        prof.figure_kind, first.text, bool(_AGE.search(prof.text))
+    ):
+        return chosen  # the quote states it, in a piece too long to lead with
+    for k in range(1, len(chosen)):
+        other = unit_of(chosen[k])
+        lead = lead_piece(prof.text, other.unit, prof)
+        if lead is not None and lead.score > 0:
+            return [other, *chosen[:k], *chosen[k + 1:]]
+    return chosen
 
 
 def judgement_json(judgement: Judgement | None) -> dict | None:

@@ -259,6 +259,13 @@ class QuestionProfile:
 
 
 _COST = re.compile(r"\b(?:mất|hết|tốn)\s+(?=bao|mấy|bn\b)", re.I)
+# Money asked for ("bao nhiêu tiền", "tiền phạt là bao nhiêu"), not money as the subject ("tiền giả", "hỗ trợ
+# tiền", "mấy ngày phải nộp tiền phạt", which asks a period)
+_ASKS_MONEY = re.compile(
+    r"(?:bao nhiêu|mấy|bn)\s+tiền|tiền\s+(?:[^\W\d_]+\s+){0,3}?(?:là\s+)?(?:bao nhiêu|mấy|bn)\b"
+    r"(?!\s+(?:ngày|tháng|năm|giờ|tiếng|tuần|lâu|tuổi|lần))",
+    re.I,
+)
 
 
 def profile(question: str, subject: str | None = None) -> QuestionProfile:
@@ -285,7 +292,7 @@ def profile(question: str, subject: str | None = None) -> QuestionProfile:
         # situation ("cho cháu 3 tuổi thì lệ phí … bao nhiêu") leaves the asked kind alone
         if re.search(r"bao lâu|mấy ngày|bao nhiêu ngày|mấy tháng|mấy năm|bao nhiêu năm|bao nhiêu tháng|mấy tiếng|"
                      r"mấy tuổi|bao nhiêu tuổi|tuổi nào|độ tuổi|tuổi (?:tối thiểu|tối đa)", low):
-            kind = "duration" if "tiền" not in low else kind
+            kind = "duration" if not _ASKS_MONEY.search(low) else kind
         # the asked figure decides the main intent: "mấy ngày phải ra quyết định xử phạt" asks a deadline
         lead = {"duration": ("deadline",), "money": ("fee", "sanction")}.get(kind, ())
         first = [i for i in intents if i in lead]

@@ -12,18 +12,23 @@ from rag.domain import Passage
 from tests.conftest import CORPUS
 
 
-@pytest.fixture(scope="module")
-def articles():
-    """Units of three laws of the corpus, parsed by the ingestion code: {(doc file, article): [units]}."""
+def parsed_units(names: tuple[str, ...]) -> dict[tuple[str, str], list]:
+    """Units of corpus files, parsed by the ingestion code: {(doc file, article): [units]}."""
     from ingest.loaders import load_file
     from ingest.pipeline import parse_file
 
     out: dict[tuple[str, str], list] = {}
-    for name in ("26-2023-QH15", "15-2012-QH13", "25-2018-QH14", "60-2014-QH13"):
+    for name in names:
         _doc, units = parse_file(load_file(CORPUS / f"{name}.md"), load_settings())
         for u in units:
             out.setdefault((name, u.article), []).append(u)
     return out
+
+
+@pytest.fixture(scope="module")
+def articles():
+    """Units of four laws of the corpus."""
+    return parsed_units(("26-2023-QH15", "15-2012-QH13", "25-2018-QH14", "60-2014-QH13"))
 
 
 def first_sentence(question: str, unit) -> str:
@@ -80,3 +85,82 @@ def test_a_yes_no_question_about_a_fee_keeps_the_fee_lead(articles):
     (unit,) = [u for u in articles[("60-2014-QH13", "11")] if u.clause == "1"]
     first = first_sentence("Khai sinh đúng hạn có mất lệ phí không?", unit)
     assert first.startswith("Lệ phí, mức tiền: «") and "Miễn lệ phí" in first
+
+
+# -- which piece, which article (issue 15d) -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def more_articles():
+    """Units of two fee circulars with flattened tables and one with references, the one-stop decree, the
+    adoption law, the criminal code."""
+    return parsed_units(("281-2016-TT-BTC", "226-2016-TT-BTC", "256-2016-TT-BTC", "61-2018-ND-CP", "52-2010-QH12",
+                         "01-VBHN-VPQH"))
+
+
+def test_a_fee_table_row_leads_with_its_own_value(more_articles):
+    # the table's cells are flattened into lines "… 4 Phí khai thác …\n8.000 đồng/… 5 Phí xác nhận …"
+    (unit,) = more_articles[("281-2016-TT-BTC", "4")]
+    assert "8.000 đồng/bản sao trích lục/sự kiện hộ tịch đã đăng ký 5 Phí xác nhận có quốc tịch Việt Nam\n" in unit.text
+    first = first_sentence("Phí xác nhận có quốc tịch Việt Nam là bao nhiêu tiền một trường hợp?", unit)
+    assert first == "Lệ phí, mức tiền: «Phí xác nhận có quốc tịch Việt Nam 100.000 đồng/trường hợp»"
+    first = first_sentence("Khai nhập quốc tịch Việt Nam lệ phí bao nhiêu", unit)
+    assert first == "Lệ phí, mức tiền: «Lệ phí xin nhập quốc tịch Việt Nam 3.000.000 đồng/trường hợp»"
+
+
+def test_a_lettered_table_row_leads_with_its_own_value(more_articles):
+    (unit,) = more_articles[("226-2016-TT-BTC", "4")]
+    first = first_sentence("Hợp đồng đã chứng thực rồi giờ muốn hủy bỏ thì phí chứng thực việc hủy là bao nhiêu?", unit)
+    assert first.startswith("Lệ phí, mức tiền: «Chứng thực việc sửa đổi, bổ sung, hủy bỏ hợp đồng")
+    assert "30.000 đồng" in first and "50.000" not in first
+
+
+def test_a_count_asked_is_answered_by_a_count_of_that_thing(more_articles):
+    # khoản 9 states "01 ngày trước ngày hết hạn" first; "mấy lần" asks the count of postponements
+    (unit,) = [u for u in more_articles[("61-2018-ND-CP", "19")] if u.clause == "9"]
+    first = first_sentence("Hồ sơ giải quyết trễ hẹn thì cơ quan được hẹn lại ngày trả kết quả mấy lần?", unit)
+    assert first == "Con số: «Việc hẹn lại ngày trả kết quả được thực hiện không quá một lần»"
+
+
+def test_a_piece_restating_the_situations_amount_does_not_lead(more_articles):
+    # point c) restates the question's "dưới 01 tuổi"; the clause's opening states the prison term
+    (unit,) = [u for u in more_articles[("01-VBHN-VPQH", "152")] if u.clause == "2"]
+    question = "Đánh tráo người dưới 01 tuổi mà mình có trách nhiệm chăm sóc, nuôi dưỡng thì bị phạt tù ít nhất mấy năm?"
+    first = first_sentence(question, unit)
+    assert first.startswith("Thời hạn: «") and "phạt tù từ 03 năm" in first
+
+
+def test_a_long_sentence_keeps_the_clauses_that_state_the_asked_period(more_articles):
+    (unit,) = [u for u in more_articles[("52-2010-QH12", "22")] if u.clause == "1"]
+    assert len(unit.text) > 400 and unit.text.find("20 ngày") > 320  # the first clauses state no period
+    first = first_sentence("Đăng ký nuôi con nuôi ở xã xong thì bao lâu được trao giấy chứng nhận?", unit)
+    assert first.startswith("Thời hạn: «tổ chức giao nhận con nuôi và ghi vào sổ hộ tịch trong thời hạn 20 ngày")
+
+
+def test_the_cited_article_that_states_the_asked_figure_is_quoted_first(articles):
+    from rag.answering.answer import figure_article_first
+    from rag.search.relevance import profile
+
+    (serving,) = [u for u in articles[("15-2012-QH13", "69")] if u.clause == "1"]
+    (ages,) = [u for u in articles[("15-2012-QH13", "5")] if u.clause == "1"]
+    question = "Thằng bé nhà bên 15 tuổi đánh nhau bị lập biên bản, từ đủ mấy tuổi thì bị xử phạt vi phạm hành chính?"
+    chosen = [Passage(unit=serving, score=1.0), Passage(unit=ages, score=0.9)]
+    reordered = figure_article_first(profile(question), chosen, lambda p: p)
+    assert [p.unit.article for p in reordered] == ["5", "69"]
+    # a first article that states an age keeps its place
+    assert figure_article_first(profile(question), chosen[::-1], lambda p: p) == chosen[::-1]
+
+
+def test_money_as_the_subject_does_not_make_a_period_asked_a_sum(articles):
+    # "tiền phạt" is what is paid; "mấy ngày" is what is asked
+    (unit,) = [u for u in articles[("15-2012-QH13", "78")] if u.clause == "1"]
+    first = first_sentence("Nhận quyết định xử phạt rồi thì trong mấy ngày phải đi nộp tiền phạt?", unit)
+    assert first.startswith("Thời hạn: «Trong thời hạn 10 ngày, kể từ ngày nhận được quyết định xử phạt")
+
+
+def test_references_number_no_table_rows(more_articles):
+    from rag.answering.answer import lead_pieces
+
+    (unit,) = [u for u in more_articles[("256-2016-TT-BTC", "5")] if u.clause == "2"]
+    sentence = "tại khoản 1 Điều 19, khoản 2 Điều 32 Luật căn cước công dân"
+    assert any(sentence in unit.text[s:e] for s, e in lead_pieces(unit.text))
