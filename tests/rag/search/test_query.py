@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.search.query import (
+    GLOSSARY_FILE,
     DiacriticRestorer,
     Glossary,
     accented_share,
@@ -110,6 +111,28 @@ def test_shipped_glossary_parses_and_covers_the_common_terms():
     }
     for question, expansion in cases.items():
         assert any(expansion in e for e in g.expansions(question)), question
+
+
+def test_situation_lexicon_maps_everyday_situations_to_the_law_words():
+    g = load_glossary()
+    cases = {
+        "Khách ngủ nhờ nhà tôi hai đêm": "thông báo lưu trú",
+        "Giấy tờ bị rách, chữ bị nhòe": "hư hỏng, cũ nát",
+        "Cháu bé mồ côi cha mẹ thì ai nuôi": "giám hộ",
+        "Bị phạt nặng, xin trả góp được không": "nộp tiền phạt nhiều lần",
+        "Công ty bán thông tin của tôi cho người khác": "mua, bán dữ liệu cá nhân",
+        "Cán bộ xã gây khó dễ khi nhận hồ sơ": "sách nhiễu, gây phiền hà",
+        "Hồ sơ trễ hẹn cả tuần": "xin lỗi và hẹn lại ngày trả kết quả",
+    }
+    for question, expansion in cases.items():
+        assert expansion in g.expansions(question), question
+    # typed without diacritics, a term of two syllables still matches
+    assert "mâu thuẫn, tranh chấp" in g.expansions("hai nha xich mich lau nam", accent_blind=True)
+    # the section's terms have two syllables or more (one syllable fires everywhere), bar two loanwords
+    section = GLOSSARY_FILE.read_text(encoding="utf-8").split("# --- tình huống đời thường (issue 15)")[1]
+    terms = [line.split("\t")[0] for line in section.splitlines() if line.strip() and not line.startswith("#")]
+    assert len(terms) > 150
+    assert {t for t in terms if len(syllables(t)) < 2} == {"camera", "online"}
 
 
 def test_glossary_longest_match_wins_and_does_not_overlap():

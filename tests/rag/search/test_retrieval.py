@@ -59,3 +59,28 @@ def test_filters_restrict_documents(engine):
 def test_dense_and_sparse_modes_run_alone(engine):
     for mode in ("dense", "sparse"):
         assert ("60/2014/QH13", "15") in top(engine, "Trách nhiệm đăng ký khai sinh cho con", 5, mode=mode)
+
+
+@pytest.mark.parametrize(
+    ("question", "article", "k"),
+    [
+        # NĐ 23/2015 Điều 22: bản chính "bị hư hỏng, cũ nát, không xác định được nội dung" is not copied
+        ("Giấy chứng nhận tốt nghiệp bị nhòe chữ do ngấm nước, có sao y được không?", "22", 5),
+        # Điều 22 again: "bị tẩy xóa, sửa chữa"
+        ("Bằng tốt nghiệp bị tẩy sửa một chỗ thì có sao y được không?", "22", 1),
+        # Điều 10: chứng thực ngoài trụ sở for a person "già yếu, không thể đi lại được"
+        ("Mẹ tôi bị liệt nằm một chỗ, xã có cử người về tận nhà chứng thực hợp đồng tặng cho không?", "10", 1),
+    ],
+)
+def test_situation_lexicon_brings_everyday_situations_to_the_governing_article(engine, question, article, k):
+    from rag.search.query import GLOSSARY_FILE, Glossary
+
+    gold = ("23/2015/NĐ-CP", article)
+    shipped = engine.retriever.glossary
+    without = Glossary.parse(GLOSSARY_FILE.read_text(encoding="utf-8").split("# --- tình huống đời thường (issue 15)")[0])
+    try:
+        engine.retriever.glossary = without
+        assert gold not in top(engine, question, k)  # the situation's own words do not reach the article
+    finally:
+        engine.retriever.glossary = shipped
+    assert gold in top(engine, question, k)
