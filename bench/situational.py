@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -34,32 +33,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.clerk import DEV, as_question, load_rows  # noqa: E402
 from bench.report import pct  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 from rag.engine import Engine  # noqa: E402
-from rag.search.evaluation import (  # noqa: E402
-    Question,
-    load_questions,
-    retriever_ranker,
-    run_eval,
-    score,
-    without_diacritics,
-)
 from rag.models.sparse import SparseVector, terms, token_id  # noqa: E402
+from rag.search.evaluation import Question, load_questions, retriever_ranker, run_eval, score, without_diacritics  # noqa: E402
 from rag.search.query import GLOSSARY_FILE, load_glossary  # noqa: E402
 
-QUESTIONS = ROOT / "bench" / "data" / "clerk" / "questions.jsonl"
-DEV = Path(os.environ.get("TTHC_SHARED_DATA", "/work/shared/data")) / "eval" / "dev.jsonl"
 NEW_IDS = {f"clerk-{n}" for n in range(260, 290)}
 
 
 def tune_clerk_rows() -> list[dict]:
-    rows = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [r for r in rows if r["split"] == "tune" and r["kind"] == "clerk"]
-
-
-def as_question(r: dict) -> Question:
-    return Question(r["id"], r["question"], frozenset((g["doc"], g["article"]) for g in r["gold"]), r.get("style", ""))
+    return [r for r in load_rows("tune") if r["kind"] == "clerk"]
 
 
 def groups(rows: list[dict]) -> dict[str, list[Question]]:
