@@ -186,10 +186,21 @@ class GlossaryEntry:
     term: str
     expansions: tuple[str, ...]
     kind: str = "colloquial"
+    # words the term is only a part of ("kiện" in "điều kiện", "sự kiện"): no match there
+    not_in: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[str, ...]:
         return tuple(syllables(self.term))
+
+    def inside_other_word(self, words: list[str], start: int, end: int) -> bool:
+        """The match ``words[start:end]`` is part of one of the words listed in ``not_in``."""
+        for other in self.not_in:
+            parts = [strip_diacritics(w) for w in syllables(other)]
+            for j in range(max(0, end - len(parts)), start + 1):
+                if [strip_diacritics(w) for w in words[j : j + len(parts)]] == parts:
+                    return True
+        return False
 
     @property
     def plain_key(self) -> tuple[str, ...]:
@@ -221,7 +232,8 @@ class Glossary:
 
     @classmethod
     def parse(cls, text: str, source: str = "glossary") -> "Glossary":
-        """Parse the TSV format (term <TAB> expansion | expansion <TAB> kind; # comments)."""
+        """Parse the TSV format (term <TAB> expansion | expansion <TAB> kind [<TAB> not in | not in];
+        # comments)."""
         entries = []
         for number, line in enumerate(text.splitlines(), start=1):
             line = line.rstrip("\n")
@@ -232,7 +244,8 @@ class Glossary:
                 raise ValueError(f"{source}:{number}: cần 'thuật ngữ<TAB>diễn giải' / expected term<TAB>expansion")
             expansions = tuple(nfc(x.strip()) for x in cols[1].split("|") if x.strip())
             kind = cols[2] if len(cols) > 2 and cols[2] else "colloquial"
-            entries.append(GlossaryEntry(nfc(cols[0]), expansions, kind))
+            not_in = tuple(nfc(x.strip()) for x in cols[3].split("|") if x.strip()) if len(cols) > 3 else ()
+            entries.append(GlossaryEntry(nfc(cols[0]), expansions, kind, not_in))
         return cls(entries)
 
     def find(self, text: str, accent_blind: bool = False) -> list[GlossaryMatch]:
@@ -246,7 +259,7 @@ class Glossary:
                 entry = self._exact.get(tuple(words[i : i + n]))
                 if entry is None and (accent_blind or _is_abbreviation_like(words[i : i + n])):
                     entry = self._plain.get(tuple(plain[i : i + n]))
-                if entry is not None:
+                if entry is not None and not entry.inside_other_word(words, i, i + n):
                     out.append(GlossaryMatch(entry, i, i + n))
                     i += n
                     break

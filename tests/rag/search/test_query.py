@@ -172,3 +172,21 @@ def test_analyse_restores_then_expands(restorer):
 def test_analyse_leaves_accented_questions_alone(restorer):
     a = analyse("Thời hạn đăng ký khai sinh là bao lâu?", restorer)
     assert not a.restored and a.text == "Thời hạn đăng ký khai sinh là bao lâu?"
+
+
+def test_glossary_term_inside_a_longer_word_does_not_expand():
+    # "kiện" (to sue) is part of "điều kiện" (condition) and "sự kiện" (event): those questions
+    # are not about lawsuits, and "khởi kiện" pulled them towards the procedure codes
+    g = load_glossary()
+    assert "khởi kiện" not in g.expansions("Người nước ngoài cần điều kiện gì để kết hôn?")
+    assert "khởi kiện" not in g.expansions("Sự kiện bất khả kháng là sự kiện xảy ra một cách khách quan")
+    assert "khởi kiện" not in g.expansions("dieu kien ket hon", accent_blind=True)
+    assert "khởi kiện" in g.expansions("Công ty nợ lương thì tôi kiện ở đâu?")
+    assert "khởi kiện" in g.expansions("Sau khiếu nại lần hai có kiện ra tòa được không?")
+
+
+def test_glossary_not_in_column_parses():
+    g = Glossary.parse("kiện\tkhởi kiện\tcolloquial\tđiều kiện | sự kiện\n")
+    assert g.entries[0].not_in == ("điều kiện", "sự kiện")
+    assert g.expansions("đủ điều kiện") == []
+    assert g.expansions("kiện đòi nợ") == ["khởi kiện"]
