@@ -13,6 +13,7 @@ Three pure steps, each testable alone:
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import Counter, defaultdict
@@ -163,6 +164,13 @@ class DiacriticRestorer:
             last = m.end()
         out.append(text[last:])
         return "".join(out)
+
+
+def everyday_fingerprint() -> str:
+    """A short hash of the shipped everyday text and glossary: a diacritics model counted with an
+    older version of them is stale (its cache file is named with this)."""
+    digest = hashlib.sha1("\n".join(_everyday_texts()).encode("utf-8")).hexdigest()
+    return digest[:10]
 
 
 @lru_cache(maxsize=1)

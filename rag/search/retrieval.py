@@ -32,7 +32,14 @@ from rag.domain import SearchFilters
 from rag.legal.references import DocumentResolver, find_references
 from rag.legal.records import DocumentRecord
 from rag.search.cache import load_or_build
-from rag.search.query import DiacriticRestorer, QueryAnalysis, analyse, is_unaccented, load_glossary
+from rag.search.query import (
+    DiacriticRestorer,
+    QueryAnalysis,
+    analyse,
+    everyday_fingerprint,
+    is_unaccented,
+    load_glossary,
+)
 from rag.search.relevance import (
     ArticleTable,
     Candidate,
@@ -555,7 +562,7 @@ def load_or_build_unit_index(store: UnitStore, cache_dir: Path | None, records: 
 
 def load_or_build_restorer(store: UnitStore, cache_dir: Path | None, records: list[DocumentRecord]) -> DiacriticRestorer:
     """Load the cached model for exactly these documents, or count it from the index."""
-    name = f"diacritics-{DiacriticRestorer.VERSION}-{fingerprint(records)}.json.gz"
+    name = f"diacritics-{DiacriticRestorer.VERSION}-{fingerprint(records)}-{everyday_fingerprint()}.json.gz"
     path = cache_dir / name if cache_dir else None
     return load_or_build(
         path, DiacriticRestorer.load,

@@ -38,6 +38,11 @@ def restorer() -> DiacriticRestorer:
         # everyday phrasing comes from the shipped colloquial text
         ("can giay to gi", "cần giấy tờ gì"),
         ("mat bao lau", "mất bao lâu"),
+        # "dung" after a comma or "nội dung" is "đúng" in a true/false question, not "dụng" (sử dụng)
+        ("nguoi yeu cau chung thuc phai chiu trach nhiem ve noi dung giay to, dung hay sai?",
+         "người yêu cầu chứng thực phải chịu trách nhiệm về nội dung giấy tờ, đúng hay sai?"),
+        ("noi dung nay dung hay sai", "nội dung này đúng hay sai"),
+        ("can bo lam nhu vay co dung khong", "cán bộ làm như vậy có đúng không"),
     ],
 )
 def test_restores_diacritics(restorer, typed, expected):

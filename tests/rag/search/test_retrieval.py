@@ -84,3 +84,16 @@ def test_situation_lexicon_brings_everyday_situations_to_the_governing_article(e
     finally:
         engine.retriever.glossary = shipped
     assert gold in top(engine, question, k)
+
+
+def test_diacritics_model_is_recounted_when_the_shipped_everyday_text_changes(engine, slice_index):
+    # the model is counted from the index and from rag/data/colloquial.txt + the glossary; a cache
+    # counted with an older colloquial text would keep restoring "dung hay sai" as "dụng hay sai"
+    from pathlib import Path
+
+    from rag.search.query import everyday_fingerprint
+
+    engine.retriever.restorer()
+    cached = [p.name for p in Path(slice_index).glob("diacritics-*.json.gz")]
+    assert len(cached) == 1 and everyday_fingerprint() in cached[0]
+    assert engine.retriever.analyse("noi dung nay dung hay sai").text == "nội dung này đúng hay sai"
