@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -186,6 +187,44 @@ def _everyday_texts() -> tuple[str, ...]:
     return tuple(texts)
 
 
+# -- spelling variants ---------------------------------------------------------------------
+
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+_OPEN_GLIDE = re.compile(r"([bcdđghklmnpqrstvx]*)(oa|oe|uy)")
+
+
+def tone_variant(syllable: str) -> str | None:
+    """The same syllable with its tone mark on the other vowel, where Vietnamese spelling allows
+    both ("thoả" / "thỏa", "uỷ" / "ủy", "hoà" / "hòa", "khoẻ" / "khỏe"): open syllables on oa, oe,
+    uy (not "quy", where u belongs to the consonant). None for every other syllable."""
+    decomposed = unicodedata.normalize("NFD", syllable)
+    tones = [c for c in decomposed if c in _TONE_MARKS]
+    if len(tones) != 1:
+        return None
+    m = _OPEN_GLIDE.fullmatch(nfc("".join(c for c in decomposed if c not in _TONE_MARKS)))
+    if not m or m.group(1).endswith("q"):
+        return None
+    onset, nucleus = m.groups()
+    first = nfc(onset + nucleus[0] + tones[0] + nucleus[1])
+    second = nfc(onset + nucleus + tones[0])
+    return second if syllable == first else first if syllable == second else None
+
+
+def spelling_variants(text: str) -> list[str]:
+    """Each syllable spelt with the other tone placement, with its neighbours (so BM25's syllable
+    pairs match too): "các bên thoả thuận" → ["bên thỏa thuận"]. The corpus mixes both spellings
+    (Luật 2015 "thỏa thuận", other texts "thoả thuận"); the index keeps them as typed."""
+    words = syllables(text)
+    out: list[str] = []
+    for i, word in enumerate(words):
+        other = tone_variant(word)
+        if other:
+            phrase = " ".join(words[max(i - 1, 0) : i] + [other] + words[i + 1 : i + 2])
+            if phrase not in out:
+                out.append(phrase)
+    return out
+
+
 # -- glossary ------------------------------------------------------------------------------
 
 
@@ -308,6 +347,7 @@ class QueryAnalysis:
     restored: bool = False
     expansions: tuple[str, ...] = ()
     references: tuple = field(default=())  # explicit legal references found in the question
+    variants: tuple[str, ...] = ()  # the question's words in their other spelling ("thoả" → "thỏa")
 
     @property
     def search_text(self) -> str:
@@ -315,6 +355,14 @@ class QueryAnalysis:
         if not self.expansions:
             return self.text
         return f"{self.text} ({'; '.join(self.expansions)})"
+
+    @property
+    def sparse_text(self) -> str:
+        """``search_text`` plus the spelling variants, for BM25 (exact tokens); the dense encoder
+        reads the question as written."""
+        if not self.variants:
+            return self.search_text
+        return f"{self.search_text} ({'; '.join(self.variants)})"
 
 
 def analyse(
@@ -335,4 +383,5 @@ def analyse(
         text=restored,
         restored=restored != text,
         expansions=tuple(expansions),
+        variants=tuple(spelling_variants(" ".join([restored, *expansions]))),
     )

@@ -325,7 +325,7 @@ class Retriever:
         text = analysis.search_text
         refs = self.references(analysis.text, filters)
         dense_vec = self.embedder.embed_queries([text])[0] if mode in ("hybrid", "dense") else None
-        sparse_vec = self.sparse.encode_query(text) if mode in ("hybrid", "sparse") else None
+        sparse_vec = self.sparse.encode_query(analysis.sparse_text) if mode in ("hybrid", "sparse") else None
         pool = max(k, self.settings.candidate_pool)
         known: dict[str, Passage] = {}
         dense_hits, sparse_hits = self._candidates(dense_vec, sparse_vec, pool, filters, known)

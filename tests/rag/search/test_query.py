@@ -195,3 +195,27 @@ def test_glossary_not_in_column_parses():
     assert g.entries[0].not_in == ("điều kiện", "sự kiện")
     assert g.expansions("đủ điều kiện") == []
     assert g.expansions("kiện đòi nợ") == ["khởi kiện"]
+
+
+@pytest.mark.parametrize(
+    "word, other",
+    [("thoả", "thỏa"), ("uỷ", "ủy"), ("Hoà", "Hòa"), ("khoẻ", "khỏe"), ("tuỳ", "tùy"), ("hoá", "hóa")],
+)
+def test_tone_variant_moves_the_mark_between_the_two_vowels(word, other):
+    from rag.search.query import tone_variant
+
+    assert tone_variant(word.lower()) == other.lower()
+    assert tone_variant(other.lower()) == word.lower()
+
+
+@pytest.mark.parametrize("word", ["quý", "hoàng", "toán", "thuyết", "khoa", "đăng", "uy"])
+def test_tone_variant_leaves_fixed_spellings_alone(word):
+    from rag.search.query import tone_variant
+
+    assert tone_variant(word) is None
+
+
+def test_analysis_adds_the_other_spelling_for_bm25_only():
+    a = analyse("Các bên không có thoả thuận về mức tiền công thì sao?")
+    assert a.variants == ("có thỏa thuận",)
+    assert "thỏa thuận" in a.sparse_text and "thỏa thuận" not in a.search_text

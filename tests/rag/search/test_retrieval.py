@@ -97,3 +97,15 @@ def test_diacritics_model_is_recounted_when_the_shipped_everyday_text_changes(en
     cached = [p.name for p in Path(slice_index).glob("diacritics-*.json.gz")]
     assert len(cached) == 1 and everyday_fingerprint() in cached[0]
     assert engine.retriever.analyse("noi dung nay dung hay sai").text == "nội dung này đúng hay sai"
+
+
+@pytest.mark.parametrize(
+    "typed, as_in_the_text",
+    [
+        # the slice writes "thỏa thuận", "ủy quyền", "hủy"; people (and older texts) also write "thoả", "uỷ", "huỷ"
+        ("Chứng thực văn bản thoả thuận phân chia di sản", "Chứng thực văn bản thỏa thuận phân chia di sản"),
+        ("Chứng thực hợp đồng uỷ quyền", "Chứng thực hợp đồng ủy quyền"),
+    ],
+)
+def test_bm25_finds_the_article_whatever_the_tone_placement(engine, typed, as_in_the_text):
+    assert top(engine, typed, 3, mode="sparse") == top(engine, as_in_the_text, 3, mode="sparse")
