@@ -95,22 +95,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", default=str(ROOT / "docs" / "benchmarks.md"), help="markdown file to update ('' = none)")
     parser.add_argument("--json", help="also dump all metrics to this JSON file")
     parser.add_argument("--limit", type=int, default=0, help="only the first N questions of each set (smoke runs)")
+    parser.add_argument(
+        "--rows", choices=["all", "odd", "even"], default="all",
+        help="dev rows: odd (0-based 1, 3, …: the half fitted on, as bench/relevance_fit.py --dev-half) or even "
+        "(reported only)",
+    )
+    parser.add_argument("--hybrid-only", action="store_true", help="only our hybrid (no dense-only, no BM25 baselines)")
     args = parser.parse_args(argv)
 
     settings = load_settings(index_dir=args.index)
     engine = Engine(settings)
     retriever = engine.retriever
     t0 = time.perf_counter()
-    articles = article_texts(retriever.store.iter_units())
-    baselines = [BM25Baseline(articles, bigrams=False), BM25Baseline(articles, bigrams=True)]
-    print(f"baselines indexed {len(articles)} articles in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    baselines = []
+    if not args.hybrid_only:
+        articles = article_texts(retriever.store.iter_units())
+        baselines = [BM25Baseline(articles, bigrams=False), BM25Baseline(articles, bigrams=True)]
+    print(f"baselines indexed in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
     retriever.search("khởi động / warm-up", top_k=10)
     retriever.restorer()  # build or load the diacritics model before timing
 
     def take(qs):
         return qs[: args.limit] if args.limit else qs
 
-    dev = take(load_questions(Path(args.dev)))
+    dev = load_questions(Path(args.dev))
+    dev = take({"all": dev, "odd": dev[1::2], "even": dev[0::2]}[args.rows])
     sets = {
         "dev (ALQAC + Zalo, real questions)": dev,
         "dev without diacritics (same questions, diacritics stripped)": without_diacritics(dev),
@@ -121,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
 
     results: dict[str, list[SystemResult]] = {}
     for name, questions in sets.items():
-        systems = {"hybrid (ours)": retriever_ranker(retriever, "hybrid"), "dense only (e5-small)": retriever_ranker(retriever, "dense")}
+        systems = {"hybrid (ours)": retriever_ranker(retriever, "hybrid")}
+        if not args.hybrid_only:
+            systems["dense only (e5-small)"] = retriever_ranker(retriever, "dense")
         for b in baselines:
             systems[f"BM25 {b.name.removeprefix('bm25s ')} (bm25s, whole article)"] = b
         results[name] = []
@@ -151,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         "`OMP_WAIT_POLICY=PASSIVE` (now set by `rag/models/embeddings.py`). Latencies here were measured "
         "while other jobs loaded the 2 cores (load average ≈ 20), so they overstate an idle server.",
     ]
-    if args.write and not args.limit:
+    if args.write and not args.limit and args.rows == "all" and not args.hybrid_only:
         write_section(Path(args.write), SECTION, markdown(results, command, notes))
         print(f"wrote {args.write}", file=sys.stderr)
     if args.json:
