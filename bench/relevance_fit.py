@@ -6,9 +6,9 @@
 ``--keep-weights`` (issue 15e): the shipped weights stay; only the abstention floors are refitted —
 ``min_score`` alone, or with the aboutness rule (``min_about``, ``min_score_about``: abstain when the
 closest articles are not about the question's subject and the score is below a second floor) — each
-aimed at 92–95 % answered, and the one kept is chosen by k-fold cross-validation WITHIN the tuning half
-(the most abstention out of fold among the fits answering ≥ 92 % out of fold); the estimates are
-written under ``fit.floors`` in the weights file.
+aimed at 86–95 % answered, and the one kept is chosen by k-fold cross-validation WITHIN the tuning half
+(``choose_fit``: one meeting both targets out of fold, else the best answered + abstained share); the
+estimates are written under ``fit.floors`` in the weights file.
 
 Questions: bench/data/clerk/questions.jsonl, rows with ``split == "tune"`` (the test half is never
 read here). For every answerable clerk question the retriever's candidate pool is scored with the
@@ -196,7 +196,7 @@ def fit_thresholds(
 
 # -- thresholds only, the shipped weights kept (--keep-weights) ----------------------------------------
 
-AIMS = (0.92, 0.93, 0.94, 0.95)  # answered share the floors aim at on the fitting folds
+AIMS = (0.86, 0.88, 0.90, 0.92, 0.93, 0.94, 0.95)  # answered share the floors aim at on the fitting folds
 ABOUT_STEPS = [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6]
 
 
@@ -298,11 +298,33 @@ def cross_validate(rows: list[dict], use_about: bool, folds: int = 5, repeats: i
             "abstained": round(n_abs / max(n_neg, 1), 4)}
 
 
+BALANCE_TIE = 0.005  # balanced accuracies closer than half a point are a tie: the more answered fit wins
+
+
+def choose_fit(fits: dict[str, dict]) -> str:
+    """The fit kept, by its cross-validated shares: one that meets both of the issue's targets out of fold
+    (≥ 92 % answered, ≥ 85 % abstained) if any; otherwise the best balanced accuracy (answered share +
+    abstained share), near-ties (``BALANCE_TIE``) to the more answered. When the targets conflict, a floor that answers 92 % at
+    any cost gives up abstention wholesale (tune, 2026-12-05: 74 % out of fold, 56 % on the test half);
+    an abstention still shows the closest passages as "có thể liên quan", a wrong answer leads with a
+    misgrounded quote, so neither share is sacrificed to the other."""
+    def both(name: str) -> bool:
+        return fits[name]["cv"]["answered"] >= 0.92 and fits[name]["cv"]["abstained"] >= 0.85
+
+    def balance(name: str) -> float:
+        return fits[name]["cv"]["answered"] + fits[name]["cv"]["abstained"]
+
+    pool = [n for n in fits if both(n)] or list(fits)
+    best = max(balance(n) for n in pool)
+    near = [n for n in pool if balance(n) >= best - BALANCE_TIE]  # closer than this is noise of a few questions
+    return max(near, key=lambda n: (fits[n]["cv"]["answered"], balance(n)))
+
+
 def keep_weights_fit(engine: Engine, table, pos: list[dict], neg: list[dict], folds: int, repeats: int) -> dict:
     """Thresholds only on the shipped weights (a refit of the weights on ~100 questions wanders):
-    ``min_score`` alone, and ``min_score`` with the aboutness rule, each aimed at 92–95 % answered,
-    compared by k-fold cross-validation on the tuning half; kept: the most abstention out of fold among
-    the fits that answer ≥ 92 % out of fold, refitted on the whole tuning half."""
+    ``min_score`` alone, and ``min_score`` with the aboutness rule, each aimed at 86–95 % answered,
+    compared by k-fold cross-validation on the tuning half; kept: ``choose_fit``'s pick, refitted on
+    the whole tuning half."""
     shipped = engine.retriever.weights
     min_dense = max(engine.settings.abstain_similarity, shipped.min_similarity)
     rows = verdict_inputs(pos + neg, shipped, table, min_dense)
@@ -312,11 +334,7 @@ def keep_weights_fit(engine: Engine, table, pos: list[dict], neg: list[dict], fo
             fits[f"{name}, aim {share:.0%}"] = {
                 "in_sample": fit_floors(rows, use, share), "cv": cross_validate(rows, use, folds, repeats, share)}
 
-    def merit(f):
-        cv = f["cv"]
-        return (cv["answered"] >= 0.92, cv["abstained"], cv["answered"])
-
-    chosen = max(fits, key=lambda k: merit(fits[k]))
+    chosen = choose_fit(fits)
     return {"shipped": shipped, "fits": fits, "chosen": chosen, "rows": rows}
 
 

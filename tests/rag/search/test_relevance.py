@@ -456,3 +456,21 @@ def test_the_floors_fit_uses_the_aboutness_rule_only_when_it_turns_away_more():
     assert fit_floors(answerable + low, use_about=True)["min_about"] == 0.0
     cv = cross_validate(rows, use_about=True, folds=5, repeats=2)
     assert cv["answered"] >= 0.9 and cv["abstained"] >= 0.9
+
+
+def test_the_floors_kept_balance_answered_and_abstained_when_both_targets_cannot_be_met():
+    from bench.relevance_fit import choose_fit
+
+    def fit(answered, abstained):
+        return {"cv": {"answered": answered, "abstained": abstained}}
+
+    # no fit meets both targets: 92 % answered at 74 % abstained loses to 88 % at 88 %
+    fits = {"score+about, aim 93%": fit(0.923, 0.743), "score+about, aim 88%": fit(0.88, 0.88),
+            "score, aim 95%": fit(0.95, 0.58)}
+    assert choose_fit(fits) == "score+about, aim 88%"
+    # a balance better by less than half a point is a tie: the more answered fit is kept
+    assert choose_fit({**fits, "score+about, aim 86%": fit(0.857, 0.9066)}) == "score+about, aim 88%"
+    # a fit that meets both wins over a better balanced one that does not
+    fits["score, aim 92%"] = fit(0.921, 0.851)
+    fits["score, aim 86%"] = fit(0.86, 0.95)
+    assert choose_fit(fits) == "score, aim 92%"
