@@ -16,7 +16,7 @@ from typing import Callable, Iterator, Sequence
 from rag.config import Settings
 from rag.domain import Answer, AnswerSentence, Citation, LegalUnit, Passage
 from rag.answering.followup import rewrite_follow_up
-from rag.answering.lists import MAX_ITEMS, enclosing_list, list_lead_text
+from rag.answering.lists import MAX_ITEMS, enclosing_list, line_end, list_lead_text
 from rag.models.llm import MODEL_ABSTAINS, Generator, build_messages
 from rag.search.relevance import INTENTS as ASKED
 from rag.search.relevance import (
@@ -147,7 +147,7 @@ class Lead:
     start: int
     end: int
     score: float
-    items: tuple[tuple[int, int], ...] = ()  # the piece is in a list: its items' spans, quoted instead
+    items: tuple[tuple[int, int], ...] = ()  # the piece is in a list: its items' spans, quoted after the head
     head: tuple[int, int] | None = None  # the list's head, quoted before the items
 
 
@@ -208,7 +208,7 @@ def _list_lead(
     text = unit.text
     if yes_no(prof.text):
         words = question_words(prof.text)
-        lines = [(s, _line_end(text, s)) for s, _e in items]
+        lines = [(s, line_end(text, s)) for s, _e in items]
         shared = [len(words & content_words(text[s:e])) for s, e in lines]
         best = max(shared)
         if best == 0 or shared.count(best) > 1:
@@ -220,11 +220,6 @@ def _list_lead(
     if intent in _LIST_INTENTS:  # the head says whose list it is ("… đối với người quy định tại khoản 2 …")
         return replace(found, items=tuple(items), head=head)
     return found
-
-
-def _line_end(text: str, pos: int) -> int:
-    end = text.find("\n", pos)
-    return len(text) if end < 0 else end
 
 
 # "mấy lần", "bao nhiêu người", "ít nhất mấy hòa giải viên": the thing counted, whose count must be stated
@@ -274,8 +269,7 @@ def _best_piece(prof: QuestionProfile, unit: LegalUnit, label: str, signal, figu
         if counted and not states_count(counted, piece):
             continue  # "mấy lần" is not answered by "01 ngày"
         line_start = unit.text.rfind("\n", 0, start) + 1
-        line_end = unit.text.find("\n", end)
-        line = unit.text[line_start : line_end if line_end >= 0 else len(unit.text)]
+        line = unit.text[line_start : line_end(unit.text, end)]
         # the piece's whole line (a point "a) … ; …") tells whom the figure is for
         score = (len(words & content_words(piece)) + len(words & content_words(line))) / (2 * max(len(words), 1))
         score -= 0.3 * sum(m in piece.lower() and m not in asked_low for m in SPECIAL_CASES)
@@ -378,7 +372,7 @@ def extractive_sentences(
     """Lead (when the clause states the answer) + one verbatim quote per chosen passage."""
     out: list[AnswerSentence] = []
     lead = lead_piece(question, chosen[0].unit, prof) if chosen else None
-    if lead and lead.items:  # a list's head states nothing: the lead names its items
+    if lead and lead.items:  # a list's head alone states nothing: the lead names its items too
         text = list_lead_text(lead.label, chosen[0].unit.text, list(lead.items), lead.head)
         shown = ((lead.head,) if lead.head else ()) + lead.items[:MAX_ITEMS]
         out.append(AnswerSentence(text, (1,), kind="lead", spans=tuple((1, s, e) for s, e in shown)))

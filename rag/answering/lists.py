@@ -19,6 +19,12 @@ _AFTER_HEAD = re.compile(r"[ \t]*:[ \t]*\n")
 _ITEM = re.compile(r"[ \t]*(?:(?P<letter>[a-zđ]\))|(?P<digit>\d{1,2}[.)](?!\d))|(?P<dash>[-–•+]))[ \t]*", re.I)
 
 
+def line_end(text: str, pos: int) -> int:
+    """The end of the line ``pos`` is on (the text's end for its last line)."""
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
 def _family(m: re.Match[str]) -> str:
     return next(k for k in ("letter", "digit", "dash") if m.group(k))
 
@@ -38,8 +44,7 @@ def list_items(text: str, head_end: int) -> list[tuple[int, int]]:
     family = None
     pos = after.end()
     while pos < len(text):
-        end = text.find("\n", pos)
-        end = len(text) if end < 0 else end
+        end = line_end(text, pos)
         item = _ITEM.match(text, pos, end)
         if item is None:
             if text[pos:end].strip():
@@ -79,8 +84,7 @@ def enclosing_list(text: str, pos: int) -> tuple[tuple[int, int], list[tuple[int
         start = head.start()
         while start < head.end() and text[start].isspace():
             start += 1
-        region_end = text.find("\n", items[-1][1])
-        region_end = len(text) if region_end < 0 else region_end
+        region_end = line_end(text, items[-1][1])
         if start <= pos < region_end and head.end() - start >= 3:
             return (start, head.end()), items
     return None
