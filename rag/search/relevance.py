@@ -40,6 +40,7 @@ from typing import Iterable, Sequence
 from rag.domain import LegalUnit
 from rag.search.cache import load_or_build, read_json_gz, write_json_gz
 from rag.text.sentences import LEAD_PIECE
+from rag.search.topics import canonical, missing_law_topic
 from rag.text.vietnamese import nfc, strip_diacritics, syllables
 
 
@@ -358,6 +359,7 @@ class ArticleTable:
         self._weights: dict[tuple[str, ...], tuple[list[tuple[str, str, float]], float]] = {}
         self.title_words = {k: [w for w in syllables(d.get("title") or "") if len(w) > 1] for k, d in documents.items()}
         self._headings: dict[str, set[str]] | None = None
+        self._heading_text: dict[str, str] | None = None
 
     @classmethod
     def build(cls, units: Iterable[LegalUnit]) -> "ArticleTable":
@@ -456,18 +458,31 @@ class ArticleTable:
         a subject named there is governed by the document; one found only in an article's body is
         mentioned in passing (built once for all documents, on first use)."""
         if self._headings is None:
-            heads: dict[str, set[str]] = {k: set(w) for k, w in self._doc_words.items()}
-            places: dict[str, set[str]] = {}
-            for (doc, _a), e in self.articles.items():
-                words = heads.setdefault(doc, set())
-                words.update(syllables(e.title))
-                places.setdefault(doc, set()).add(e.chapter)
-                if _SCOPE_TITLES.match(e.title.strip()):
-                    words.update(syllables(e.text))
-            for doc, chapters in places.items():
-                heads[doc].update(syllables(" ".join(chapters)))
-            self._headings = heads
+            self._headings = {doc: set(syllables(" ".join(lines))) for doc, lines in self._heading_lines().items()}
+            for k, words in self._doc_words.items():
+                self._headings.setdefault(k, set()).update(words)
         return self._headings.get(doc_key, set())
+
+    def doc_heading_text(self, doc_key: str) -> str:
+        """The same headings as one text in ``topics.canonical`` form, one heading per line, so a
+        phrase ("sổ đỏ", "hộ kinh doanh") is found only where it is written whole."""
+        if self._heading_text is None:
+            lines = self._heading_lines()
+            self._heading_text = {doc: "\n".join(canonical(x) for x in ls) for doc, ls in lines.items()}
+        return self._heading_text.get(doc_key, "")
+
+    def _heading_lines(self) -> dict[str, list[str]]:
+        lines: dict[str, list[str]] = {k: [f"{d.get('type', '')} {d.get('title', '')}"] for k, d in self.documents.items()}
+        places: dict[str, dict[str, None]] = {}
+        for (doc, _a), e in self.articles.items():
+            own = lines.setdefault(doc, [])
+            own.append(e.title)
+            places.setdefault(doc, {})[e.chapter] = None
+            if _SCOPE_TITLES.match(e.title.strip()):
+                own.append(e.text)
+        for doc, chapters in places.items():
+            lines[doc].extend(c for c in chapters if c)
+        return lines
 
 
 # -- features -----------------------------------------------------------------------------------
@@ -793,6 +808,18 @@ def judge(
             "later_than_index",
             {"year": later[0], "latest_indexed_year": table.latest_year},
         )
+    topic = missing_law_topic(prof.text, prof.intents, table.documents, table.doc_heading_text,
+                              [c.key[0] for c in ranked[:depth]])
+    weight, governed = topic_weights(prof, topic.phrase, ranked[:depth], table) if topic else (0.0, 0.0)
+    if topic and weight >= TOPIC_SHARE * governed:
+        return Judgement(
+            False,
+            f"Câu hỏi về «{topic.phrase}», thuộc phạm vi {topic.law}, mà văn bản này chưa có trong kho; các điều "
+            f"gần nhất đã nạp (như {closest}) không quy định về nó.",
+            "law_not_indexed",
+            {**topic.as_dict(), "topic_weight": round(weight, 2), "governed_weight": round(governed, 2),
+             "topic_share": TOPIC_SHARE},
+        )
     if prof.main_intent == "form" and not any(_FORM_TEXT.search(_article_text(table, c.key)) for c in ranked[:depth]):
         return Judgement(
             False,
@@ -852,6 +879,27 @@ def judge(
              "min_score_about": weights.min_score_about},
         )
     return Judgement(True, details={"score": round(top.score, 4), "cover": round(cover, 4), "about": round(about.value, 4)})
+
+
+# A missing law's topic decides abstention when its words weigh at least this share of the rest of the
+# question's subject that a closest document names in its headings (rarity-weighted): "rút bảo hiểm xã
+# hội một lần" is the question; in "mẹ tôi không có lương hưu, có được trợ cấp xã hội hằng tháng không"
+# the pension is the setting of a question the social-assistance decree governs. Set by hand on the tune
+# half and dev (false fires on answerable questions vs unanswerable ones turned away); not fitted.
+TOPIC_SHARE = 0.5
+
+
+def topic_weights(
+    prof: QuestionProfile, phrase: str, closest: Sequence[Candidate], table: ArticleTable
+) -> tuple[float, float]:
+    """(weight of the topic phrase, weight of the rest of the subject that the best closest document
+    names in its headings), rarity-weighted: the topic is the question when the first is at least
+    ``TOPIC_SHARE`` of the second."""
+    said = set(syllables(phrase))
+    topic = sum(table.idf(w) for w in said)  # a syllable no article has ("vneid") weighs most
+    rest = [w for w in dict.fromkeys(prof.own_words) if table.df.get(w) and w not in said]
+    governed = max((sum(table.idf(w) for w in rest if w in table.doc_headings(c.key[0])) for c in closest), default=0.0)
+    return topic, governed
 
 
 # Words of an article title that say what kind of rule it is, not what it is about ("Điều kiện …", "Hồ sơ,

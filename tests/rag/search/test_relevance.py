@@ -23,6 +23,8 @@ from rag.search.relevance import (
     profile,
     rerank,
 )
+from rag.errors import ConfigError
+from rag.search.topics import canonical, load_topics, missing_law_topic
 from tests.conftest import CORPUS
 
 # -- what the question asks -----------------------------------------------------------------------
@@ -314,6 +316,12 @@ def test_a_figure_about_something_else_does_not_answer():
     ranked = rerank(land, _candidates(table, [("01-VBHN-VPQH", "229"), ("226-2016-TT-BTC", "4")]), table, strict)
     assert 0 < ranked[0].features["figure"] < 0.6  # an amount of land value in a crime, not the levy
     verdict = judge(land, ranked, table, strict)
+    # the land-use levy is Luật Đất đai's (not indexed here): that reason comes first
+    assert not verdict.answer and verdict.code == "law_not_indexed" and verdict.details["law"] == "Luật Đất đai"
+    damage = profile("Làm hư hại đất trồng cây của nhà bên thì phải bồi thường bao nhiêu tiền?")
+    ranked = rerank(damage, _candidates(table, [("01-VBHN-VPQH", "229"), ("226-2016-TT-BTC", "4")]), table, strict)
+    assert 0 < ranked[0].features["figure"] < 0.6
+    verdict = judge(damage, ranked, table, strict)
     assert not verdict.answer and verdict.code == "figure_missing"
     contract = profile("Phí chứng thực hợp đồng, giao dịch là bao nhiêu tiền?")
     ranked = rerank(contract, _candidates(table, [("226-2016-TT-BTC", "4")]), table, strict)
@@ -474,3 +482,70 @@ def test_the_floors_kept_balance_answered_and_abstained_when_both_targets_cannot
     fits["score, aim 92%"] = fit(0.921, 0.851)
     fits["score, aim 86%"] = fit(0.86, 0.95)
     assert choose_fit(fits) == "score, aim 92%"
+
+
+# -- the topic of a law the index lacks (issue 15) ---------------------------------------------------
+
+
+def test_a_missing_laws_topic_in_everyday_words_abstains_naming_the_law(near_domain_table):
+    table = near_domain_table
+    prof = profile("Bố tôi muốn làm sổ đỏ cho mảnh đất ông nội để lại thì nộp giấy tờ ở đâu?")
+    # retrieval's closest: the Civil Code on inheritance, which says nothing of land certificates
+    ranked = rerank(prof, _candidates(table, [("91-2015-QH13", "651"), ("91-2015-QH13", "650")]), table, ABOUT)
+    verdict = judge(prof, ranked, table, ABOUT)
+    assert not verdict.answer and verdict.code == "law_not_indexed"
+    assert "«sổ đỏ»" in verdict.reason and "Luật Đất đai" in verdict.reason
+    assert verdict.details["law"] == "Luật Đất đai" and verdict.details["topic_weight"] > 0
+
+
+def test_a_missing_laws_topic_that_only_sets_the_scene_does_not_abstain(near_domain_table):
+    table = near_domain_table
+    prof = profile("Chồng tôi đang hưởng lương hưu, tôi là công nhân sắp sinh con thì được nghỉ thai sản mấy tháng?")
+    ranked = rerank(prof, _candidates(table, [("45-2019-QH14", "139"), ("103-2017-ND-CP", "44")]), table, ABOUT)
+    verdict = judge(prof, ranked, table, ABOUT)
+    assert verdict.code != "law_not_indexed" and verdict.answer
+
+
+def test_a_missing_laws_topic_stops_applying_once_the_law_is_indexed(near_domain_table):
+    land = LegalDocument("31-2024-QH15", "31/2024/QH15", "Luật", "Đất đai")
+    units = [u for key in (("91-2015-QH13", "651"),) for u in _table_units_of(near_domain_table, key)]
+    units.append(LegalUnit(land, "137", "Giấy tờ về quyền sử dụng đất gồm …", "Cấp giấy chứng nhận"))
+    table = ArticleTable.build(units)
+    prof = profile("Bố tôi muốn làm sổ đỏ cho mảnh đất ông nội để lại thì nộp giấy tờ ở đâu?")
+    ranked = rerank(prof, _candidates(table, [("91-2015-QH13", "651")]), table, ABOUT)
+    assert judge(prof, ranked, table, ABOUT).code != "law_not_indexed"
+
+
+def _table_units_of(table: ArticleTable, key: tuple[str, str]) -> list[LegalUnit]:
+    entry = table.articles[key]
+    d = table.documents[key[0]]
+    doc = LegalDocument(key[0], d["number"], d["type"], d["title"])
+    return [LegalUnit(doc, key[1], entry.text, entry.title, chapter=entry.chapter)]
+
+
+def test_topics_match_whole_syllables_either_tone_placement_and_the_asked_intent():
+    no_docs: dict[str, dict] = {}
+    nothing = lambda doc: ""  # noqa: E731
+    hit = missing_law_topic("Làm hộ chiếu cho con 6 tuổi thì nộp hồ sơ ở đâu?", ("authority",), no_docs, nothing, [])
+    assert hit and hit.law.startswith("Luật Xuất cảnh") and hit.phrase == "hộ chiếu"
+    # the passport fee is in an indexed circular: the row excludes fee questions
+    assert missing_law_topic("Làm hộ chiếu hết bao nhiêu tiền?", ("fee",), no_docs, nothing, []) is None
+    # a closest document naming the phrase in its headings governs it
+    heads = lambda doc: canonical("Cấp hộ chiếu phổ thông ở trong nước")  # noqa: E731
+    assert missing_law_topic("Làm hộ chiếu cho con ở đâu?", ("authority",), no_docs, heads, ["x"]) is None
+    # sanction rows apply only when the question mainly asks the sanction
+    fine = missing_law_topic("Không khai báo tạm trú thì bị phạt bao nhiêu?", ("sanction",), no_docs, nothing, [])
+    assert fine and "an ninh, trật tự" in fine.law
+    assert missing_law_topic("Không khai báo tạm trú thì phải làm gì?", ("procedure",), no_docs, nothing, []) is None
+    # whole syllables only: "chung cư" is not in "chung cuộc"; tone placement does not matter
+    assert missing_law_topic("Kết quả chung cuộc thế nào?", (), no_docs, nothing, []) is None
+    assert canonical("hoà giải ở toà") == canonical("hòa giải ở tòa")
+
+
+def test_the_law_topics_file_loads_and_a_bad_row_names_its_line(tmp_path):
+    topics = load_topics()
+    assert len(topics) >= 30 and all(t.phrases and t.indexed_if for t in topics)
+    bad = tmp_path / "topics.csv"
+    bad.write_text("law,indexed_if,phrases,asks\nLuật Đất đai,,sổ đỏ,\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"topics\.csv:2"):
+        load_topics(bad)

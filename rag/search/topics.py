@@ -1,0 +1,143 @@
+"""Topics of laws the index lacks: "rút bảo hiểm xã hội một lần" belongs to Luật Bảo hiểm xã hội.
+
+A clerk rarely names the law: the question says "sổ đỏ", "hộ kinh doanh", "làm hộ chiếu". When the
+law governing that topic is not indexed, the closest passages are from some other law that mentions
+the topic in passing, and answering with them is a misgrounded answer. The map from everyday topic
+phrases to the law that governs them is data (``rag/data/law_topics.csv``, administrator-editable,
+one row per law); a row applies only while no indexed document is that law (``indexed_if``), so the
+map needs no change when an agency ingests it.
+
+A topic fires when the question says one of its phrases (whole syllables, either tone placement),
+the question asks what the row is about (``asks``: intents; "-fee" excludes one), and no closest
+document names the phrase in its headings (title, article and chapter titles, scope articles): when
+retrieval found a document that governs the phrase, that document answers. Whether the topic is what
+the question is about, or only its setting ("đang bị tạm giam thì thẻ căn cước …"), is weighed by the
+caller (``relevance.judge``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from rag.errors import ConfigError
+from rag.legal.references import fold_words
+from rag.search.query import tone_variant
+from rag.text.csvfile import read_table
+from rag.text.vietnamese import syllables
+
+SHIPPED = Path(__file__).resolve().parent.parent / "data" / "law_topics.csv"
+COLUMNS = ("law", "indexed_if", "phrases", "asks")
+
+
+def canonical(text: str) -> str:
+    """Lowercased syllables, one tone placement for the two Vietnamese spelling allows ("hoà" and
+    "hòa" read the same), single spaces, padded so a phrase is found as whole syllables."""
+    out = []
+    for s in syllables(text):
+        other = tone_variant(s)
+        out.append(min(s, other) if other else s)
+    return f" {' '.join(out)} "
+
+
+@dataclass(frozen=True)
+class LawTopic:
+    law: str  # as shown to the user: "Luật Đất đai"
+    indexed_if: tuple[str, ...]  # folded words an indexed document's type + title contains when it is this law
+    phrases: tuple[str, ...]  # as written in the file
+    wanted: frozenset[str] = frozenset()  # intents the row is about (empty: any)
+    excluded: frozenset[str] = frozenset()  # intents the corpus answers elsewhere ("-fee")
+    line: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_canon", tuple(canonical(p) for p in self.phrases))
+
+    def find(self, canonical_question: str) -> str | None:
+        """The first phrase of this topic the question says (the longest when several)."""
+        hits = [p for p, c in zip(self.phrases, self._canon) if c in canonical_question]
+        return max(hits, key=len) if hits else None
+
+    def applies_to(self, intents: Sequence[str]) -> bool:
+        """The question mainly asks what the row is about (its first intent), and nothing the row
+        excludes ("-fee": the corpus states the fee elsewhere)."""
+        if self.excluded & set(intents):
+            return False
+        return not self.wanted or bool(intents) and intents[0] in self.wanted
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    law: str
+    phrase: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"law": self.law, "topic": self.phrase}
+
+
+def load_topics(path: Path | None = None) -> tuple[LawTopic, ...]:
+    """The rows of ``path`` (the shipped file when None); ``ConfigError`` naming the line of a bad row."""
+    path = Path(path) if path else SHIPPED
+    _, rows = read_table(path, COLUMNS[:3], COLUMNS, "tệp chủ đề luật")
+    out = []
+    for row in rows:
+        law, phrases = row.get("law"), [p.strip() for p in row.get("phrases").split("|") if p.strip()]
+        indexed = tuple(fold_words(x) for x in row.get("indexed_if").split("|") if x.strip())
+        if not law or not phrases or not indexed:
+            raise ConfigError(f"{path}:{row.line}: cần law, indexed_if và phrases / law, indexed_if and phrases are required")
+        asks = row.get("asks").split()
+        out.append(LawTopic(law, indexed, tuple(phrases),
+                            frozenset(a for a in asks if not a.startswith("-")),
+                            frozenset(a[1:] for a in asks if a.startswith("-")), row.line))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def shipped_topics(path: Path = SHIPPED) -> tuple[LawTopic, ...]:
+    return load_topics(path)
+
+
+def law_indexed(topic: LawTopic, documents: Iterable[dict]) -> bool:
+    """Some indexed document is the topic's law (its type and title contain ``indexed_if``)."""
+    names = [fold_words(f"{d.get('type', '')} {d.get('title', '')}") for d in documents]
+    return any(f" {want} " in f" {name} " for want in topic.indexed_if for name in names)
+
+
+def missing_law_topic(
+    question: str,
+    intents: Sequence[str],
+    documents: dict[str, dict],
+    heading_text: Callable[[str], str],
+    closest_docs: Sequence[str],
+    topics: Sequence[LawTopic] | None = None,
+) -> TopicMatch | None:
+    """The topic of a law the index lacks that the question is about, if any.
+
+    ``heading_text(doc)``: the document's headings in ``canonical`` form; ``closest_docs``: the
+    documents of the closest articles — one of them naming the phrase in its headings governs it.
+    """
+    q = canonical(question)
+    for topic in shipped_topics() if topics is None else topics:
+        phrase = topic.find(q)
+        if not phrase or not topic.applies_to(intents):
+            continue
+        if law_indexed(topic, documents.values()):
+            continue
+        said = canonical(phrase)
+        if any(said in heading_text(doc) for doc in dict.fromkeys(closest_docs)):
+            continue
+        return TopicMatch(topic.law, _as_written(question, phrase))
+    return None
+
+
+def _as_written(question: str, phrase: str) -> str:
+    """The phrase as the question spells it (case and tone placement kept)."""
+    want = canonical(phrase).split()
+    words = re.findall(r"\w+", question)
+    canon = [canonical(w).strip() for w in words]
+    for i in range(len(words) - len(want) + 1):
+        if canon[i : i + len(want)] == want:
+            return " ".join(words[i : i + len(want)])
+    return phrase
