@@ -85,7 +85,7 @@ def report(name: str, m: dict) -> str:
              f"  numeric: figure in first sentence {m['figure_first'][0]}/{m['figure_first'][1]}, "
              f"anywhere {m['figure_anywhere'][0]}/{m['figure_anywhere'][1]}",
              f"  abstention codes on unanswerable: {m['abstain_reasons']}",
-             f"  ask p50 {m['ask_p50_ms']} ms, p95 {m['ask_p95_ms']} ms"]
+             f"  ask p50 {m['ask_p50_ms']:.0f} ms, p95 {m['ask_p95_ms']:.0f} ms"]
     return "\n".join(lines)
 
 
