@@ -68,6 +68,7 @@ def measure(engine: Engine, rows: list[dict]) -> dict:
         "figure_anywhere": [asked["figure_anywhere"], asked["numeric"]],
         "ask_p50_ms": pct(lat, 0.5), "ask_p95_ms": pct(lat, 0.95),
         "abstain_reasons": dict(asked["reasons"]),
+        "abstain_codes_answerable": dict(Counter(m["code"] for m in asked["misses"])),
         "rows": {"answered_unanswerable": sorted(wrong), "abstained_answerable": [m["id"] for m in asked["misses"]],
                  "figure_not_first": asked["figure_misses"]},
     }
@@ -85,6 +86,7 @@ def report(name: str, m: dict) -> str:
              f"  numeric: figure in first sentence {m['figure_first'][0]}/{m['figure_first'][1]}, "
              f"anywhere {m['figure_anywhere'][0]}/{m['figure_anywhere'][1]}",
              f"  abstention codes on unanswerable: {m['abstain_reasons']}",
+             f"  abstention codes on answerable (wrongly abstained): {m['abstain_codes_answerable']}",
              f"  ask p50 {m['ask_p50_ms']:.0f} ms, p95 {m['ask_p95_ms']:.0f} ms"]
     return "\n".join(lines)
 
