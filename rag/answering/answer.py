@@ -9,6 +9,8 @@ removes the substance, the answer abstains with ``ABSTAIN_TEXT`` and lists the c
 
 from __future__ import annotations
 
+from functools import partial
+
 import re
 from dataclasses import dataclass, replace
 from typing import Callable, Iterator, Sequence
@@ -491,7 +493,11 @@ def prepare(
         if chosen and chosen[0].why is not None:
             asked = retriever.profile(retriever.analyse(query))  # "han la bao nhieu ngay" read with its diacritics
             chosen[0] = answer_unit(retriever, asked, chosen[0])
-            chosen = figure_article_first(asked, chosen, lambda p: answer_unit(retriever, asked, p))
+            unit_of = partial(answer_unit, retriever, asked)
+            if judgement.details.get("amount_in"):
+                chosen = amount_article_first(tuple(judgement.details["amount_in"]), chosen, unit_of)
+            else:
+                chosen = figure_article_first(asked, chosen, unit_of)
     return Prepared(text, query, passages, chosen, rel, judgement, asked)
 
 
@@ -530,6 +536,18 @@ def figure_article_first(
         lead = lead_piece(prof.text, other.unit, prof)
         if lead is not None and lead.score > 0:
             return [other, *chosen[:k], *chosen[k + 1:]]
+    return chosen
+
+
+def amount_article_first(
+    where: tuple[str, str], chosen: list[Passage], unit_of: Callable[[Passage], Passage]
+) -> list[Passage]:
+    """The cited article the relevance stage found stating the asked amount about the question's subject
+    (its ``amount_in``) is quoted first, not the first cited article that states some amount: "lệ phí
+    đăng ký kết hôn" is not answered by "Lệ phí đăng ký nuôi con nuôi trong nước: 400.000 đồng"."""
+    for k, p in enumerate(chosen):
+        if k and (p.unit.document.key, p.unit.article) == where:
+            return [unit_of(p), *chosen[:k], *chosen[k + 1:]]
     return chosen
 
 

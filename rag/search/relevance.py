@@ -845,6 +845,18 @@ def judge(
                 "figure_missing",
                 {"figure_kind": prof.figure_kind},
             )
+    stated = None
+    if prof.figure_kind == "money" and prof.main_intent in ("fee", "sanction"):
+        stated = amount_about_subject(prof, ranked[:depth], table)
+        if stated is False:
+            subject = _pairs_phrase(_own_pairs(prof))
+            return Judgement(
+                False,
+                f"Các điều gần nhất ({closest}) nêu mức tiền của việc khác, không nêu mức tiền của «{subject}»; "
+                f"có thể mức thu nằm trong văn bản chưa nạp (ví dụ nghị quyết của HĐND tỉnh về phí, lệ phí).",
+                "figure_missing",
+                {"figure_kind": prof.figure_kind, "subject_pairs": [" ".join(p) for p in _own_pairs(prof)]},
+            )
     dense = max((c.dense or 0.0) for c in ranked[:depth])
     if dense and dense < min_dense:
         return Judgement(
@@ -878,7 +890,56 @@ def judge(
             {**about.as_dict(), "score": round(top.score, 4), "min_about": weights.min_about,
              "min_score_about": weights.min_score_about},
         )
-    return Judgement(True, details={"score": round(top.score, 4), "cover": round(cover, 4), "about": round(about.value, 4)})
+    details = {"score": round(top.score, 4), "cover": round(cover, 4), "about": round(about.value, 4)}
+    if stated:  # the article stating the asked amount (or exemption) about the question's subject
+        details["amount_in"] = list(stated)
+    return Judgement(True, details=details)
+
+
+# Words of a fee or a fine question that say what is asked, not of what: "lệ phí đăng ký" is every fee.
+_MONEY_WORDS = frozenset(syllables("lệ phí mức thu tiền nộp đóng đăng ký cấp giấy bị phạt xử bao nhiêu hết mất tốn làm thủ tục"))
+
+
+def _own_pairs(prof: QuestionProfile) -> list[tuple[str, str]]:
+    """The question's subject word pairs that name what the amount is for ("kết hôn", "thường trú",
+    "chứng thực"), not the fee itself ("lệ phí", "đăng ký")."""
+    return [p for p in prof.pairs if p[0] not in _MONEY_WORDS and p[1] not in _MONEY_WORDS]
+
+
+def _pairs_phrase(pairs: Sequence[tuple[str, str]]) -> str:
+    """The longest run the pairs chain into, as words ("xác nhận", "nhận tình", "tình trạng" → "xác
+    nhận tình trạng")."""
+    runs: list[list[str]] = []
+    for a, b in pairs:
+        if runs and runs[-1][-1] == a:
+            runs[-1].append(b)
+        else:
+            runs.append([a, b])
+    return " ".join(max(runs, key=len)) if runs else ""
+
+
+def amount_about_subject(
+    prof: QuestionProfile, closest: Sequence[Candidate], table: ArticleTable
+) -> tuple[str, str] | None | bool:
+    """The closest article that states an amount — or an exemption ("1. Miễn lệ phí …: b) Đăng ký
+    khai sinh, khai tử đúng hạn, …, kết hôn …") — in a clause that, with the article title, names what the
+    question's amount is for: one of its subject pairs (the most of them, in the shortest clause). False when none
+    does: "Lệ phí đăng ký thường trú bao nhiêu?" is not answered by "Lệ phí đăng ký nuôi con nuôi trong
+    nước: 400.000 đồng". None when the question names no such pair."""
+    pairs = set(_own_pairs(prof))
+    if not pairs:
+        return None
+    found: list[tuple[int, int, int, tuple[str, str]]] = []
+    for rank, c in enumerate(closest):
+        entry = table.articles.get(c.key)
+        for _label, unit in entry.units if entry else ():
+            if not _money(unit):
+                continue
+            syl = syllables(f"{entry.title}\n{unit}")
+            said = len(pairs & set(zip(syl, syl[1:])))
+            if said:  # most of the subject said, then the shortest clause (the most direct), then rank
+                found.append((-said, len(syl), rank, c.key))
+    return min(found)[3] if found else False
 
 
 # A missing law's topic decides abstention when its words weigh at least this share of the rest of the

@@ -441,10 +441,19 @@ def test_the_glossary_wording_does_not_make_a_question_look_governed():
     assert {"rút", "bảo", "hiểm"} <= set(prof.own_words) and "chấm" not in prof.own_words
 
 
-def test_the_shipped_floors_were_fitted_on_the_int8_index_with_the_aboutness_rule():
+def test_the_shipped_floors_are_the_recorded_fit_that_choose_fit_keeps():
+    import json
+
+    from bench.relevance_fit import choose_fit
+    from rag.search.relevance import WEIGHTS_FILE
+
     weights = load_weights()
-    assert weights.min_about > 0 and weights.min_score_about > weights.min_score
     assert "int8" in weights.provenance and "cross-validation" in weights.provenance
+    fit = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))["fit"]
+    assert choose_fit(fit["floors"]) == fit["floors_chosen"]
+    kept = fit["floors"][fit["floors_chosen"]]["in_sample"]
+    assert (weights.min_score, weights.min_about, weights.min_score_about) == (
+        kept["min_score"], kept["min_about"], kept["min_score_about"])
 
 
 def test_the_floors_fit_uses_the_aboutness_rule_only_when_it_turns_away_more():
@@ -500,7 +509,7 @@ def test_a_missing_laws_topic_in_everyday_words_abstains_naming_the_law(near_dom
 
 def test_a_missing_laws_topic_that_only_sets_the_scene_does_not_abstain(near_domain_table):
     table = near_domain_table
-    prof = profile("Chồng tôi đang hưởng lương hưu, tôi là công nhân sắp sinh con thì được nghỉ thai sản mấy tháng?")
+    prof = profile("Chồng tôi có hộ kinh doanh, còn tôi là lao động nữ làm công nhân sắp sinh con thì được nghỉ thai sản mấy tháng?")
     ranked = rerank(prof, _candidates(table, [("45-2019-QH14", "139"), ("103-2017-ND-CP", "44")]), table, ABOUT)
     verdict = judge(prof, ranked, table, ABOUT)
     assert verdict.code != "law_not_indexed" and verdict.answer
@@ -549,3 +558,41 @@ def test_the_law_topics_file_loads_and_a_bad_row_names_its_line(tmp_path):
     bad.write_text("law,indexed_if,phrases,asks\nLuật Đất đai,,sổ đỏ,\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"topics\.csv:2"):
         load_topics(bad)
+
+
+# -- an amount about what was asked (issue 15) ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fee_table() -> ArticleTable:
+    """The Law on Civil Status (its Điều 11 exempts on-time birth, death and marriage registration from
+    the fee) and the adoption-fee decree (400.000 đồng for a domestic adoption)."""
+    status = LegalDocument("60-2014-QH13", "60/2014/QH13", "Luật", "Hộ tịch")
+    adoption = LegalDocument("114-2016-ND-CP", "114/2016/NĐ-CP", "Nghị định",
+                             "Quy định lệ phí đăng ký nuôi con nuôi, lệ phí cấp giấy phép hoạt động của tổ chức con nuôi nước ngoài")
+    return ArticleTable.build([*_corpus_units("60-2014-QH13.md", status), *_corpus_units("114-2016-ND-CP.md", adoption)])
+
+
+def test_an_amount_of_something_else_does_not_answer_a_fee_question(fee_table):
+    table = fee_table
+    prof = profile("Xin giấy xác nhận tình trạng hôn nhân ở xã thì lệ phí bao nhiêu tiền?")
+    ranked = rerank(prof, _candidates(table, [("114-2016-ND-CP", "6"), ("60-2014-QH13", "11")]), table, DEFAULT_WEIGHTS)
+    assert ranked[0].features["figure"] > 0  # the adoption fee is an amount of money
+    verdict = judge(prof, ranked, table, DEFAULT_WEIGHTS)
+    assert not verdict.answer and verdict.code == "figure_missing"
+    assert "tình trạng" in verdict.reason and "nêu mức tiền của việc khác" in verdict.reason
+
+
+def test_the_article_that_exempts_what_was_asked_answers_and_is_quoted_first(fee_table):
+    from rag.answering.answer import amount_article_first
+    from rag.domain import Passage
+
+    table = fee_table
+    prof = profile("Lệ phí đăng ký kết hôn ở xã là bao nhiêu?")
+    ranked = rerank(prof, _candidates(table, [("114-2016-ND-CP", "6"), ("60-2014-QH13", "11")]), table, DEFAULT_WEIGHTS)
+    verdict = judge(prof, ranked, table, DEFAULT_WEIGHTS)
+    assert verdict.answer and verdict.details["amount_in"] == ["60-2014-QH13", "11"]  # "Miễn lệ phí … kết hôn"
+    cited = [Passage(LegalUnit(LegalDocument(d, "", "", ""), a, table.articles[(d, a)].text), 1.0)
+             for d, a in (("114-2016-ND-CP", "6"), ("60-2014-QH13", "11"))]
+    first = amount_article_first(tuple(verdict.details["amount_in"]), cited, lambda p: p)
+    assert [(p.unit.document.key, p.unit.article) for p in first] == [("60-2014-QH13", "11"), ("114-2016-ND-CP", "6")]
