@@ -156,7 +156,11 @@ _REFORM = re.compile(
     r"chính quyền (?:địa phương )?(?:hai|2) cấp|(?:hai|2) cấp chính quyền|sau (?:khi )?sáp nhập|xã mới sau sắp xếp|"
     # the district level gone: "bỏ cấp huyện", "không còn ủy ban huyện", "huyện giải thể rồi"
     r"(?:bỏ|không còn|giải thể|xóa bỏ|xoá bỏ)\s+(?:(?:ủy|uỷ) ban\s+|ubnd\s+|(?:ủy|uỷ) ban nhân dân\s+)?(?:cấp\s+)?huyện|"
-    r"huyện\s+(?:đã\s+|bị\s+)?(?:giải thể|không còn|bị bỏ|bãi bỏ|xóa bỏ|xoá bỏ)|"
+    r"huyện\s+(?:đã\s+|bị\s+)?(?:giải thể|giải tán|không còn|bị bỏ|bãi bỏ|xóa bỏ|xoá bỏ)|"
+    # what the district used to do: "trước đây là của chủ tịch huyện", "trước thuộc ủy ban huyện"
+    r"trước (?:đây|kia)?\s*(?:là\s+)?(?:của|thuộc|do)\s+(?:(?:chủ tịch|ủy ban|uỷ ban|ubnd|phòng \w+)\s+)?(?:cấp\s+)?huyện|"
+    # the 2025 reorganisation in other words: "từ khi tổ chức lại bộ máy", "sau khi sắp xếp lại bộ máy"
+    r"(?:từ khi|sau khi|sau)\s+(?:tổ chức lại|sắp xếp lại|tinh gọn)\s+bộ máy|"
     # only two levels left: "giờ chỉ còn tỉnh và xã", "chỉ còn hai cấp"
     rf"chỉ còn\s+(?:(?:cấp\s+)?tỉnh\s+(?:và|với)\s+(?:cấp\s+)?(?:xã|phường)|(?:hai|2)\s+cấp)|"
     # the one-stop centre of a commune (set up in 2025; the indexed decree has the province's only)
@@ -464,21 +468,23 @@ class ArticleTable:
         return self._headings.get(doc_key, set())
 
     def doc_heading_text(self, doc_key: str) -> str:
-        """The same headings as one text in ``topics.canonical`` form, one heading per line, so a
-        phrase ("sổ đỏ", "hộ kinh doanh") is found only where it is written whole."""
+        """The document's title, article, chapter and section titles (not its scope articles, whose
+        lists name in passing what a fee circular charges for: "văn phòng công chứng") as one text in
+        ``topics.canonical`` form, one heading per line, so a phrase ("sổ đỏ", "hộ kinh doanh") is
+        found only where it is written whole."""
         if self._heading_text is None:
-            lines = self._heading_lines()
+            lines = self._heading_lines(scope=False)
             self._heading_text = {doc: "\n".join(canonical(x) for x in ls) for doc, ls in lines.items()}
         return self._heading_text.get(doc_key, "")
 
-    def _heading_lines(self) -> dict[str, list[str]]:
+    def _heading_lines(self, scope: bool = True) -> dict[str, list[str]]:
         lines: dict[str, list[str]] = {k: [f"{d.get('type', '')} {d.get('title', '')}"] for k, d in self.documents.items()}
         places: dict[str, dict[str, None]] = {}
         for (doc, _a), e in self.articles.items():
             own = lines.setdefault(doc, [])
             own.append(e.title)
             places.setdefault(doc, {})[e.chapter] = None
-            if _SCOPE_TITLES.match(e.title.strip()):
+            if scope and _SCOPE_TITLES.match(e.title.strip()):
                 own.append(e.text)
         for doc, chapters in places.items():
             lines[doc].extend(c for c in chapters if c)
