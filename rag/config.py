@@ -113,6 +113,8 @@ class Settings(BaseSettings):
     validity_demotion: int = 3
     # Reform notices (rag/validity/reforms.py): None = the shipped rag/data/reforms.csv (2025 two-level reform).
     reforms_file: Path | None = None
+    # Topics of laws the index may lack (rag/search/topics.py): None = the shipped rag/data/law_topics.csv.
+    law_topics_file: Path | None = None
 
     # Answering
     answer_mode: Literal["extractive", "llm"] = "extractive"

@@ -40,7 +40,7 @@ from typing import Iterable, Sequence
 from rag.domain import LegalUnit
 from rag.search.cache import load_or_build, read_json_gz, write_json_gz
 from rag.text.sentences import LEAD_PIECE
-from rag.search.topics import canonical, missing_law_topic
+from rag.search.topics import LawTopic, canonical, missing_law_topic
 from rag.text.vietnamese import nfc, strip_diacritics, syllables
 
 
@@ -755,6 +755,7 @@ def judge(
     missing_documents: Sequence[str] = (),
     depth: int = 3,
     min_dense: float = 0.0,
+    topics: Sequence[LawTopic] | None = None,
 ) -> Judgement:
     """Answer or abstain, with the reason stated in terms of what the corpus has and lacks."""
     if not ranked:
@@ -815,7 +816,7 @@ def judge(
             {"year": later[0], "latest_indexed_year": table.latest_year},
         )
     topic = missing_law_topic(prof.text, prof.intents, table.documents, table.doc_heading_text,
-                              [c.key[0] for c in ranked[:depth]])
+                              [c.key[0] for c in ranked[:depth]], topics)
     weight, governed = topic_weights(prof, topic.phrase, ranked[:depth], table) if topic else (0.0, 0.0)
     if topic and weight >= TOPIC_SHARE * governed:
         return Judgement(

@@ -40,6 +40,7 @@ from rag.search.query import (
     is_unaccented,
     load_glossary,
 )
+from rag.search.topics import load_topics, shipped_topics
 from rag.search.relevance import (
     ArticleTable,
     Candidate,
@@ -183,6 +184,7 @@ class Retriever:
         self._index: UnitIndex | None = None
         self._table: ArticleTable | None = None
         self.weights = load_weights(settings.relevance_weights_file) if settings.relevance_weights_file else load_weights()
+        self.law_topics = load_topics(settings.law_topics_file) if settings.law_topics_file else shipped_topics()
         # A restricted retriever (``store.access`` set) may share the search arrays and diacritics
         # model of the unrestricted one; its searches are masked to readable documents before top-k.
         self.shared: Retriever | None = None
@@ -306,7 +308,7 @@ class Retriever:
         ranked = [h.relevance for h in hits if h.relevance is not None]
         return judge(
             prof, ranked, table, self.weights, missing_named_documents(prof, table),
-            min_dense=max(self.settings.abstain_similarity, self.weights.min_similarity),
+            min_dense=max(self.settings.abstain_similarity, self.weights.min_similarity), topics=self.law_topics,
         )
 
     def profile(self, analysis: QueryAnalysis) -> QuestionProfile:

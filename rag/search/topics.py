@@ -80,6 +80,8 @@ class TopicMatch:
 def load_topics(path: Path | None = None) -> tuple[LawTopic, ...]:
     """The rows of ``path`` (the shipped file when None); ``ConfigError`` naming the line of a bad row."""
     path = Path(path) if path else SHIPPED
+    if not path.is_file():
+        raise ConfigError(f"Không tìm thấy tệp chủ đề luật {path} / law topics file not found")
     _, rows = read_table(path, COLUMNS[:3], COLUMNS, "tệp chủ đề luật")
     out = []
     for row in rows:

@@ -558,6 +558,8 @@ def test_the_law_topics_file_loads_and_a_bad_row_names_its_line(tmp_path):
     bad.write_text("law,indexed_if,phrases,asks\nLuật Đất đai,,sổ đỏ,\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"topics\.csv:2"):
         load_topics(bad)
+    with pytest.raises(ConfigError, match="law topics file not found"):  # a mistyped TTHC_LAW_TOPICS_FILE
+        load_topics(tmp_path / "topcis.csv")
 
 
 # -- an amount about what was asked (issue 15) ------------------------------------------------------
@@ -596,3 +598,17 @@ def test_the_article_that_exempts_what_was_asked_answers_and_is_quoted_first(fee
              for d, a in (("114-2016-ND-CP", "6"), ("60-2014-QH13", "11"))]
     first = amount_article_first(tuple(verdict.details["amount_in"]), cited, lambda p: p)
     assert [(p.unit.document.key, p.unit.article) for p in first] == [("60-2014-QH13", "11"), ("114-2016-ND-CP", "6")]
+
+
+def test_an_agencys_own_law_topics_file_is_read_from_the_setting(tmp_path, monkeypatch, near_domain_table):
+    topics = tmp_path / "topics.csv"
+    topics.write_text("law,indexed_if,phrases,asks\nNghị định về kinh doanh karaoke,kinh doanh dịch vụ karaoke,"
+                      "quán karaoke|phòng hát karaoke,\n", encoding="utf-8")
+    monkeypatch.setenv("TTHC_LAW_TOPICS_FILE", str(topics))
+    own = load_topics(load_settings().law_topics_file)
+    table = near_domain_table
+    prof = profile("Mở quán karaoke ở xã thì cần đáp ứng những điều kiện gì?")
+    ranked = rerank(prof, _candidates(table, [("103-2017-ND-CP", "44"), ("45-2019-QH14", "147")]), table, ABOUT)
+    verdict = judge(prof, ranked, table, ABOUT, topics=own)
+    assert verdict.code == "law_not_indexed" and "kinh doanh karaoke" in verdict.reason
+    assert judge(prof, ranked, table, ABOUT).code == "subject_not_governed"  # the shipped file has no such row
