@@ -190,7 +190,26 @@ def lead_piece(question: str, unit: LegalUnit, prof: QuestionProfile | None = No
             if listed and (signal is None or signal(unit.text[listed[0][0]:listed[0][1]])):
                 return _list_lead(prof, unit, found, asked, *listed)
             return found
+    if figure == "money" and intent == "fee":
+        return _exemption_lead(prof, unit, age)
     return None
+
+
+_EXEMPT = re.compile(r"miễn (?:lệ )?phí|không (?:phải )?(?:nộp|thu) (?:lệ )?phí", re.I)
+
+
+def _exemption_lead(prof: QuestionProfile, unit: LegalUnit, age: bool) -> Lead | None:
+    """A fee asked ("lệ phí đăng ký kết hôn bao nhiêu?") that the clause answers with an exemption list
+    ("Miễn lệ phí … trong những trường hợp sau: … b) Đăng ký khai sinh, khai tử đúng hạn, giám hộ, kết
+    hôn …"): the head and the one item naming the case, as for a yes/no question about it."""
+    head = _EXEMPT.search(unit.text)
+    if head is None:
+        return None
+    listed = enclosing_list(unit.text, head.start())
+    found = _best_piece(prof, unit, ASKED["fee"][0], _EXEMPT.search, None, age)
+    if found is None or listed is None:
+        return found
+    return _list_lead(prof, unit, found, "fee", *listed, one_item=True)
 
 
 # Intents whose answer is a whole list (the papers, the cases, the prohibited acts, the steps); the
@@ -201,14 +220,14 @@ _LIST_INTENTS = ("dossier", "condition", "prohibition", "procedure", "rights")
 
 def _list_lead(
     prof: QuestionProfile, unit: LegalUnit, found: Lead, intent: str | None, head: tuple[int, int],
-    items: list[tuple[int, int]],
+    items: list[tuple[int, int]], one_item: bool = False,
 ) -> Lead:
     """The lead of a clause that is a list: its head and items when the question wants the list ("cần
     giấy tờ gì"); for a yes/no question about one case ("hộ nghèo có phải đóng lệ phí không?" against "Miễn lệ
     phí … trong những trường hợp sau: a) … người thuộc hộ nghèo …") the head and the one item that
     names the case; otherwise the piece found."""
     text = unit.text
-    if yes_no(prof.text):
+    if one_item or yes_no(prof.text):
         words = question_words(prof.text)
         lines = [(s, line_end(text, s)) for s, _e in items]
         shared = [len(words & content_words(text[s:e])) for s, e in lines]

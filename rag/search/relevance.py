@@ -834,12 +834,15 @@ def judge(
             f"phụ lục của thông tư hướng dẫn chưa nạp.",
             "form_missing",
         )
+    stated = None
+    if prof.figure_kind == "money" and prof.main_intent in ("fee", "sanction"):
+        stated = amount_about_subject(prof, ranked[:depth], table)
     if prof.wants_figure and prof.figure_kind:
         # no close article states a figure of the asked kind, or the best piece stating one covers
         # little of the subject, or much less of it than the top article does (the amounts are
-        # about other things)
+        # about other things); an exemption of what was asked ("miễn lệ phí … người khuyết tật") answers
         best_fit = max(c.features.get("figure", 0) for c in ranked[:depth])
-        if (
+        if not (stated and best_fit <= 0) and (
             best_fit <= 0
             or best_fit < weights.min_figure * top.features.get("cover", 0.0)
             or best_fit < weights.min_figure_fit
@@ -852,18 +855,15 @@ def judge(
                 "figure_missing",
                 {"figure_kind": prof.figure_kind},
             )
-    stated = None
-    if prof.figure_kind == "money" and prof.main_intent in ("fee", "sanction"):
-        stated = amount_about_subject(prof, ranked[:depth], table)
-        if stated is False:
-            subject = _pairs_phrase(_own_pairs(prof))
-            return Judgement(
-                False,
-                f"Các điều gần nhất ({closest}) nêu mức tiền của việc khác, không nêu mức tiền của «{subject}»; "
-                f"có thể mức thu nằm trong văn bản chưa nạp (ví dụ nghị quyết của HĐND tỉnh về phí, lệ phí).",
-                "figure_missing",
-                {"figure_kind": prof.figure_kind, "subject_pairs": [" ".join(p) for p in _own_pairs(prof)]},
-            )
+    if stated is False:
+        subject = _pairs_phrase(_own_pairs(prof))
+        return Judgement(
+            False,
+            f"Các điều gần nhất ({closest}) nêu mức tiền của việc khác, không nêu mức tiền của «{subject}»; "
+            f"có thể mức thu nằm trong văn bản chưa nạp (ví dụ nghị quyết của HĐND tỉnh về phí, lệ phí).",
+            "figure_missing",
+            {"figure_kind": prof.figure_kind, "subject_pairs": [" ".join(p) for p in _own_pairs(prof)]},
+        )
     dense = max((c.dense or 0.0) for c in ranked[:depth])
     if dense and dense < min_dense:
         return Judgement(
@@ -907,22 +907,26 @@ def judge(
 _MONEY_WORDS = frozenset(syllables("lệ phí mức thu tiền nộp đóng đăng ký cấp giấy bị phạt xử bao nhiêu hết mất tốn làm thủ tục"))
 
 
+# A special case ("nước ngoài", "biên giới") narrows what the amount is for; it does not name it.
+_SPECIAL_PAIRS = frozenset(pair for m in SPECIAL_CASES for pair in zip(m.split(), m.split()[1:]))
+
+
 def _own_pairs(prof: QuestionProfile) -> list[tuple[str, str]]:
     """The question's subject word pairs that name what the amount is for ("kết hôn", "thường trú",
     "chứng thực"), not the fee itself ("lệ phí", "đăng ký")."""
-    return [p for p in prof.pairs if p[0] not in _MONEY_WORDS and p[1] not in _MONEY_WORDS]
+    return [p for p in prof.pairs if p[0] not in _MONEY_WORDS and p[1] not in _MONEY_WORDS and p not in _SPECIAL_PAIRS]
 
 
 def _pairs_phrase(pairs: Sequence[tuple[str, str]]) -> str:
-    """The longest run the pairs chain into, as words ("xác nhận", "nhận tình", "tình trạng" → "xác
-    nhận tình trạng")."""
+    """The first run the pairs chain into, as words ("xác nhận", "nhận tình", "tình trạng" → "xác
+    nhận tình trạng"; the question names what the amount is for first)."""
     runs: list[list[str]] = []
     for a, b in pairs:
         if runs and runs[-1][-1] == a:
             runs[-1].append(b)
         else:
             runs.append([a, b])
-    return " ".join(max(runs, key=len)) if runs else ""
+    return " ".join(runs[0]) if runs else ""
 
 
 def amount_about_subject(
@@ -930,17 +934,19 @@ def amount_about_subject(
 ) -> tuple[str, str] | None | bool:
     """The closest article that states an amount — or an exemption ("1. Miễn lệ phí …: b) Đăng ký
     khai sinh, khai tử đúng hạn, …, kết hôn …") — in a clause that, with the article title, names what the
-    question's amount is for: one of its subject pairs (the most of them, in the shortest clause). False when none
+    question's amount is for: one of its subject pairs (the most of them, in the shortest clause), and every
+    special case it names ("có yếu tố nước ngoài" is not exempted by "kết hôn của công dân … ở trong nước"). False when none
     does: "Lệ phí đăng ký thường trú bao nhiêu?" is not answered by "Lệ phí đăng ký nuôi con nuôi trong
     nước: 400.000 đồng". None when the question names no such pair."""
     pairs = set(_own_pairs(prof))
     if not pairs:
         return None
+    special = [m for m in SPECIAL_CASES if m in prof.text.lower()]  # "kết hôn có yếu tố nước ngoài"
     found: list[tuple[int, int, int, tuple[str, str]]] = []
     for rank, c in enumerate(closest):
         entry = table.articles.get(c.key)
         for _label, unit in entry.units if entry else ():
-            if not _money(unit):
+            if not _money(unit) or any(m not in unit.lower() for m in special):
                 continue
             syl = syllables(f"{entry.title}\n{unit}")
             said = len(pairs & set(zip(syl, syl[1:])))

@@ -85,3 +85,14 @@ def test_a_yes_no_question_about_one_case_quotes_the_head_and_that_item(articles
         "Lệ phí, mức tiền: «Miễn lệ phí đăng ký hộ tịch trong những trường hợp sau»: "
         "«Đăng ký khai sinh, khai tử đúng hạn, giám hộ, kết hôn của công dân Việt Nam cư trú ở trong nước»")
     assert len(first.spans) == 2
+
+
+def test_a_fee_asked_of_an_exempted_case_leads_with_the_exemption_and_that_item(articles):
+    unit = clause(articles, "60-2014-QH13", "11", "1")
+    first = lead("Lệ phí đăng ký kết hôn ở xã là bao nhiêu tiền?", unit)
+    assert first.text == (
+        "Lệ phí, mức tiền: «Miễn lệ phí đăng ký hộ tịch trong những trường hợp sau»: "
+        "«Đăng ký khai sinh, khai tử đúng hạn, giám hộ, kết hôn của công dân Việt Nam cư trú ở trong nước»")
+    # a clause that states no amount and exempts nothing gives no lead for a fee asked
+    plain = clause(articles, "60-2014-QH13", "11", "2")
+    assert lead("Lệ phí đăng ký kết hôn ở xã là bao nhiêu tiền?", plain).kind != "lead"

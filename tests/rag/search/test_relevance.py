@@ -612,3 +612,12 @@ def test_an_agencys_own_law_topics_file_is_read_from_the_setting(tmp_path, monke
     verdict = judge(prof, ranked, table, ABOUT, topics=own)
     assert verdict.code == "law_not_indexed" and "kinh doanh karaoke" in verdict.reason
     assert judge(prof, ranked, table, ABOUT).code == "subject_not_governed"  # the shipped file has no such row
+
+
+def test_an_exemption_of_the_ordinary_case_does_not_answer_a_special_case(fee_table):
+    table = fee_table
+    prof = profile("Lệ phí đăng ký kết hôn có yếu tố nước ngoài là bao nhiêu tiền?")
+    # Điều 11 exempts marriage "của công dân Việt Nam cư trú ở trong nước"; the decree's "nước ngoài" is adoption
+    ranked = rerank(prof, _candidates(table, [("114-2016-ND-CP", "6"), ("60-2014-QH13", "11")]), table, DEFAULT_WEIGHTS)
+    verdict = judge(prof, ranked, table, DEFAULT_WEIGHTS)
+    assert not verdict.answer and verdict.code == "figure_missing" and "«kết hôn»" in verdict.reason
