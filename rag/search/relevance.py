@@ -904,7 +904,7 @@ def judge(
 
 
 # Words of a fee or a fine question that say what is asked, not of what: "lệ phí đăng ký" is every fee.
-_MONEY_WORDS = frozenset(syllables("lệ phí mức thu tiền nộp đóng đăng ký cấp giấy bị phạt xử bao nhiêu hết mất tốn làm thủ tục"))
+_MONEY_WORDS = frozenset(syllables("lệ phí mức thu tiền nộp đóng đăng ký cấp xin xác nhận giấy tờ hồ sơ bị phạt xử bao nhiêu hết mất tốn làm thủ tục"))
 
 
 # A special case ("nước ngoài", "biên giới") narrows what the amount is for; it does not name it.
@@ -934,7 +934,8 @@ def amount_about_subject(
 ) -> tuple[str, str] | None | bool:
     """The closest article that states an amount — or an exemption ("1. Miễn lệ phí …: b) Đăng ký
     khai sinh, khai tử đúng hạn, …, kết hôn …") — in a clause that, with the article title, names what the
-    question's amount is for: one of its subject pairs (the most of them, in the shortest clause), and every
+    question's amount is for: one of its subject pairs (an amount before an exemption, then the most pairs, in
+    the shortest clause), and every
     special case it names ("có yếu tố nước ngoài" is not exempted by "kết hôn của công dân … ở trong nước"). False when none
     does: "Lệ phí đăng ký thường trú bao nhiêu?" is not answered by "Lệ phí đăng ký nuôi con nuôi trong
     nước: 400.000 đồng". None when the question names no such pair."""
@@ -942,7 +943,7 @@ def amount_about_subject(
     if not pairs:
         return None
     special = [m for m in SPECIAL_CASES if m in prof.text.lower()]  # "kết hôn có yếu tố nước ngoài"
-    found: list[tuple[int, int, int, tuple[str, str]]] = []
+    found: list[tuple[bool, int, int, int, tuple[str, str]]] = []
     for rank, c in enumerate(closest):
         entry = table.articles.get(c.key)
         for _label, unit in entry.units if entry else ():
@@ -950,9 +951,9 @@ def amount_about_subject(
                 continue
             syl = syllables(f"{entry.title}\n{unit}")
             said = len(pairs & set(zip(syl, syl[1:])))
-            if said:  # most of the subject said, then the shortest clause (the most direct), then rank
-                found.append((-said, len(syl), rank, c.key))
-    return min(found)[3] if found else False
+            if said:  # an amount before an exemption, most of the subject said, the shortest clause, rank
+                found.append((not has_figure("money", unit), -said, len(syl), rank, c.key))
+    return min(found)[-1] if found else False
 
 
 # A missing law's topic decides abstention when its words weigh at least this share of the rest of the
