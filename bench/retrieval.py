@@ -12,6 +12,7 @@ Writes the "## Retrieval (issue 4)" section of docs/benchmarks.md (replacing an 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -86,6 +87,23 @@ def markdown(sets: dict[str, list[SystemResult]], command: str, notes: list[str]
     return "\n".join(lines).rstrip() + "\n"
 
 
+def variant(retriever, guard: bool = True, stage: bool = True):
+    """Our hybrid with the relevance stage's guard (``rag.search.relevance.guard_order``) or the whole
+    stage switched off for each question, restored after it."""
+    rank = retriever_ranker(retriever, "hybrid")
+
+    def run(question: str):
+        weights, on = retriever.weights, retriever.settings.relevance_rerank
+        retriever.weights = weights if guard else dataclasses.replace(weights, keep_top=0, exam_pairs=None)
+        retriever.settings.relevance_rerank = on and stage
+        try:
+            return rank(question)
+        finally:
+            retriever.weights, retriever.settings.relevance_rerank = weights, on
+
+    return run
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--index", help="index folder (default: TTHC_INDEX_DIR or data/index)")
@@ -101,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
         "(reported only)",
     )
     parser.add_argument("--hybrid-only", action="store_true", help="only our hybrid (no dense-only, no BM25 baselines)")
+    parser.add_argument(
+        "--stage-variants", action="store_true",
+        help="also our hybrid with the relevance stage's guard off, and with the relevance stage off (same run)",
+    )
     args = parser.parse_args(argv)
 
     settings = load_settings(index_dir=args.index)
@@ -131,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, list[SystemResult]] = {}
     for name, questions in sets.items():
         systems = {"hybrid (ours)": retriever_ranker(retriever, "hybrid")}
+        if args.stage_variants:
+            systems["hybrid, guard off"] = variant(retriever, guard=False)
+            systems["hybrid, relevance stage off"] = variant(retriever, stage=False)
         if not args.hybrid_only:
             systems["dense only (e5-small)"] = retriever_ranker(retriever, "dense")
         for b in baselines:
@@ -142,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name[:40]:<40} {system:<45} R@5={r.overall.r5:.3f} MRR={r.overall.mrr10:.3f}", file=sys.stderr)
         print(f"\n### {name}\n{format_table(results[name])}\n")
 
-    command = "python bench/retrieval.py --index INDEX" + (" --heldout" if args.heldout else "")
+    command = ("python bench/retrieval.py --index INDEX" + (" --heldout" if args.heldout else "")
+               + (" --stage-variants" if args.stage_variants else ""))
     notes = [
         "Targets (issue 4): dev Recall@5 ≥ 0.97 and MRR@10 ≥ 0.90; paraphrased Recall@5 ≥ 0.90 and "
         "MRR@10 ≥ 0.75; no-diacritics within 5 points of dev; search p50 ≤ 150 ms, p95 ≤ 400 ms.",

@@ -578,6 +578,7 @@ class Candidate:
     features: dict[str, float] = field(default_factory=dict)
     score: float = 0.0
     asked: dict = field(default_factory=dict)  # the question's profile, for explanations
+    guard: dict | None = None  # set when the guard (``guard_order``) moved the article, and why
 
 
 def article_features(
@@ -657,6 +658,11 @@ class Weights:
     # score is below ``min_score_about`` (a higher floor than ``min_score``): abstain (off by default)
     min_about: float = 0.0
     min_score_about: float = -1e9
+    # the guard (``guard_order``): retrieval's first ``keep_top`` articles stay in the top ``GUARD_SLOTS``;
+    # when the question repeats the statute's wording (``exam_wording`` ≥ ``exam_pairs``) retrieval's top
+    # ``GUARD_SLOTS`` stay the top ``GUARD_SLOTS`` (the stage only reorders them); 0 / None: off
+    keep_top: int = 0
+    exam_pairs: float | None = None
 
     def score(self, features: dict[str, float]) -> float:
         return sum(self.weights.get(k, 0.0) * v for k, v in features.items())
@@ -690,6 +696,8 @@ def load_weights(path: Path = WEIGHTS_FILE) -> Weights:
         float(data.get("min_figure_fit", 0.0)),
         float(data.get("min_about", 0.0)),
         float(data.get("min_score_about", -1e9)),
+        int(data.get("guard", {}).get("keep_top", 0)),
+        data.get("guard", {}).get("exam_pairs"),
     )
 
 
@@ -708,11 +716,80 @@ def rerank(
         c.features = article_features(prof, c, table.articles.get(c.key), table, mass[c.key[0]] / total, top)
         c.score = weights.score(c.features)
         c.asked = prof.as_dict()
-    return sorted(candidates, key=lambda c: (-c.score, c.rank))
+        c.guard = None
+    ranked = sorted(candidates, key=lambda c: (-c.score, c.rank))
+    return guard_order(prof, ranked, table, weights)
+
+
+GUARD_SLOTS = 5  # the articles a reader sees first (and R@5 counts)
+
+
+def exam_wording(prof: QuestionProfile, ranked: Sequence[Candidate], table: ArticleTable) -> float:
+    """Share of the question's adjacent syllable pairs (its own wording, question words included) that
+    retrieval's first article repeats: exam-style questions copy the statute ("Trách nhiệm của lực lượng
+    chuyên trách bảo vệ an ninh mạng là gì?", dev median 0.7), clerks' questions do not (tune median 0.33)."""
+    first = next((c for c in ranked if c.rank == 0), None)
+    words = syllables(prof.text)
+    pairs = list(zip(words, words[1:]))
+    if first is None or not pairs:
+        return 0.0
+    art = table.article_syllables(first.key)
+    have = set(zip(art, art[1:]))
+    return sum(p in have for p in pairs) / len(pairs)
+
+
+def guard_order(
+    prof: QuestionProfile, ranked: list[Candidate], table: ArticleTable, weights: Weights
+) -> list[Candidate]:
+    """Keep what retrieval had right in the first ``GUARD_SLOTS`` of the stage's order.
+
+    - The question repeats the statute's wording (``exam_wording`` ≥ ``weights.exam_pairs``): retrieval
+      finds the article by its words, so its top ``GUARD_SLOTS`` stay the top ``GUARD_SLOTS`` (in the
+      stage's order); articles the stage would have promoted into them come right after.
+    - Retrieval's first ``weights.keep_top`` articles are never pushed out of the top ``GUARD_SLOTS``:
+      one that fell below is put back at the last slots, in retrieval order.
+
+    Every article whose place the guard changed carries the reason in ``Candidate.guard`` (``why``).
+    """
+    if len(ranked) <= GUARD_SLOTS:
+        return ranked
+    out = list(ranked)
+    rules: list[str] = []
+    details: dict = {}
+    if weights.exam_pairs is not None:
+        wording = exam_wording(prof, out, table)
+        if wording >= weights.exam_pairs:
+            out = [c for c in out if c.rank < GUARD_SLOTS] + [c for c in out if c.rank >= GUARD_SLOTS]
+            rules.append("exam_wording")
+            details.update(exam_wording=round(wording, 4), min_exam_wording=weights.exam_pairs)
+    fallen = sorted((c for c in out[GUARD_SLOTS:] if c.rank < weights.keep_top), key=lambda c: c.rank)
+    if fallen:
+        head = out[:GUARD_SLOTS]
+        cut = GUARD_SLOTS - len(fallen)
+        out = head[:cut] + fallen + head[cut:] + [c for c in out[GUARD_SLOTS:] if c not in fallen]
+        rules.append("keep_top")
+        details.update(keep_top=weights.keep_top)
+    if not rules:
+        return out
+    stage_rank = {c.key: i for i, c in enumerate(ranked)}
+    for i, c in enumerate(out):
+        before = stage_rank[c.key]
+        if i == before or min(i, before) >= GUARD_SLOTS:  # below the first places: shifted along, not moved
+            continue
+        if i < GUARD_SLOTS <= before:
+            reason = (f"bước tìm kiếm xếp điều này thứ {c.rank + 1}: được giữ trong {GUARD_SLOTS} kết quả đầu "
+                      f"(bước đánh giá mức liên quan xếp thứ {before + 1})")
+        elif before < GUARD_SLOTS <= i:
+            reason = f"nhường chỗ trong {GUARD_SLOTS} kết quả đầu cho một điều bước tìm kiếm xếp cao hơn"
+        else:
+            reason = f"đổi chỗ trong {GUARD_SLOTS} kết quả đầu vì một điều khác được giữ hoặc nhường chỗ"
+        c.guard = {"rules": list(rules), "relevance_rank": before + 1, "rank": i + 1, **details, "reason": reason}
+    return out
 
 
 def why(cand: Candidate, weights: Weights) -> dict:
-    """Why an article ranks where it does: what was asked, which features put it there."""
+    """Why an article ranks where it does: what was asked, which features put it there, and whether
+    the guard (``guard_order``) moved it (``guard``: null when it did not)."""
     contrib = weights.contributions(cand.features)
     return {
         "asked": cand.asked,
@@ -720,6 +797,7 @@ def why(cand: Candidate, weights: Weights) -> dict:
         "retrieval_rank": cand.rank + 1,
         "features": {k: round(v, 4) for k, v in cand.features.items()},
         "contributions": dict(sorted(contrib.items(), key=lambda kv: -abs(kv[1]))),
+        "guard": cand.guard,
     }
 
 

@@ -378,10 +378,13 @@ class Retriever:
             out.append(hit)
         rest = [h for h in ranked[depth:] if h.key not in by_key]
         # scores stay meaningful (validity demotion compares them): exp(relevance − best), so the
-        # first article has 1.0 and one a full point less has 0.37; the unscored rest below them
-        best = out[0].relevance.score if out else 0.0
-        for hit in out:
-            hit.score = max(math.exp(hit.relevance.score - best), 1e-9)
+        # first article has 1.0 and one a full point less has 0.37; the unscored rest below them.
+        # Scores go to places, not articles: an article the guard (``guard_order``) moved takes the
+        # score of its place, so scores never rise down the list.
+        best = max((h.relevance.score for h in out), default=0.0)
+        places = sorted((max(math.exp(h.relevance.score - best), 1e-9) for h in out), reverse=True)
+        for hit, place in zip(out, places):
+            hit.score = place
         low = min((h.score for h in out), default=1.0)
         top_rest = max((h.score for h in rest), default=1.0) or 1.0
         for hit in rest:
