@@ -9,10 +9,9 @@ removes the substance, the answer abstains with ``ABSTAIN_TEXT`` and lists the c
 
 from __future__ import annotations
 
-from functools import partial
-
 import re
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Callable, Iterator, Sequence
 
 from rag.config import Settings
@@ -22,6 +21,7 @@ from rag.answering.lists import MAX_ITEMS, enclosing_list, line_end, list_lead_t
 from rag.models.llm import MODEL_ABSTAINS, Generator, build_messages
 from rag.search.relevance import INTENTS as ASKED
 from rag.search.relevance import (
+    EXEMPTION,
     SPECIAL_CASES,
     Judgement,
     QuestionProfile,
@@ -195,18 +195,15 @@ def lead_piece(question: str, unit: LegalUnit, prof: QuestionProfile | None = No
     return None
 
 
-_EXEMPT = re.compile(r"miễn (?:lệ )?phí|không (?:phải )?(?:nộp|thu) (?:lệ )?phí", re.I)
-
-
 def _exemption_lead(prof: QuestionProfile, unit: LegalUnit, age: bool) -> Lead | None:
     """A fee asked ("lệ phí đăng ký kết hôn bao nhiêu?") that the clause answers with an exemption list
     ("Miễn lệ phí … trong những trường hợp sau: … b) Đăng ký khai sinh, khai tử đúng hạn, giám hộ, kết
     hôn …"): the head and the one item naming the case, as for a yes/no question about it."""
-    head = _EXEMPT.search(unit.text)
+    head = EXEMPTION.search(unit.text)
     if head is None:
         return None
     listed = enclosing_list(unit.text, head.start())
-    found = _best_piece(prof, unit, ASKED["fee"][0], _EXEMPT.search, None, age)
+    found = _best_piece(prof, unit, ASKED["fee"][0], EXEMPTION.search, None, age)
     if found is None or listed is None:
         return found
     return _list_lead(prof, unit, found, "fee", *listed, one_item=True)

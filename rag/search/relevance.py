@@ -203,8 +203,12 @@ _NOT_IN_A_LAW_NAME = frozenset(
 )
 
 
+# A fee waived ("miễn lệ phí", "không phải nộp phí"): the answer to "bao nhiêu tiền" for the cases it lists.
+EXEMPTION = re.compile(r"miễn (?:lệ )?phí|không (?:phải )?(?:nộp|thu) (?:lệ )?phí", re.I)
+
+
 def _money(text: str) -> bool:
-    return bool(re.search(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn|ngàn|usd|%)|miễn (?:lệ )?phí|không (?:phải )?(?:nộp|thu) (?:lệ )?phí", text, re.I))
+    return bool(re.search(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn|ngàn|usd|%)", text, re.I) or EXEMPTION.search(text))
 
 
 _NUMBER_WORDS = r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|lăm|trăm)"
