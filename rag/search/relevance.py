@@ -40,7 +40,7 @@ from typing import Iterable, Sequence
 from rag.domain import LegalUnit
 from rag.search.cache import load_or_build, read_json_gz, write_json_gz
 from rag.text.sentences import LEAD_PIECE
-from rag.search.topics import LawTopic, canonical, missing_law_topic
+from rag.search.topics import LawTopic, canonical, folded_name, missing_law_topic
 from rag.text.vietnamese import nfc, strip_diacritics, syllables
 
 
@@ -368,6 +368,7 @@ class ArticleTable:
         self.title_words = {k: [w for w in syllables(d.get("title") or "") if len(w) > 1] for k, d in documents.items()}
         self._headings: dict[str, set[str]] | None = None
         self._heading_text: dict[str, str] | None = None
+        self._folded_names: tuple[str, ...] | None = None
 
     @classmethod
     def build(cls, units: Iterable[LegalUnit]) -> "ArticleTable":
@@ -480,6 +481,12 @@ class ArticleTable:
             lines = self._heading_lines(scope=False)
             self._heading_text = {doc: "\n".join(canonical(x) for x in ls) for doc, ls in lines.items()}
         return self._heading_text.get(doc_key, "")
+
+    def folded_names(self) -> tuple[str, ...]:
+        """Every document's ``topics.folded_name`` (built once: a law-topic row asks whether its law is indexed)."""
+        if self._folded_names is None:
+            self._folded_names = tuple(folded_name(d) for d in self.documents.values())
+        return self._folded_names
 
     def _heading_lines(self, scope: bool = True) -> dict[str, list[str]]:
         lines: dict[str, list[str]] = {k: [f"{d.get('type', '')} {d.get('title', '')}"] for k, d in self.documents.items()}
@@ -897,7 +904,7 @@ def judge(
             "later_than_index",
             {"year": later[0], "latest_indexed_year": table.latest_year},
         )
-    topic = missing_law_topic(prof.text, prof.intents, table.documents, table.doc_heading_text,
+    topic = missing_law_topic(prof.text, prof.intents, table.folded_names(), table.doc_heading_text,
                               [c.key[0] for c in ranked[:depth]], topics)
     weight, governed = topic_weights(prof, topic.phrase, ranked[:depth], table) if topic else (0.0, 0.0)
     if topic and weight >= TOPIC_SHARE * governed:

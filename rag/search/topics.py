@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
 from rag.errors import ConfigError
 from rag.legal.references import fold_words
@@ -101,23 +101,29 @@ def shipped_topics(path: Path = SHIPPED) -> tuple[LawTopic, ...]:
     return load_topics(path)
 
 
-def law_indexed(topic: LawTopic, documents: Iterable[dict]) -> bool:
-    """Some indexed document is the topic's law (its type and title contain ``indexed_if``)."""
-    names = [fold_words(f"{d.get('type', '')} {d.get('title', '')}") for d in documents]
-    return any(f" {want} " in f" {name} " for want in topic.indexed_if for name in names)
+def folded_name(document: dict) -> str:
+    """A document's type and title folded ("Luật Đất đai" → " luat dat dai "), as ``law_indexed`` reads it."""
+    name = f"{document.get('type', '')} {document.get('title', '')}"
+    return f" {fold_words(name)} "
+
+
+def law_indexed(topic: LawTopic, names: Sequence[str]) -> bool:
+    """Some indexed document is the topic's law: its ``folded_name`` contains ``indexed_if``."""
+    return any(f" {want} " in name for want in topic.indexed_if for name in names)
 
 
 def missing_law_topic(
     question: str,
     intents: Sequence[str],
-    documents: dict[str, dict],
+    document_names: Sequence[str],
     heading_text: Callable[[str], str],
     closest_docs: Sequence[str],
     topics: Sequence[LawTopic] | None = None,
 ) -> TopicMatch | None:
     """The topic of a law the index lacks that the question is about, if any.
 
-    ``heading_text(doc)``: the document's headings in ``canonical`` form; ``closest_docs``: the
+    ``document_names``: every indexed document's ``folded_name``; ``heading_text(doc)``: the document's
+    headings in ``canonical`` form; ``closest_docs``: the
     documents of the closest articles — one of them naming the phrase in its headings governs it.
     """
     q = canonical(question)
@@ -125,7 +131,7 @@ def missing_law_topic(
         phrase = topic.find(q)
         if not phrase or not topic.applies_to(intents):
             continue
-        if law_indexed(topic, documents.values()):
+        if law_indexed(topic, document_names):
             continue
         said = canonical(phrase)
         if any(said in heading_text(doc) for doc in dict.fromkeys(closest_docs)):

@@ -533,7 +533,7 @@ def _table_units_of(table: ArticleTable, key: tuple[str, str]) -> list[LegalUnit
 
 
 def test_topics_match_whole_syllables_either_tone_placement_and_the_asked_intent():
-    no_docs: dict[str, dict] = {}
+    no_docs: tuple[str, ...] = ()
     nothing = lambda doc: ""  # noqa: E731
     hit = missing_law_topic("Làm hộ chiếu cho con 6 tuổi thì nộp hồ sơ ở đâu?", ("authority",), no_docs, nothing, [])
     assert hit and hit.law.startswith("Luật Xuất cảnh") and hit.phrase == "hộ chiếu"
