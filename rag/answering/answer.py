@@ -26,6 +26,7 @@ from rag.search.relevance import (
     Judgement,
     QuestionProfile,
     answer_unit_order,
+    exempts,
     has_figure,
     profile,
     signal_of,
@@ -199,9 +200,9 @@ def _exemption_lead(prof: QuestionProfile, unit: LegalUnit, age: bool) -> Lead |
     """A fee asked ("lệ phí đăng ký kết hôn bao nhiêu?") that the clause answers with an exemption list
     ("Miễn lệ phí … trong những trường hợp sau: … b) Đăng ký khai sinh, khai tử đúng hạn, giám hộ, kết
     hôn …"): the head and the one item naming the case, as for a yes/no question about it."""
-    head = EXEMPTION.search(unit.text)
-    if head is None:
+    if not exempts(unit.text):  # an exemption clause, not a passing "trừ trường hợp được miễn"
         return None
+    head = EXEMPTION.search(unit.text)
     listed = enclosing_list(unit.text, head.start())
     found = _best_piece(prof, unit, ASKED["fee"][0], EXEMPTION.search, None, age)
     if found is None or listed is None:

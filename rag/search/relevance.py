@@ -211,6 +211,16 @@ def _money(text: str) -> bool:
     return bool(re.search(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn|ngàn|usd|%)", text, re.I) or EXEMPTION.search(text))
 
 
+EXEMPTION_HEAD_CHARS = 80  # an exemption clause says so in its opening ("1. Miễn lệ phí … trong những trường hợp sau:")
+
+
+def exempts(unit: str, title: str = "") -> bool:
+    """The clause (or its article) *is* an exemption — "1. Miễn lệ phí đăng ký hộ tịch trong những
+    trường hợp sau: …", "Điều 12. Không thu lệ phí …" — not a clause that mentions one in passing
+    ("… chịu lệ phí Tòa án, trừ trường hợp được miễn …")."""
+    return bool(EXEMPTION.search(title) or EXEMPTION.search(unit[:EXEMPTION_HEAD_CHARS]))
+
+
 _NUMBER_WORDS = r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|lăm|trăm)"
 
 
@@ -275,6 +285,11 @@ _ASKS_MONEY = re.compile(
     r"(?!\s+(?:ngày|tháng|năm|giờ|tiếng|tuần|lâu|tuổi|lần))",
     re.I,
 )
+
+
+def asks_cash(question: str) -> bool:
+    """The question asks a sum of money ("bao nhiêu tiền", "hết bao nhiêu"), not a rate or a yes/no."""
+    return bool(_ASKS_MONEY.search(question) or re.search(r"\b(?:hết|tốn|mất)\s+(?:bao nhiêu|bn)\b(?!\s+(?:ngày|tháng|năm|giờ|tiếng|tuần|lâu|lần))", question, re.I))
 
 
 def profile(question: str, subject: str | None = None) -> QuestionProfile:
@@ -1032,11 +1047,14 @@ def amount_about_subject(
     if not pairs:
         return None
     special = [m for m in SPECIAL_CASES if m in prof.text.lower()]  # "kết hôn có yếu tố nước ngoài"
+    cash = asks_cash(prof.text)
     found: list[tuple[bool, int, int, int, tuple[str, str]]] = []
     for rank, c in enumerate(closest):
         entry = table.articles.get(c.key)
         for _label, unit in entry.units if entry else ():
-            if not _money(unit) or any(m not in unit.lower() for m in special):
+            # "bao nhiêu tiền" is answered by a sum in đồng, not by a rate ("mức thu lệ phí bằng 90%")
+            amount = has_figure("money", unit) or (not cash and _money(unit) and not EXEMPTION.search(unit))
+            if not (amount or exempts(unit, entry.title)) or any(m not in unit.lower() for m in special):
                 continue
             syl = syllables(f"{entry.title}\n{unit}")
             said = len(pairs & set(zip(syl, syl[1:])))

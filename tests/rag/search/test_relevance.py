@@ -16,6 +16,8 @@ from rag.search.relevance import (
     Candidate,
     DEFAULT_WEIGHTS,
     aboutness,
+    amount_about_subject,
+    exempts,
     has_figure,
     judge,
     load_weights,
@@ -621,3 +623,46 @@ def test_an_exemption_of_the_ordinary_case_does_not_answer_a_special_case(fee_ta
     ranked = rerank(prof, _candidates(table, [("114-2016-ND-CP", "6"), ("60-2014-QH13", "11")]), table, DEFAULT_WEIGHTS)
     verdict = judge(prof, ranked, table, DEFAULT_WEIGHTS)
     assert not verdict.answer and verdict.code == "figure_missing" and "«kết hôn»" in verdict.reason
+
+
+@pytest.fixture(scope="module")
+def rate_table() -> ArticleTable:
+    """The passport-fee circular (its Điều 4 sends the amounts to an annex the corpus lacks and sets an online
+    rate of 90 %) and the court-fee resolution (its Điều 37: who bears the fee of a consensual divorce, each
+    spouse 50 % of it, "trừ trường hợp được miễn")."""
+    passport = LegalDocument("25-2021-TT-BTC", "25/2021/TT-BTC", "Thông tư",
+                             "Quy định mức thu, chế độ thu, nộp, quản lý và sử dụng phí, lệ phí trong lĩnh vực xuất cảnh, "
+                             "nhập cảnh, quá cảnh, cư trú tại Việt Nam")
+    court = LegalDocument("326-2016-UBTVQH14", "326/2016/UBTVQH14", "Nghị quyết",
+                          "Quy định về mức thu, miễn, giảm, thu, nộp, quản lý và sử dụng án phí và lệ phí Tòa án")
+    return ArticleTable.build([*_corpus_units("25-2021-TT-BTC.md", passport, {"4"}),
+                               *_corpus_units("326-2016-UBTVQH14.md", court, {"36", "37"})])
+
+
+@pytest.mark.parametrize("question, articles", [
+    ("Làm hộ chiếu phổ thông lần đầu thì lệ phí hết bao nhiêu tiền?", [("25-2021-TT-BTC", "4")]),
+    ("Vợ chồng thuận tình ly hôn ra tòa thì phải nộp lệ phí bao nhiêu tiền?",
+     [("326-2016-UBTVQH14", "37"), ("326-2016-UBTVQH14", "36")]),
+])
+def test_a_rate_or_a_passing_exemption_does_not_answer_how_much_money(rate_table, question, articles):
+    table = rate_table
+    prof = profile(question)
+    ranked = rerank(prof, _candidates(table, articles), table, DEFAULT_WEIGHTS)
+    assert amount_about_subject(prof, ranked, table) is False  # "90 %", "50 % mức lệ phí": no sum in đồng
+    verdict = judge(prof, ranked, table, DEFAULT_WEIGHTS)
+    assert not verdict.answer and verdict.code == "figure_missing"
+
+
+def test_a_rate_still_answers_a_question_that_asks_no_sum(rate_table):
+    table = rate_table
+    prof = profile("Nộp hồ sơ cấp hộ chiếu trực tuyến thì mức thu lệ phí bằng bao nhiêu?")
+    ranked = rerank(prof, _candidates(table, [("25-2021-TT-BTC", "4")]), table, DEFAULT_WEIGHTS)
+    assert amount_about_subject(prof, ranked, table) == ("25-2021-TT-BTC", "4")  # "bằng 90% … mức thu"
+
+
+def test_only_an_exemption_clause_exempts():
+    assert exempts("1. Miễn lệ phí đăng ký hộ tịch trong những trường hợp sau: a) …")
+    assert exempts("a) Người thuộc hộ nghèo.", title="Các trường hợp được miễn phí, lệ phí")
+    passing = ("3. Đối với yêu cầu công nhận thuận tình ly hôn, thỏa thuận nuôi con, chia tài sản khi ly hôn thì vợ, "
+               "chồng có thể thỏa thuận về việc chịu lệ phí Tòa án, trừ trường hợp được miễn lệ phí.")
+    assert not exempts(passing)
