@@ -553,6 +553,24 @@ def test_topics_match_whole_syllables_either_tone_placement_and_the_asked_intent
     assert canonical("hoà giải ở toà") == canonical("hòa giải ở tòa")
 
 
+@pytest.mark.parametrize("question, intents, law", [
+    ("Tết này đốt pháo hoa ở nhà có bị phạt không?", ("sanction",), "sử dụng pháo"),
+    ("Nhà tôi muốn bốc mộ ông nội để cải táng thì có phải xin phép xã không?", ("procedure",), "nghĩa trang"),
+    ("Người nước ngoài lấy vợ Việt Nam muốn gia hạn visa thì làm ở đâu?", ("authority",), "người nước ngoài"),
+    ("Cháu đi làm thuê bị tai nạn lao động thì được bồi thường bao nhiêu?", ("fee",), "vệ sinh lao động"),
+    ("Sinh con thứ 3 có bị kỷ luật không?", (), "Dân số"),
+])
+def test_topics_of_laws_a_commune_desk_hears_but_the_corpus_lacks(question, intents, law):
+    hit = missing_law_topic(question, intents, (), lambda doc: "", [])
+    assert hit and law in hit.law
+
+
+def test_a_population_topic_is_the_setting_of_a_maternity_question():
+    # "sinh con thứ ba" tells the situation; the Labour Code answers the leave (the row excludes such asks)
+    assert missing_law_topic("Sinh con thứ ba thì vợ có được nghỉ thai sản 6 tháng không?", ("condition",), (),
+                             lambda doc: "", []) is None
+
+
 def test_the_law_topics_file_loads_and_a_bad_row_names_its_line(tmp_path):
     topics = load_topics()
     assert len(topics) >= 30 and all(t.phrases and t.indexed_if for t in topics)
