@@ -163,6 +163,11 @@ _REFORM = re.compile(
     r"(?:từ khi|sau khi|sau)\s+(?:tổ chức lại|sắp xếp lại|tinh gọn)\s+bộ máy|"
     # only two levels left: "giờ chỉ còn tỉnh và xã", "chỉ còn hai cấp"
     rf"chỉ còn\s+(?:(?:cấp\s+)?tỉnh\s+(?:và|với)\s+(?:cấp\s+)?(?:xã|phường)|(?:hai|2)\s+cấp)|"
+    # the district's work passed down: "xã làm thay huyện", "phân cấp cho xã", "thủ tục này đã chuyển về xã chưa",
+    # "ủy ban huyện cũ", "đơn vị hành chính mới"
+    r"thay (?:cho |việc của |việc |phần việc của )?(?:(?:ủy|uỷ) ban |ubnd )?(?:cấp )?huyện\b|"
+    r"phân (?:cấp|quyền) (?:cho|về|xuống) (?:cấp )?(?:xã|phường)|(?:chuyển|giao)\s+xuống\s+(?:cho\s+)?(?:cấp\s+)?(?:xã|phường)|"
+    r"(?:chuyển|giao)\s+về\s+(?:cho\s+)?(?:cấp\s+)?(?:xã|phường)\s+(?:chưa|giải quyết|thực hiện)\b|(?:(?:ủy|uỷ) ban|ubnd|chủ tịch|phòng \w+(?: \w+)?)\s+huyện cũ\b|đơn vị hành chính mới|"
     # the one-stop centre of a commune (set up in 2025; the indexed decree has the province's only)
     r"trung tâm phục vụ hành chính công\s+(?:của\s+|cấp\s+|ở\s+)?(?:xã|phường)|"
     # merged units: "sáp nhập tỉnh", "xã tôi vừa sáp nhập với xã bên", "tỉnh mình hợp nhất với tỉnh bên",

@@ -286,6 +286,10 @@ def test_a_question_asking_which_form_abstains_when_the_closest_articles_name_no
         "Trung tâm phục vụ hành chính công của xã nhận hồ sơ khai sinh mấy ngày trả?",
         "Xã tôi vừa sáp nhập với xã bên cạnh thì đăng ký khai sinh ở xã nào?",
         "Tỉnh mình hợp nhất với tỉnh bên thì lệ phí hộ tịch tính theo đâu?",
+        "Bây giờ xã làm thay việc của huyện thì chủ tịch xã có được cấp lại trích lục khai sinh không?",
+        "Việc đăng ký khai sinh có yếu tố nước ngoài đã chuyển về xã chưa?",
+        "Trích lục khai sinh do ủy ban huyện cũ cấp còn giá trị không?",
+        "Sau khi phân cấp cho xã thì ai ký giấy khai sinh có yếu tố nước ngoài?",
     ],
 )
 def test_the_2025_reform_in_plain_words_is_later_than_the_index(question):
@@ -293,6 +297,17 @@ def test_the_2025_reform_in_plain_words_is_later_than_the_index(question):
     prof = profile(question)
     verdict = judge(prof, rerank(prof, _candidates(table, [("60-2014-QH13", "15")]), table, DEFAULT_WEIGHTS), table, DEFAULT_WEIGHTS)
     assert not verdict.answer and verdict.code == "later_than_index"
+
+
+@pytest.mark.parametrize("question", [
+    "Tôi chuyển hộ khẩu về xã bên thì đăng ký khai sinh cho con ở đâu?",
+    "Tôi chuyển về xã làm ăn thì đăng ký khai sinh cho con ở xã nào?",
+])
+def test_moving_house_to_a_commune_is_no_reform(question):
+    table = _table()
+    prof = profile(question)
+    verdict = judge(prof, rerank(prof, _candidates(table, [("60-2014-QH13", "13")]), table, DEFAULT_WEIGHTS), table, DEFAULT_WEIGHTS)
+    assert verdict.code != "later_than_index"
 
 
 def test_a_consolidated_text_of_a_commune_is_no_reform():
