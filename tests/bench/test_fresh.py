@@ -1,4 +1,4 @@
-"""Round 15i's fresh batch: the rows load, the hidden kinds are as written, and every gold is real corpus text."""
+"""The fresh batches (rounds 15i, 15j): the rows load, the hidden kinds are as written, and every gold is real corpus text."""
 
 from __future__ import annotations
 
@@ -7,8 +7,18 @@ import re
 import unicodedata
 from collections import Counter
 
+import pytest
+
 from bench.fresh import hidden_kind, load_batch
 from tests.conftest import CORPUS
+
+# batch → (first id number, hidden-kind counts of its unanswerable rows, clerk styles)
+BATCHES = {
+    "15i": (1, {"missing law": 18, "missing figure": 12, "post-2025 reform": 5, "later document": 5},
+            {"numeric": 13, "situational": 11, "procedural": 4, "direct": 2}),
+    "15j": (71, {"missing law": 15, "missing figure": 13, "post-2025 reform": 6, "later document": 6},
+            {"numeric": 10, "situational": 12, "procedural": 4, "direct": 4}),
+}
 
 HEAD = re.compile(r'^so_hieu: "([^"]*)"', re.M)
 
@@ -24,17 +34,20 @@ def _articles(number: str) -> dict[str, str]:
     return {}
 
 
-def test_batch_loads_with_its_kinds():
-    rows = load_batch("15i")
+@pytest.mark.parametrize("batch", sorted(BATCHES))
+def test_batch_loads_with_its_kinds(batch):
+    first, kinds, styles = BATCHES[batch]
+    rows = load_batch(batch)
     ids = [r["id"] for r in rows]
-    assert ids == [f"fresh-{i:03d}" for i in range(1, 71)]
+    assert ids == [f"fresh-{i:03d}" for i in range(first, first + 70)]
     assert {r["split"] for r in rows} == {"tune"}
     unans = [r for r in rows if r["kind"] == "unanswerable"]
     assert all(not r["answerable"] and r["gold"] == [] and r["style"] == "near-domain" for r in unans)
-    assert Counter(hidden_kind(r["reason"]) for r in unans) == {
-        "missing law": 18, "missing figure": 12, "post-2025 reform": 5, "later document": 5}
+    assert Counter(hidden_kind(r["reason"]) for r in unans) == kinds
     clerk = [r for r in rows if r["kind"] == "clerk"]
     assert len(clerk) == 30 and all(r["answerable"] and r["gold"] for r in clerk)
+    assert Counter(r["style"] for r in clerk) == styles
+    assert all(r.get("figure") for r in clerk if r["style"] == "numeric")
 
 
 def test_ids_are_unique_in_the_whole_file():
@@ -44,9 +57,10 @@ def test_ids_are_unique_in_the_whole_file():
     assert len(ids) == len(set(ids))
 
 
-def test_gold_articles_exist_and_figures_are_in_them():
+@pytest.mark.parametrize("batch", sorted(BATCHES))
+def test_gold_articles_exist_and_figures_are_in_them(batch):
     nfc = lambda s: unicodedata.normalize("NFC", s)  # noqa: E731
-    for r in load_batch("15i"):
+    for r in load_batch(batch):
         texts = []
         for g in r["gold"]:
             arts = _articles(g["doc"])
