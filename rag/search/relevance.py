@@ -843,6 +843,11 @@ class Judgement:
     details: dict = field(default_factory=dict)
 
 
+def later_years(prof: QuestionProfile, table: ArticleTable) -> list[int]:
+    """Years the question names that are later than every indexed document."""
+    return [y for y in prof.years if table.latest_year and y > table.latest_year]
+
+
 def _article_text(table: ArticleTable, key: tuple[str, str]) -> str:
     entry = table.articles.get(key)
     return f"{entry.title}\n{entry.text}" if entry else ""
@@ -915,7 +920,7 @@ def judge(
             "named_document_missing",
             {"document_type": "văn bản của tỉnh"},
         )
-    later = [y for y in prof.years if table.latest_year and y > table.latest_year]
+    later = later_years(prof, table)
     if later:
         return Judgement(
             False,

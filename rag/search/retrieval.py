@@ -47,6 +47,7 @@ from rag.search.relevance import (
     Judgement,
     QuestionProfile,
     judge,
+    later_years,
     load_or_build_table,
     load_weights,
     missing_named_documents,
@@ -298,14 +299,19 @@ class Retriever:
 
     def judge(self, question: str, hits: list[ArticleHit]) -> Judgement:
         """Answer or abstain (with the reason) for ranked articles of ``question``."""
-        if hits and hits[0].referenced:
-            return Judgement(True, code="referenced", details={"why": "điều/văn bản được nêu trong câu hỏi"})
+        referenced = bool(hits) and hits[0].referenced
+        named = Judgement(True, code="referenced", details={"why": "điều/văn bản được nêu trong câu hỏi"})
         if not self.settings.relevance_rerank:
-            return Judgement(True, code="relevance_off")
+            return named if referenced else Judgement(True, code="relevance_off")
         table = self.article_table()
-        analysis = self.analyse(question)
-        prof = self.profile(analysis)
-        ranked = [h.relevance for h in hits if h.relevance is not None]
+        prof = self.profile(self.analyse(question))
+        # a question naming an indexed article or document is answered from it — unless it also names a
+        # document the index lacks or a later year ("Nghị định 118/2025 đã thay Nghị định 61/2018 …")
+        if referenced and not missing_named_documents(prof, table) and not later_years(prof, table):
+            return named
+        # articles named in the question are not re-scored: when only they were found, they stand as ranked
+        ranked = [h.relevance for h in hits if h.relevance is not None] or [
+            Candidate(h.key, h.score, i) for i, h in enumerate(hits)]
         return judge(
             prof, ranked, table, self.weights, missing_named_documents(prof, table),
             min_dense=max(self.settings.abstain_similarity, self.weights.min_similarity), topics=self.law_topics,

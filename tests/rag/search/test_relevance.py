@@ -193,6 +193,14 @@ def test_ask_abstains_when_the_question_rests_on_a_missing_document(engine):
     assert "123/2015" in answer.warnings[0]
 
 
+def test_a_named_indexed_law_does_not_vouch_for_a_missing_or_later_one(engine):
+    named = engine.ask("Theo Luật Hộ tịch 60/2014/QH13 thì đăng ký khai sinh ở đâu?")
+    assert not named.abstained and named.judgement["code"] == "referenced"
+    replaced = engine.ask("Nghị định 120/2025/NĐ-CP đã thay Luật Hộ tịch 60/2014/QH13 rồi, giờ đăng ký khai sinh ở đâu?")
+    assert replaced.abstained and replaced.judgement["code"] in ("named_document_missing", "later_than_index")
+    assert "120/2025" in replaced.warnings[0] or "2025" in replaced.warnings[0]
+
+
 def test_the_first_sentence_states_the_asked_figure(engine):
     answer = engine.ask("Chứng thực hợp đồng chuyển nhượng đất ở xã mất mấy ngày?")
     assert not answer.abstained
