@@ -511,8 +511,9 @@ def prepare(
             asked = retriever.profile(retriever.analyse(query))  # "han la bao nhieu ngay" read with its diacritics
             chosen[0] = answer_unit(retriever, asked, chosen[0])
             unit_of = partial(answer_unit, retriever, asked)
-            if judgement.details.get("amount_in"):
-                chosen = amount_article_first(tuple(judgement.details["amount_in"]), chosen, unit_of)
+            where = judgement.details.get("amount_in") or judgement.details.get("reorganised_in")
+            if where:
+                chosen = stated_article_first(tuple(where), chosen, unit_of)
             else:
                 chosen = figure_article_first(asked, chosen, unit_of)
     return Prepared(text, query, passages, chosen, rel, judgement, asked)
@@ -556,12 +557,13 @@ def figure_article_first(
     return chosen
 
 
-def amount_article_first(
+def stated_article_first(
     where: tuple[str, str], chosen: list[Passage], unit_of: Callable[[Passage], Passage]
 ) -> list[Passage]:
-    """The cited article the relevance stage found stating the asked amount about the question's subject
-    (its ``amount_in``) is quoted first, not the first cited article that states some amount: "lệ phí
-    đăng ký kết hôn" is not answered by "Lệ phí đăng ký nuôi con nuôi trong nước: 400.000 đồng"."""
+    """The cited article the relevance stage found stating what was asked is quoted first: the asked
+    amount about the question's subject (its ``amount_in``) — "lệ phí đăng ký kết hôn" is not answered by
+    "Lệ phí đăng ký nuôi con nuôi trong nước: 400.000 đồng" — or, for a question about the 2025 reform, the
+    article governing what a reorganisation changes (``reorganised_in``), not the old model's rule."""
     for k, p in enumerate(chosen):
         if k and (p.unit.document.key, p.unit.article) == where:
             return [unit_of(p), *chosen[:k], *chosen[k + 1:]]

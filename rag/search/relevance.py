@@ -180,6 +180,9 @@ _REFORM = re.compile(
 # A provincial document ("nghị quyết của HĐND tỉnh", "quyết định của UBND tỉnh", "quy định của tỉnh") or a
 # figure asked of one's own province ("lệ phí ở tỉnh mình"): provincial councils set fees such as hộ tịch and
 # cư trú fees (Thông tư 250/2016/TT-BTC), so the answer is in a provincial document.
+# An article that governs what a reorganisation changes ("thay đổi địa giới đơn vị hành chính" on a card; the
+# agency that takes over the duties of one "đã được hợp nhất, sáp nhập, chia tách, giải thể") answers a reform question.
+_REORGANISED = re.compile(r"(?:thay đổi|điều chỉnh) địa giới|sáp nhập|hợp nhất|chia tách|bị giải thể", re.I)
 _COUNCIL = r"(?:hđnd|hội đồng nhân dân|ubnd|ủy ban nhân dân|uỷ ban nhân dân)"
 _LOCAL_RESOLUTION = re.compile(rf"\bnghị quyết\s+(?:của\s+)?(?:{_COUNCIL}\s+)?(?:cấp\s+)?(?:tỉnh|thành phố)\b", re.I)
 _LOCAL_RULE = re.compile(
@@ -884,7 +887,10 @@ def judge(
             "named_document_missing",
             {"documents": list(missing_documents)},
         )
-    if _REFORM.search(prof.text):
+    reform = bool(_REFORM.search(prof.text))
+    # a close article that governs the reorganisation itself answers; the reform question is otherwise later than us
+    reorganised = next((c.key for c in ranked[:depth] if _REORGANISED.search(_article_text(table, c.key))), None)
+    if reform and reorganised is None:
         return Judgement(
             False,
             f"Câu hỏi về quy định sau cải cách chính quyền địa phương năm 2025 (hai cấp, sáp nhập), mà các văn bản "
@@ -1014,6 +1020,8 @@ def judge(
     details = {"score": round(top.score, 4), "cover": round(cover, 4), "about": round(about.value, 4)}
     if stated:  # the article stating the asked amount (or exemption) about the question's subject
         details["amount_in"] = list(stated)
+    if reform and reorganised:  # quoted first: what the reorganisation changes, not the old model's rule
+        details["reorganised_in"] = list(reorganised)
     return Judgement(True, details=details)
 
 

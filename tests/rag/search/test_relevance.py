@@ -318,6 +318,20 @@ def test_moving_house_to_a_commune_is_no_reform(question):
     assert verdict.code != "later_than_index"
 
 
+def test_a_reform_question_is_answered_by_an_article_that_governs_the_reorganisation():
+    liability = LegalDocument("10-2017-QH14", "10/2017/QH14", "Luật", "Trách nhiệm bồi thường của nhà nước")
+    table = ArticleTable.build(_corpus_units("10-2017-QH14.md", liability, {"33", "40"}))
+    prof = profile("Ủy ban huyện ra quyết định cưỡng chế sai làm hư nhà tôi, nay sáp nhập xong không còn cấp huyện "
+                   "thì cơ quan nào giải quyết bồi thường?")
+    # Điều 40: the agency that takes over when the one that caused the damage "đã được hợp nhất, sáp nhập … giải thể"
+    both = rerank(prof, _candidates(table, [("10-2017-QH14", "33"), ("10-2017-QH14", "40")]), table, DEFAULT_WEIGHTS)
+    verdict = judge(prof, both, table, DEFAULT_WEIGHTS)
+    assert verdict.code != "later_than_index" and verdict.details.get("reorganised_in") == ["10-2017-QH14", "40"]
+    # the old model's rule alone (Điều 33: "Ủy ban nhân dân cấp huyện là cơ quan giải quyết bồi thường") does not
+    alone = rerank(prof, _candidates(table, [("10-2017-QH14", "33")]), table, DEFAULT_WEIGHTS)
+    assert judge(prof, alone, table, DEFAULT_WEIGHTS).code == "later_than_index"
+
+
 def test_a_consolidated_text_of_a_commune_is_no_reform():
     table = _table()
     prof = profile("Văn bản hợp nhất của xã về đăng ký khai sinh quy định thời hạn bao lâu?")
@@ -629,7 +643,7 @@ def test_an_amount_of_something_else_does_not_answer_a_fee_question(fee_table):
 
 
 def test_the_article_that_exempts_what_was_asked_answers_and_is_quoted_first(fee_table):
-    from rag.answering.answer import amount_article_first
+    from rag.answering.answer import stated_article_first
     from rag.domain import Passage
 
     table = fee_table
@@ -639,7 +653,7 @@ def test_the_article_that_exempts_what_was_asked_answers_and_is_quoted_first(fee
     assert verdict.answer and verdict.details["amount_in"] == ["60-2014-QH13", "11"]  # "Miễn lệ phí … kết hôn"
     cited = [Passage(LegalUnit(LegalDocument(d, "", "", ""), a, table.articles[(d, a)].text), 1.0)
              for d, a in (("114-2016-ND-CP", "6"), ("60-2014-QH13", "11"))]
-    first = amount_article_first(tuple(verdict.details["amount_in"]), cited, lambda p: p)
+    first = stated_article_first(tuple(verdict.details["amount_in"]), cited, lambda p: p)
     assert [(p.unit.document.key, p.unit.article) for p in first] == [("60-2014-QH13", "11"), ("114-2016-ND-CP", "6")]
 
 
