@@ -1082,23 +1082,47 @@ def amount_about_subject(
 
 
 # A missing law's topic decides abstention when its words weigh at least this share of the rest of the
-# question's subject that a closest document names in its headings (rarity-weighted): "rút bảo hiểm xã
+# question's subject that a closest document governs (rarity-weighted; ``topic_weights``): "rút bảo hiểm xã
 # hội một lần" is the question; in "mẹ tôi không có lương hưu, có được trợ cấp xã hội hằng tháng không"
 # the pension is the setting of a question the social-assistance decree governs. Set by hand on the tune
 # half and dev (false fires on answerable questions vs unanswerable ones turned away); not fitted.
 TOPIC_SHARE = 0.5
 
 
+# The parts of a question that say what is asked: its last clause ("…, giờ đăng ký khai tử ở đâu?") and what the
+# asker wants done ("muốn mở một quầy thuốc … thì"); the clauses before tell the situation.
+_CLAUSE_BREAK = re.compile(r",|;|\bthì\b|\bmà\b|\bnhưng\b|\bgiờ\b|\bvậy\b|\bnay\b", re.I)
+_GOAL = re.compile(r"\b(?:muốn|định|cần)\b([^,;?]*?)\bthì\b", re.I)
+
+
+def asked_part(text: str) -> str:
+    """The question's last clause and its goal clauses ("muốn … thì"), without the situation told before."""
+    clauses = [c for c in _CLAUSE_BREAK.split(text) if c.strip(" ?.!")]
+    return " ".join([clauses[-1] if clauses else text, *(m.group(1) for m in _GOAL.finditer(text))])
+
+
 def topic_weights(
     prof: QuestionProfile, phrase: str, closest: Sequence[Candidate], table: ArticleTable
 ) -> tuple[float, float]:
-    """(weight of the topic phrase, weight of the rest of the subject that the best closest document
-    names in its headings), rarity-weighted: the topic is the question when the first is at least
-    ``TOPIC_SHARE`` of the second."""
+    """(weight of the topic phrase, weight of the rest of the subject that a closest document governs),
+    rarity-weighted: the topic is the question when the first is at least ``TOPIC_SHARE`` of the second.
+
+    A topic told as the situation ("Chồng tôi có hộ kinh doanh, còn tôi … nghỉ thai sản mấy tháng?") weighs
+    against the rest words a closest document names anywhere in its headings. A topic that is what is asked
+    ("… muốn mở một quầy thuốc ở chợ xã thì cần chứng chỉ gì", "… còn tôi phải nộp thuế thu nhập cá nhân mấy
+    phần trăm") weighs against the rest words a closest *article title* names: the words of a long situation
+    ("vợ chồng", "công nhân", "chợ") are in the headings of some large law without it governing the ask."""
     said = set(syllables(phrase))
     topic = sum(table.idf(w) for w in said)  # a syllable no article has ("vneid") weighs most
     rest = [w for w in dict.fromkeys(prof.own_words) if table.df.get(w) and w not in said]
-    governed = max((sum(table.idf(w) for w in rest if w in table.doc_headings(c.key[0])) for c in closest), default=0.0)
+    if canonical(phrase) in canonical(asked_part(prof.text)):
+        def governs(c: Candidate) -> set[str]:
+            entry = table.articles.get(c.key)
+            return set(syllables(entry.title)) if entry else set()
+    else:
+        def governs(c: Candidate) -> set[str]:
+            return table.doc_headings(c.key[0])
+    governed = max((sum(table.idf(w) for w in rest if w in governs(c)) for c in closest), default=0.0)
     return topic, governed
 
 

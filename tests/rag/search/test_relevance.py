@@ -17,6 +17,7 @@ from rag.search.relevance import (
     DEFAULT_WEIGHTS,
     aboutness,
     amount_about_subject,
+    asked_part,
     exempts,
     has_figure,
     judge,
@@ -606,6 +607,27 @@ def test_a_population_topic_is_the_setting_of_a_maternity_question():
     # "sinh con thứ ba" tells the situation; the Labour Code answers the leave (the row excludes such asks)
     assert missing_law_topic("Sinh con thứ ba thì vợ có được nghỉ thai sản 6 tháng không?", ("condition",), (),
                              lambda doc: "", []) is None
+
+
+def test_the_asked_part_of_a_question_is_its_last_clause_and_its_goal():
+    assert asked_part("Chồng tôi có hộ kinh doanh, còn tôi nghỉ thai sản mấy tháng?").strip() == "còn tôi nghỉ thai sản mấy tháng?"
+    asked = asked_part("Vợ chồng tôi chưa có nhà, muốn mua nhà ở xã hội thì cần giấy tờ gì?")
+    assert "mua nhà ở xã hội" in asked and "chưa có nhà" not in asked
+
+
+def test_a_missing_laws_topic_that_is_asked_is_not_outweighed_by_the_situation(near_domain_table):
+    table = near_domain_table
+    # the Labour Code's and the Civil Code's headings name "vợ chồng", "công nhân", "nhà", "hợp đồng" … but
+    # no close article title governs buying social housing (Luật Nhà ở, not indexed)
+    prof = profile("Vợ chồng tôi đều là công nhân ký hợp đồng lao động, chưa có nhà riêng, muốn mua nhà ở xã hội "
+                   "thì cần giấy tờ gì?")
+    ranked = rerank(prof, _candidates(table, [("91-2015-QH13", "430"), ("45-2019-QH14", "13")]), table, ABOUT)
+    verdict = judge(prof, ranked, table, ABOUT, topics=load_topics())
+    assert verdict.code == "law_not_indexed" and "Nhà ở" in verdict.reason
+    # told as the situation, the same topic leaves a question another law governs alone
+    setting = profile("Vợ chồng tôi đang ở nhà ở xã hội, giờ chồng tôi muốn chấm dứt hợp đồng lao động thì báo trước mấy ngày?")
+    ranked = rerank(setting, _candidates(table, [("45-2019-QH14", "35"), ("91-2015-QH13", "430")]), table, ABOUT)
+    assert judge(setting, ranked, table, ABOUT, topics=load_topics()).code != "law_not_indexed"
 
 
 def test_the_law_topics_file_loads_and_a_bad_row_names_its_line(tmp_path):
