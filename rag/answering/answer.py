@@ -52,8 +52,10 @@ RELEVANCE_DEPTH = 3  # passages whose lexical overlap with the question is consi
 
 _QUESTION_ONLY = frozenset(
     "bao lâu nhiêu mấy gì nào ai đâu sao thế không có phải được hỏi xin cho tôi em anh chị muốn biết "
-    "trường hợp thủ tục mất cần làm hiện nay".split()
+    "mất cần làm".split()
 )
+# Phrases of the asking, dropped whole: their syllables alone carry meaning ("hợp đồng", "trường học", "thực hiện").
+_QUESTION_PHRASES = re.compile(r"\b(?:trường hợp|thủ tục|hiện nay)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class Relevance:
 
 
 def question_words(question: str) -> set[str]:
-    return content_words(question) - _QUESTION_ONLY
+    return content_words(_QUESTION_PHRASES.sub(" ", question)) - _QUESTION_ONLY
 
 
 def question_bigrams(question: str) -> set[tuple[str, str]]:
@@ -290,7 +292,8 @@ def _best_piece(prof: QuestionProfile, unit: LegalUnit, label: str, signal, figu
         line_start = unit.text.rfind("\n", 0, start) + 1
         line = unit.text[line_start : line_end(unit.text, end)]
         # the piece's whole line (a point "a) … ; …") tells whom the figure is for
-        score = (len(words & content_words(piece)) + len(words & content_words(line))) / (2 * max(len(words), 1))
+        said = lambda text: words & content_words(_QUESTION_PHRASES.sub(" ", text))  # noqa: E731 ("trường hợp" is no "hợp đồng")
+        score = (len(said(piece)) + len(said(line))) / (2 * max(len(words), 1))
         score -= 0.3 * sum(m in piece.lower() and m not in asked_low for m in SPECIAL_CASES)
         stated = stated_figures(piece)
         if figure and own and stated and all(f in own for f in stated):

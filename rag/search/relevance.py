@@ -118,7 +118,7 @@ INTENTS: dict[str, tuple[str, str, str]] = {
 # Questions that want a number (of money, days, people, years of age) in the answer.
 _WANTS_FIGURE = re.compile(
     r"bao nhiêu|\bbn\b|\bmấy\b|bao lâu|tối đa|tối thiểu|ít nhất|mức (thu|phạt|phí|lệ phí)|hết bao|mất bao|"
-    r"trong bao|kích thước",
+    r"trong bao|kích thước|\bmức nào\b",
     re.I,
 )
 _YES_NO = re.compile(r"\bcó\b.*\b(không|chưa)\s*[?.!]*\s*$|\bphải không\b|\bđúng không\b", re.I)
@@ -295,6 +295,18 @@ _ASKS_MONEY = re.compile(
 )
 
 
+# A sum asked of a payment that is no fee or fine: an allowance, a wage, a fee for a service, a price, a gift.
+_MONEY_ASKED = re.compile(
+    r"(?:tiền|trợ cấp|phụ cấp|lương|thù lao|bồi dưỡng|quà|hỗ trợ|chi phí|kinh phí|giá|phạt tiền)"
+    r"(?:\s+[^\W\d_]+){0,8}?\s+(?:là\s+)?(?:bao nhiêu|mấy|bn|mức nào)\b"
+    r"(?!\s+(?:ngày|tháng|năm|giờ|tiếng|tuần|lâu|tuổi|lần|người|buổi|bản|trang|%|phần trăm))",
+    re.I,
+)
+
+
+_RATE_ASKED = re.compile(r"\b(?:hệ số|tỷ lệ|tỉ lệ|số lượng|số)\s+(?:là\s+)?(?:bao nhiêu|mấy|bn)\b", re.I)  # "theo hệ số bao nhiêu"
+
+
 def asks_cash(question: str) -> bool:
     """The question asks a sum of money ("bao nhiêu tiền", "hết bao nhiêu"), not a rate or a yes/no."""
     return bool(_ASKS_MONEY.search(question) or re.search(r"\b(?:hết|tốn|mất)\s+(?:bao nhiêu|bn)\b(?!\s+(?:ngày|tháng|năm|giờ|tiếng|tuần|lâu|lần))", question, re.I))
@@ -318,6 +330,8 @@ def profile(question: str, subject: str | None = None) -> QuestionProfile:
     kind = None
     if wants:
         kind = next((_FIGURE_KIND[i] for i in intents if i in _FIGURE_KIND), "number")
+        if kind == "number" and (_ASKS_MONEY.search(low) or _MONEY_ASKED.search(low)) and not _RATE_ASKED.search(low):
+            kind = "money"  # "tặng quà tiền mặt bao nhiêu", "trợ cấp ngày công ít nhất bao nhiêu", "giá khởi điểm là bao nhiêu"
         if re.search(r"phần trăm|%", low):
             kind = "percent"
         # an age or a period asked for ("từ mấy tuổi", "bao lâu"); an age that only tells the

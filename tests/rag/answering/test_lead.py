@@ -115,6 +115,14 @@ def test_a_lettered_table_row_leads_with_its_own_value(more_articles):
     assert "30.000 đồng" in first and "50.000" not in first
 
 
+def test_the_asking_phrases_go_whole_and_their_syllables_stay_in_other_words():
+    from rag.answering.answer import question_words
+
+    words = question_words("Trường hợp nào thì hợp đồng thực hiện thủ tục ở trường học hiện nay?")
+    assert {"hợp", "đồng", "thực", "hiện", "trường", "học"} <= words  # "hợp đồng", "thực hiện", "trường học"
+    assert not {"thủ", "tục", "nay"} & words
+
+
 def test_a_count_asked_is_answered_by_a_count_of_that_thing(more_articles):
     # khoản 9 states "01 ngày trước ngày hết hạn" first; "mấy lần" asks the count of postponements
     (unit,) = [u for u in more_articles[("61-2018-ND-CP", "19")] if u.clause == "9"]

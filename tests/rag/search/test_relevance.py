@@ -39,6 +39,28 @@ def test_a_fee_question_wants_an_amount_of_money():
     assert {"chứng", "thực", "nghiệp"} <= set(p.words) and "bao" not in p.words
 
 
+@pytest.mark.parametrize("question", [
+    "Người cao tuổi được tặng quà tiền mặt bao nhiêu khi chúc thọ?",
+    "Dân quân đi chống bão được trợ cấp ngày công ít nhất bao nhiêu?",
+    "Giá khởi điểm của một biển số xe máy đưa ra đấu giá là bao nhiêu?",
+    "Chủ tịch xã được phạt tiền đến mức nào?",
+])
+def test_a_sum_asked_of_a_payment_that_is_no_fee_wants_money(question):
+    p = profile(question)
+    assert p.wants_figure and p.figure_kind == "money"
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Trợ cấp thất nghiệp được hưởng bao nhiêu tháng?", "duration"),
+    ("Được hỗ trợ tiền ăn mấy ngày?", "duration"),
+    ("Lương hưu được mấy phần trăm?", "percent"),
+    ("Một năm được hỗ trợ bao nhiêu lần?", "number"),
+    ("Người khuyết tật đặc biệt nặng được trợ cấp xã hội hằng tháng theo hệ số bao nhiêu?", "number"),
+])
+def test_a_period_a_rate_or_a_count_of_a_payment_is_no_sum(question, kind):
+    assert profile(question).figure_kind == kind
+
+
 def test_a_yes_no_question_about_a_fee_wants_no_figure():
     p = profile("Khai sinh đúng hạn có mất lệ phí không?")
     assert p.main_intent == "fee" and not p.wants_figure
