@@ -887,8 +887,10 @@ def judge(
     depth: int = 3,
     min_dense: float = 0.0,
     topics: Sequence[LawTopic] | None = None,
+    typed_plain: str | None = None,
 ) -> Judgement:
-    """Answer or abstain, with the reason stated in terms of what the corpus has and lacks."""
+    """Answer or abstain, with the reason stated in terms of what the corpus has and lacks.
+    ``typed_plain``: the question as typed, when it had no diacritics (``prof`` reads it restored)."""
     if not ranked:
         return Judgement(False, "Không tìm thấy đoạn văn bản nào liên quan trong các văn bản đã nạp.", "no_candidates")
     top = ranked[0]
@@ -950,7 +952,7 @@ def judge(
             {"year": later[0], "latest_indexed_year": table.latest_year},
         )
     topic = missing_law_topic(prof.text, prof.intents, table.folded_names(), table.doc_heading_text,
-                              [c.key[0] for c in ranked[:depth]], topics)
+                              [c.key[0] for c in ranked[:depth]], topics, typed_plain)
     weight, governed = topic_weights(prof, topic.phrase, ranked[:depth], table) if topic else (0.0, 0.0)
     if topic and weight >= TOPIC_SHARE * governed:
         return Judgement(

@@ -304,7 +304,8 @@ class Retriever:
         if not self.settings.relevance_rerank:
             return named if referenced else Judgement(True, code="relevance_off")
         table = self.article_table()
-        prof = self.profile(self.analyse(question))
+        analysis = self.analyse(question)
+        prof = self.profile(analysis)
         # a question naming an indexed article or document is answered from it — unless it also names a
         # document the index lacks or a later year ("Nghị định 118/2025 đã thay Nghị định 61/2018 …")
         if referenced and not missing_named_documents(prof, table) and not later_years(prof, table):
@@ -315,6 +316,7 @@ class Retriever:
         return judge(
             prof, ranked, table, self.weights, missing_named_documents(prof, table),
             min_dense=max(self.settings.abstain_similarity, self.weights.min_similarity), topics=self.law_topics,
+            typed_plain=analysis.original if analysis.restored else None,
         )
 
     def profile(self, analysis: QueryAnalysis) -> QuestionProfile:

@@ -54,10 +54,16 @@ class LawTopic:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_canon", tuple(canonical(p) for p in self.phrases))
+        object.__setattr__(self, "_folded", tuple(f" {fold_words(p)} " for p in self.phrases))
 
     def find(self, canonical_question: str) -> str | None:
         """The first phrase of this topic the question says (the longest when several)."""
         hits = [p for p, c in zip(self.phrases, self._canon) if c in canonical_question]
+        return max(hits, key=len) if hits else None
+
+    def find_folded(self, folded_question: str) -> str | None:
+        """``find`` for a question typed without diacritics ("ban phao hoa"), compared folded."""
+        hits = [p for p, f in zip(self.phrases, self._folded) if f in folded_question]
         return max(hits, key=len) if hits else None
 
     def applies_to(self, intents: Sequence[str]) -> bool:
@@ -119,16 +125,24 @@ def missing_law_topic(
     heading_text: Callable[[str], str],
     closest_docs: Sequence[str],
     topics: Sequence[LawTopic] | None = None,
+    typed_plain: str | None = None,
 ) -> TopicMatch | None:
     """The topic of a law the index lacks that the question is about, if any.
 
     ``document_names``: every indexed document's ``folded_name``; ``heading_text(doc)``: the document's
     headings in ``canonical`` form; ``closest_docs``: the
     documents of the closest articles — one of them naming the phrase in its headings governs it.
+    ``typed_plain``: the question as typed when it had no diacritics (``question`` is then the restored
+    text, whose guesses can miss a phrase: "phao hoa" → "pháo hóa"); its phrases are compared folded.
     """
     q = canonical(question)
+    plain = f" {fold_words(typed_plain)} " if typed_plain else None
     for topic in shipped_topics() if topics is None else topics:
-        phrase = topic.find(q)
+        phrase, shown = topic.find(q), None
+        if not phrase and plain:
+            phrase = topic.find_folded(plain)
+            shown = _restoration_agrees(phrase, question, typed_plain or "") if phrase else None
+            phrase = phrase if shown else None
         if not phrase or not topic.applies_to(intents):
             continue
         if law_indexed(topic, document_names):
@@ -136,7 +150,25 @@ def missing_law_topic(
         said = canonical(phrase)
         if any(said in heading_text(doc) for doc in dict.fromkeys(closest_docs)):
             continue
-        return TopicMatch(topic.law, _as_written(question, phrase))
+        return TopicMatch(topic.law, shown or _as_written(question, phrase))
+    return None
+
+
+def _restoration_agrees(phrase: str, restored: str, typed: str) -> str | None:
+    """The words as typed, when a phrase found in a question typed without diacritics counts: the restored
+    question spells at least one of its syllables as the phrase does ("phao hoa" restored "pháo hóa" is
+    "pháo hoa"; "can dieu kien" restored "cần điều kiện" is no "cân điêu" — the two spellings fold alike)."""
+    want = canonical(phrase).split()
+    folded_want = fold_words(phrase).split()
+    words = re.findall(r"\w+", typed)
+    typed_syl, restored_syl = [fold_words(w) for w in words], canonical(restored).split()
+    if len(typed_syl) != len(restored_syl):
+        return None  # no syllable-by-syllable restoration to compare with
+    for i in range(len(typed_syl) - len(want) + 1):
+        if typed_syl[i : i + len(want)] == folded_want and any(
+            restored_syl[i + k] == w for k, w in enumerate(want)
+        ):
+            return " ".join(words[i : i + len(want)])
     return None
 
 
