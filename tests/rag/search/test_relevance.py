@@ -324,10 +324,16 @@ def test_a_question_asking_which_form_abstains_when_the_closest_articles_name_no
     ],
 )
 def test_the_2025_reform_in_plain_words_is_later_than_the_index(question):
+    verdict = _verdict_on_civil_status(question, "15")
+    assert not verdict.answer and verdict.code == "later_than_index"
+
+
+def _verdict_on_civil_status(question: str, article: str):
+    """The judge's verdict on ``question`` with one article of the Law on Civil Status as the closest."""
     table = _table()
     prof = profile(question)
-    verdict = judge(prof, rerank(prof, _candidates(table, [("60-2014-QH13", "15")]), table, DEFAULT_WEIGHTS), table, DEFAULT_WEIGHTS)
-    assert not verdict.answer and verdict.code == "later_than_index"
+    return judge(prof, rerank(prof, _candidates(table, [("60-2014-QH13", article)]), table, DEFAULT_WEIGHTS), table,
+                 DEFAULT_WEIGHTS)
 
 
 @pytest.mark.parametrize("question", [
@@ -335,10 +341,7 @@ def test_the_2025_reform_in_plain_words_is_later_than_the_index(question):
     "Tôi chuyển về xã làm ăn thì đăng ký khai sinh cho con ở xã nào?",
 ])
 def test_moving_house_to_a_commune_is_no_reform(question):
-    table = _table()
-    prof = profile(question)
-    verdict = judge(prof, rerank(prof, _candidates(table, [("60-2014-QH13", "13")]), table, DEFAULT_WEIGHTS), table, DEFAULT_WEIGHTS)
-    assert verdict.code != "later_than_index"
+    assert _verdict_on_civil_status(question, "13").code != "later_than_index"
 
 
 def test_a_reform_question_is_answered_by_an_article_that_governs_the_reorganisation():
