@@ -266,6 +266,10 @@ def states_count(thing: str, piece: str) -> bool:
 
 def _best_piece(prof: QuestionProfile, unit: LegalUnit, label: str, signal, figure: str | None, age: bool) -> Lead | None:
     words = question_words(prof.text)
+
+    def said(text: str) -> set[str]:  # the question's words a text says ("trường hợp" is no "hợp đồng")
+        return words & content_words(_QUESTION_PHRASES.sub(" ", text))
+
     asked_low = prof.text.lower()
     own = set(stated_figures(prof.text))  # the situation's amounts: "17 tuổi", "phạt 25 triệu"
     counted = counted_thing(asked_low) if figure == "number" else None
@@ -292,7 +296,6 @@ def _best_piece(prof: QuestionProfile, unit: LegalUnit, label: str, signal, figu
         line_start = unit.text.rfind("\n", 0, start) + 1
         line = unit.text[line_start : line_end(unit.text, end)]
         # the piece's whole line (a point "a) … ; …") tells whom the figure is for
-        said = lambda text: words & content_words(_QUESTION_PHRASES.sub(" ", text))  # noqa: E731 ("trường hợp" is no "hợp đồng")
         score = (len(said(piece)) + len(said(line))) / (2 * max(len(words), 1))
         score -= 0.3 * sum(m in piece.lower() and m not in asked_low for m in SPECIAL_CASES)
         stated = stated_figures(piece)

@@ -905,7 +905,9 @@ def judge(
         )
     reform = bool(_REFORM.search(prof.text))
     # a close article that governs the reorganisation itself answers; the reform question is otherwise later than us
-    reorganised = next((c.key for c in ranked[:depth] if _REORGANISED.search(_article_text(table, c.key))), None)
+    reorganised = None
+    if reform:
+        reorganised = next((c.key for c in ranked[:depth] if _REORGANISED.search(_article_text(table, c.key))), None)
     if reform and reorganised is None:
         return Judgement(
             False,
