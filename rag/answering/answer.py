@@ -275,6 +275,7 @@ def _best_piece(prof: QuestionProfile, unit: LegalUnit, label: str, signal, figu
     counted = counted_thing(asked_low) if figure == "number" else None
     best: Lead | None = None
     pieces = lead_pieces(unit.text)
+    rows = table_row_starts(unit.text)
     for i, (start, end) in enumerate(pieces):
         gap = unit.text[pieces[i - 1][1]:start] if i else ""
         if i and unit.text[start:start + 1].isdigit() and ("\n" in gap or ":" in gap):
@@ -294,8 +295,9 @@ def _best_piece(prof: QuestionProfile, unit: LegalUnit, label: str, signal, figu
         if counted and not states_count(counted, piece):
             continue  # "mấy lần" is not answered by "01 ngày"
         line_start = unit.text.rfind("\n", 0, start) + 1
-        line = unit.text[line_start : line_end(unit.text, end)]
-        # the piece's whole line (a point "a) … ; …") tells whom the figure is for
+        # the piece's whole line (a point "a) … ; …") tells whom the figure is for; a lettered table row
+        # ("a Chứng thực hợp đồng, giao dịch 50.000 đồng") with its group's label ("3 Phí chứng thực hợp đồng …")
+        line = table_row(unit.text, rows, start) or unit.text[line_start : line_end(unit.text, end)]
         score = (len(said(piece)) + len(said(line))) / (2 * max(len(words), 1))
         score -= 0.3 * sum(m in piece.lower() and m not in asked_low for m in SPECIAL_CASES)
         stated = stated_figures(piece)
@@ -385,6 +387,21 @@ def table_row_starts(text: str) -> list[int]:
             found.append((m.start(), False))
             expected_letter = chr(ord(expected_letter) + 1)
     return [pos for pos, _n in found] if sum(n for _p, n in found) >= 2 else []
+
+
+def table_row(text: str, rows: Sequence[int], start: int) -> str:
+    """The flattened table row holding ``start`` (from its number to the next row), after its group's label
+    when it is a lettered row ("3 Phí chứng thực hợp đồng, giao dịch: a Chứng thực hợp đồng, giao dịch
+    50.000 đồng/hợp đồng, giao dịch"); "" outside a table. A flattened table's "lines" run across rows."""
+    before = [r for r in rows if r <= start]
+    if not before:
+        return ""
+    after = [r for r in rows if r > before[-1]]
+    row = text[before[-1] : after[0] if after else len(text)]
+    if text[before[-1]].isdigit():
+        return row
+    group = next((r for r in reversed(before) if text[r].isdigit()), None)
+    return (text[group : next(r for r in rows if r > group)] if group is not None else "") + row
 
 
 # Intents whose answer a single piece of a clause can state.

@@ -123,6 +123,14 @@ def test_the_asking_phrases_go_whole_and_their_syllables_stay_in_other_words():
     assert not {"thủ", "tục", "nay"} & words
 
 
+def test_a_lettered_row_is_read_with_its_groups_label(more_articles):
+    # "a Chứng thực hợp đồng, giao dịch 50.000 đồng" sits under "3 Phí chứng thực hợp đồng, giao dịch:"
+    (unit,) = more_articles[("226-2016-TT-BTC", "4")]
+    first = first_sentence("Hai bên đem hợp đồng mua bán mảnh vườn ra xã chứng thực thì mỗi hợp đồng nộp phí mấy chục nghìn?",
+                           unit)
+    assert "50.000 đồng/hợp đồng" in first and "10.000 đồng" not in first
+
+
 def test_a_count_asked_is_answered_by_a_count_of_that_thing(more_articles):
     # khoản 9 states "01 ngày trước ngày hết hạn" first; "mấy lần" asks the count of postponements
     (unit,) = [u for u in more_articles[("61-2018-ND-CP", "19")] if u.clause == "9"]
