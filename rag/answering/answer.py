@@ -65,8 +65,13 @@ class Relevance:
     score: float  # similarity + weight × lexical
 
 
+def meaning_words(text: str) -> set[str]:
+    """``content_words`` without the asking phrases ("trường hợp" is no "hợp đồng")."""
+    return content_words(_QUESTION_PHRASES.sub(" ", text))
+
+
 def question_words(question: str) -> set[str]:
-    return content_words(_QUESTION_PHRASES.sub(" ", question)) - _QUESTION_ONLY
+    return meaning_words(question) - _QUESTION_ONLY
 
 
 def question_bigrams(question: str) -> set[tuple[str, str]]:
@@ -267,9 +272,6 @@ def states_count(thing: str, piece: str) -> bool:
 def _best_piece(prof: QuestionProfile, unit: LegalUnit, label: str, signal, figure: str | None, age: bool) -> Lead | None:
     words = question_words(prof.text)
 
-    def said(text: str) -> set[str]:  # the question's words a text says ("trường hợp" is no "hợp đồng")
-        return words & content_words(_QUESTION_PHRASES.sub(" ", text))
-
     asked_low = prof.text.lower()
     own = set(stated_figures(prof.text))  # the situation's amounts: "17 tuổi", "phạt 25 triệu"
     counted = counted_thing(asked_low) if figure == "number" else None
@@ -298,7 +300,7 @@ def _best_piece(prof: QuestionProfile, unit: LegalUnit, label: str, signal, figu
         # the piece's whole line (a point "a) … ; …") tells whom the figure is for; a lettered table row
         # ("a Chứng thực hợp đồng, giao dịch 50.000 đồng") with its group's label ("3 Phí chứng thực hợp đồng …")
         line = table_row(unit.text, rows, start) or unit.text[line_start : line_end(unit.text, end)]
-        score = (len(said(piece)) + len(said(line))) / (2 * max(len(words), 1))
+        score = (len(words & meaning_words(piece)) + len(words & meaning_words(line))) / (2 * max(len(words), 1))
         score -= 0.3 * sum(m in piece.lower() and m not in asked_low for m in SPECIAL_CASES)
         stated = stated_figures(piece)
         if figure and own and stated and all(f in own for f in stated):

@@ -285,12 +285,16 @@ class QuestionProfile:
         }
 
 
+# What follows "bao nhiêu" when a period or a count is asked, not a sum ("mất bao nhiêu ngày", "mấy lần")
+_PERIOD_UNITS = "ngày|tháng|năm|giờ|tiếng|tuần|lâu|lần"
+
+
 _COST = re.compile(r"\b(?:mất|hết|tốn)\s+(?=bao|mấy|bn\b)", re.I)
 # Money asked for ("bao nhiêu tiền", "tiền phạt là bao nhiêu"), not money as the subject ("tiền giả", "hỗ trợ
 # tiền", "mấy ngày phải nộp tiền phạt", which asks a period)
 _ASKS_MONEY = re.compile(
     r"(?:bao nhiêu|mấy|bn)\s+tiền|tiền\s+(?:[^\W\d_]+\s+){0,3}?(?:là\s+)?(?:bao nhiêu|mấy|bn)\b"
-    r"(?!\s+(?:ngày|tháng|năm|giờ|tiếng|tuần|lâu|tuổi|lần))",
+    rf"(?!\s+(?:{_PERIOD_UNITS}|tuổi))",
     re.I,
 )
 
@@ -299,7 +303,7 @@ _ASKS_MONEY = re.compile(
 _MONEY_ASKED = re.compile(
     r"(?:tiền|trợ cấp|phụ cấp|lương|thù lao|bồi dưỡng|quà|hỗ trợ|chi phí|kinh phí|giá|phạt tiền)"
     r"(?:\s+[^\W\d_]+){0,8}?\s+(?:là\s+)?(?:bao nhiêu|mấy|bn|mức nào)\b"
-    r"(?!\s+(?:ngày|tháng|năm|giờ|tiếng|tuần|lâu|tuổi|lần|người|buổi|bản|trang|%|phần trăm))",
+    rf"(?!\s+(?:{_PERIOD_UNITS}|tuổi|người|buổi|bản|trang|%|phần trăm))",
     re.I,
 )
 
@@ -307,9 +311,12 @@ _MONEY_ASKED = re.compile(
 _RATE_ASKED = re.compile(r"\b(?:hệ số|tỷ lệ|tỉ lệ|số lượng|số)\s+(?:là\s+)?(?:bao nhiêu|mấy|bn)\b", re.I)  # "theo hệ số bao nhiêu"
 
 
+_ASKS_COST = re.compile(rf"\b(?:hết|tốn|mất)\s+(?:bao nhiêu|bn)\b(?!\s+(?:{_PERIOD_UNITS}))", re.I)  # "hết bao nhiêu"
+
+
 def asks_cash(question: str) -> bool:
     """The question asks a sum of money ("bao nhiêu tiền", "hết bao nhiêu"), not a rate or a yes/no."""
-    return bool(_ASKS_MONEY.search(question) or re.search(r"\b(?:hết|tốn|mất)\s+(?:bao nhiêu|bn)\b(?!\s+(?:ngày|tháng|năm|giờ|tiếng|tuần|lâu|lần))", question, re.I))
+    return bool(_ASKS_MONEY.search(question) or _ASKS_COST.search(question))
 
 
 def profile(question: str, subject: str | None = None) -> QuestionProfile:
@@ -1089,13 +1096,14 @@ def amount_about_subject(
         entry = table.articles.get(c.key)
         for _label, unit in entry.units if entry else ():
             # "bao nhiêu tiền" is answered by a sum in đồng, not by a rate ("mức thu lệ phí bằng 90%")
-            amount = has_figure("money", unit) or (not cash and _money(unit) and not EXEMPTION.search(unit))
+            sum_in_dong = has_figure("money", unit)
+            amount = sum_in_dong or (not cash and _money(unit) and not EXEMPTION.search(unit))
             if not (amount or exempts(unit, entry.title)) or any(m not in unit.lower() for m in special):
                 continue
             syl = syllables(f"{entry.title}\n{unit}")
             said = len(pairs & set(zip(syl, syl[1:])))
             if said:  # an amount before an exemption, most of the subject said, the shortest clause, rank
-                found.append((not has_figure("money", unit), -said, len(syl), rank, c.key))
+                found.append((not sum_in_dong, -said, len(syl), rank, c.key))
     return min(found)[-1] if found else False
 
 

@@ -308,13 +308,14 @@ class Retriever:
         prof = self.profile(analysis)
         # a question naming an indexed article or document is answered from it — unless it also names a
         # document the index lacks or a later year ("Nghị định 118/2025 đã thay Nghị định 61/2018 …")
-        if referenced and not missing_named_documents(prof, table) and not later_years(prof, table):
+        missing = missing_named_documents(prof, table)
+        if referenced and not missing and not later_years(prof, table):
             return named
         # articles named in the question are not re-scored: when only they were found, they stand as ranked
         ranked = [h.relevance for h in hits if h.relevance is not None] or [
             Candidate(h.key, h.score, i) for i, h in enumerate(hits)]
         return judge(
-            prof, ranked, table, self.weights, missing_named_documents(prof, table),
+            prof, ranked, table, self.weights, missing,
             min_dense=max(self.settings.abstain_similarity, self.weights.min_similarity), topics=self.law_topics,
             typed_plain=analysis.original if analysis.restored else None,
         )

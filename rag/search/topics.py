@@ -164,10 +164,8 @@ def _restoration_agrees(phrase: str, restored: str, typed: str) -> str | None:
     typed_syl, restored_syl = [fold_words(w) for w in words], canonical(restored).split()
     if len(typed_syl) != len(restored_syl):
         return None  # no syllable-by-syllable restoration to compare with
-    for i in range(len(typed_syl) - len(want) + 1):
-        if typed_syl[i : i + len(want)] == folded_want and any(
-            restored_syl[i + k] == w for k, w in enumerate(want)
-        ):
+    for i in _starts(typed_syl, folded_want):
+        if any(restored_syl[i + k] == w for k, w in enumerate(want)):
             return " ".join(words[i : i + len(want)])
     return None
 
@@ -177,7 +175,12 @@ def _as_written(question: str, phrase: str) -> str:
     want = canonical(phrase).split()
     words = re.findall(r"\w+", question)
     canon = [canonical(w).strip() for w in words]
-    for i in range(len(words) - len(want) + 1):
-        if canon[i : i + len(want)] == want:
-            return " ".join(words[i : i + len(want)])
+    for i in _starts(canon, want):
+        return " ".join(words[i : i + len(want)])
     return phrase
+
+
+def _starts(syllables_: Sequence[str], want: Sequence[str]):
+    """Where the run ``want`` starts in ``syllables_``."""
+    n = len(want)
+    return (i for i in range(len(syllables_) - n + 1) if list(syllables_[i : i + n]) == list(want))
