@@ -1,4 +1,4 @@
-"""The fresh batches (rounds 15i, 15j, 15k): the rows load, the hidden kinds are as written, and every gold is real corpus text."""
+"""The fresh batches (rounds 15i, 15j, 15k, 15l): the rows load, the hidden kinds are as written, and every gold is real corpus text."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ BATCHES = {
             {"numeric": 10, "situational": 12, "procedural": 4, "direct": 4}),
     "15k": (141, {"missing law": 15, "missing figure": 13, "post-2025 reform": 6, "later document": 6},
             {"numeric": 10, "situational": 12, "procedural": 4, "direct": 4}),
+    "15l": (211, {"missing law": 18, "missing figure": 12, "post-2025 reform": 5, "later document": 5},
+            {"numeric": 13, "situational": 10, "procedural": 4, "direct": 3}),
 }
 
 HEAD = re.compile(r'^so_hieu: "([^"]*)"', re.M)
