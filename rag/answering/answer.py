@@ -144,7 +144,10 @@ MIN_LEAD_OVERLAP = 0.25  # share of the question's content words the lead piece 
 
 
 # The first sentence's label when it states an amount and no asked intent names it.
-_KIND_LABEL = {"money": "Mức tiền", "duration": "Thời hạn", "age": "Độ tuổi", "percent": "Tỷ lệ", "number": "Con số"}
+_KIND_LABEL = {
+    "money": "Mức tiền", "duration": "Thời hạn", "age": "Độ tuổi", "percent": "Tỷ lệ", "number": "Con số",
+    "area": "Diện tích", "length": "Khoảng cách, kích thước", "weight": "Khối lượng", "volume": "Thể tích",
+}
 _INTENT_KIND = {"fee": "money", "sanction": "money", "deadline": "duration"}
 
 

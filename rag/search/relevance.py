@@ -121,6 +121,8 @@ _WANTS_FIGURE = re.compile(
     r"trong bao|kích thước|\bmức nào\b",
     re.I,
 )
+# A figure asked in a clause of its own before a yes/no one ("… là bao nhiêu, vậy có … không?")
+_ASKED_BEFORE = re.compile(r"\blà\s+(?:bao nhiêu|mấy|bao lâu)\s*[,;?]", re.I)
 _YES_NO = re.compile(r"\bcó\b.*\b(không|chưa)\s*[?.!]*\s*$|\bphải không\b|\bđúng không\b", re.I)
 
 
@@ -156,7 +158,12 @@ _REFORM = re.compile(
     r"chính quyền (?:địa phương )?(?:hai|2) cấp|(?:hai|2) cấp chính quyền|sau (?:khi )?sáp nhập|xã mới sau sắp xếp|"
     # the district level gone: "bỏ cấp huyện", "không còn ủy ban huyện", "huyện giải thể rồi"
     r"(?:bỏ|không còn|giải thể|xóa bỏ|xoá bỏ)\s+(?:(?:ủy|uỷ) ban\s+|ubnd\s+|(?:ủy|uỷ) ban nhân dân\s+)?(?:cấp\s+)?huyện|"
-    r"huyện\s+(?:đã\s+|bị\s+)?(?:giải thể|giải tán|không còn|bị bỏ|bãi bỏ|xóa bỏ|xoá bỏ)|"
+    # "viện kiểm sát huyện, nay bên đó không còn", "Phòng Tài chính - Kế hoạch huyện đã thôi hoạt động",
+    # "Chi cục Thuế huyện chỗ tôi nghe nói đã giải thể"
+    r"huyện,?\s+(?:(?:nay|giờ|bây giờ|hiện nay)\s+)?(?:(?:bên|chỗ|cơ quan|phòng|nơi) (?:đó|này|ấy)\s+)?(?:đã\s+|bị\s+)?"
+    r"(?:giải thể|giải tán|không còn(?=\s*(?:nữa|thì|hoạt động|[,.?!]|$))|bị bỏ|bãi bỏ|xóa bỏ|xoá bỏ|thôi hoạt động|"
+    r"ngừng hoạt động)|"
+    r"huyện\b(?:\s+[^\W\d_]+){0,4}?\s+(?:đã|bị)\s+(?:giải thể|giải tán|bãi bỏ|xóa bỏ|xoá bỏ|thôi hoạt động|ngừng hoạt động)\b|"
     # what the district used to do: "trước đây là của chủ tịch huyện", "trước thuộc ủy ban huyện"
     r"trước (?:đây|kia)?\s*(?:là\s+)?(?:của|thuộc|do)\s+(?:(?:chủ tịch|ủy ban|uỷ ban|ubnd|phòng \w+)\s+)?(?:cấp\s+)?huyện|"
     # the 2025 reorganisation in other words: "từ khi tổ chức lại bộ máy", "sau khi sắp xếp lại bộ máy"
@@ -232,6 +239,15 @@ def exempts(unit: str, title: str = "") -> bool:
 _NUMBER_WORDS = r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|lăm|trăm)"
 
 
+# A sum the law states against a base amount: "20 lần mức chuẩn trợ giúp xã hội", "80% mức lương cơ sở",
+# "05 tháng lương cơ sở", "mười lần mức lương cơ sở" (not a rate of another fee: "bằng 90% mức thu")
+_BASE_SUM = re.compile(
+    rf"(?:\d[\d.,]*\s*%?|\b{_NUMBER_WORDS}(?:\s+{_NUMBER_WORDS})*)\s*(?:lần\s+|tháng\s+)?"
+    r"(?:(?:mức\s+)?(?:tiền\s+)?(?:lương cơ sở|lương tối thiểu)|mức chuẩn\b)",
+    re.I,
+)
+
+
 def _duration(text: str) -> bool:
     return bool(
         re.search(
@@ -243,10 +259,39 @@ def _duration(text: str) -> bool:
     )
 
 
+# A measure asked ("cách nhà ở tối thiểu bao nhiêu mét", "mấy ký"): the words that ask it, and a figure of
+# that measure in a text ("2,5 mét", "500 m2"). A number in other units does not state it.
+_NUMBER = r"\d[\d.,]*\s*"
+_MEASURES = {
+    "area": ("diện tích", re.compile(rf"{_NUMBER}(?:m2|m²|mét vuông|ha|héc[\s-]?ta|hecta|km2)(?!\w)", re.I)),
+    "length": ("khoảng cách, kích thước", re.compile(
+        rf"{_NUMBER}(?:m|mét|km|ki[\s-]?lô[\s-]?mét|cm|xen[\s-]?ti[\s-]?mét|centimét|mm|mi[\s-]?li[\s-]?mét|milimét)(?![\w²])", re.I)),
+    "weight": ("khối lượng", re.compile(rf"{_NUMBER}(?:kg|ki[\s-]?lô[\s-]?gam|kilôgam|tấn|gam|g)(?!\w)", re.I)),
+    "volume": ("thể tích", re.compile(rf"{_NUMBER}(?:lít|ml|mi[\s-]?li[\s-]?lít|m3|m³|mét khối)(?!\w)", re.I)),
+}
+_MEASURE_ASKED = re.compile(
+    r"(?:bao nhiêu|mấy|bn)\s+(mét vuông|m2|m²|héc ta|ha|hecta|sào|mét khối|m3|mét|m|km|cây số|ki lô mét|centimét|cm|"
+    r"phân|tấc|milimét|mm|kg|ký|ki lô|kí|cân|tấn|gam|lít)(?!\w)",
+    re.I,
+)
+_MEASURE_OF = {
+    **dict.fromkeys(("mét vuông", "m2", "m²", "héc ta", "ha", "hecta", "sào"), "area"),
+    **dict.fromkeys(("mét khối", "m3", "lít"), "volume"),
+    **dict.fromkeys(("kg", "ký", "ki lô", "kí", "cân", "tấn", "gam"), "weight"),
+}
+
+
+def measure_asked(question: str) -> str | None:
+    """The measure a question asks for ("area", "length", "weight", "volume"), from the unit after its
+    "bao nhiêu" / "mấy"; None when it asks no measure."""
+    m = _MEASURE_ASKED.search(question)
+    return _MEASURE_OF.get(m.group(1).lower(), "length") if m else None
+
+
 def has_figure(kind: str, text: str) -> bool:
     """The text states a figure of this kind (an exemption is not an amount)."""
     if kind == "money":
-        return bool(re.search(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn|ngàn|tỷ|usd)", text, re.I))
+        return bool(re.search(r"\d[\d.,]*\s*(?:đồng|triệu|nghìn|ngàn|tỷ|usd)", text, re.I) or _BASE_SUM.search(text))
     if kind == "number":  # a quantity, not a reference ("Điều 5", "khoản 2", "số 23/2015")
         if re.search(rf"\b{_NUMBER_WORDS}\s+(?:lần|người|bản|năm|tháng|ngày)\b", text, re.I):
             return True
@@ -255,6 +300,8 @@ def has_figure(kind: str, text: str) -> bool:
         return bool(re.search(r"\d[\d.,]*\s*%|phần trăm", text, re.I))
     if kind == "duration":
         return _duration(text)
+    if kind in _MEASURES:
+        return bool(_MEASURES[kind][1].search(text))
     return bool(re.search(r"\d", text))
 
 
@@ -263,7 +310,7 @@ class QuestionProfile:
     text: str
     intents: tuple[str, ...]  # in the order of INTENTS (first = the main one)
     wants_figure: bool
-    figure_kind: str | None  # "money", "duration", "number" when a figure is wanted
+    figure_kind: str | None  # "money", "duration", "percent", "number" or a measure ("area" …) when a figure is wanted
     words: tuple[str, ...]  # subject syllables (content words)
     pairs: tuple[tuple[str, str], ...]  # adjacent subject syllable pairs
     years: tuple[int, ...]
@@ -308,10 +355,26 @@ _MONEY_ASKED = re.compile(
 )
 
 
+# A sum to pay asked with no money word: "mỗi năm phải đóng bao nhiêu?", "nộp bao nhiêu một lần" (not "nộp
+# mấy bộ hồ sơ", "đóng bao nhiêu năm")
+_PAY_ASKED = re.compile(r"\b(?:đóng|nộp)\s+(?:[^\W\d_]+\s+){0,2}?(?:bao nhiêu|bn)(?=\s*(?:[?,.;]|$)|\s+(?:tiền|một|mỗi|cho)\b)", re.I)
+
+
 _RATE_ASKED = re.compile(r"\b(?:hệ số|tỷ lệ|tỉ lệ|số lượng|số)\s+(?:là\s+)?(?:bao nhiêu|mấy|bn)\b", re.I)  # "theo hệ số bao nhiêu"
 
 
 _ASKS_COST = re.compile(rf"\b(?:hết|tốn|mất)\s+(?:bao nhiêu|bn)\b(?!\s+(?:{_PERIOD_UNITS}))", re.I)  # "hết bao nhiêu"
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!])\s+(?=[^\W\d_])")
+
+
+def asking_sentences(text: str) -> str:
+    """The sentences that ask (end in "?"), without the statements that tell the situation: in "Tôi bán tạp
+    hóa, có để mấy bình gas bán kèm. Nhà ở kết hợp buôn bán phải bảo đảm điều kiện gì?" the "mấy" asks
+    nothing. The whole text when no sentence ends in "?"."""
+    asking = [s for s in _SENTENCE_END.split(text) if "?" in s]
+    return " ".join(asking) if asking else text
 
 
 def asks_cash(question: str) -> bool:
@@ -328,19 +391,23 @@ def profile(question: str, subject: str | None = None) -> QuestionProfile:
     text = nfc(question).strip()
     low = text.lower()
     intents = tuple(name for name, (_l, q, _t) in INTENTS.items() if re.search(q, low))
-    wants = bool(_WANTS_FIGURE.search(low))
+    wants = bool(_WANTS_FIGURE.search(asking_sentences(low)))
     if wants and _YES_NO.search(low):
         # "… ngủ lại mấy hôm thì có phải báo không?": the number describes the situation, the
         # question is yes/no; "… thời hiệu là bao lâu?" still asks for the figure.
+        # "… lương tối thiểu vùng III bây giờ là bao nhiêu, vậy có thấp hơn không?" asks the figure
+        # first and a yes/no on it; "… phạt mức nào?" asks it last.
         last = re.split(r"\bthì\b|,", low)[-1]
-        wants = bool(re.search(r"bao nhiêu|\bmấy\b|bao lâu", last))
+        wants = bool(re.search(r"bao nhiêu|\bmấy\b|bao lâu|\bmức nào\b", last) or _ASKED_BEFORE.search(low))
     kind = None
     if wants:
         kind = next((_FIGURE_KIND[i] for i in intents if i in _FIGURE_KIND), "number")
-        if kind == "number" and (_ASKS_MONEY.search(low) or _MONEY_ASKED.search(low)) and not _RATE_ASKED.search(low):
+        if kind == "number" and (_ASKS_MONEY.search(low) or _MONEY_ASKED.search(low) or _PAY_ASKED.search(low)) \
+                and not _RATE_ASKED.search(low):
             kind = "money"  # "tặng quà tiền mặt bao nhiêu", "trợ cấp ngày công ít nhất bao nhiêu", "giá khởi điểm là bao nhiêu"
         if re.search(r"phần trăm|%", low):
             kind = "percent"
+        kind = measure_asked(asking_sentences(low)) or kind  # "cách nhà ở tối thiểu bao nhiêu mét", "loại bình mấy ký"
         # an age or a period asked for ("từ mấy tuổi", "bao lâu"); an age that only tells the
         # situation ("cho cháu 3 tuổi thì lệ phí … bao nhiêu") leaves the asked kind alone
         if re.search(r"bao lâu|mấy ngày|bao nhiêu ngày|mấy tháng|mấy năm|bao nhiêu năm|bao nhiêu tháng|mấy tiếng|"
@@ -992,7 +1059,8 @@ def judge(
             or best_fit < weights.min_figure * top.features.get("cover", 0.0)
             or best_fit < weights.min_figure_fit
         ):
-            what = {"money": "mức tiền", "duration": "thời hạn", "percent": "tỷ lệ"}.get(prof.figure_kind, "con số")
+            what = {"money": "mức tiền", "duration": "thời hạn", "percent": "tỷ lệ",
+                    **{k: name for k, (name, _) in _MEASURES.items()}}.get(prof.figure_kind, "con số")
             return Judgement(
                 False,
                 f"Các điều gần nhất ({closest}) không nêu {what} được hỏi; có thể con số nằm trong văn bản "
@@ -1058,10 +1126,22 @@ _MONEY_WORDS = frozenset(syllables("lệ phí mức thu tiền nộp đóng đă
 _SPECIAL_PAIRS = frozenset(pair for m in SPECIAL_CASES for pair in zip(m.split(), m.split()[1:]))
 
 
+# The procedure of any fine, not what it is for: "xã có lập biên bản xử phạt không" names no violation, and
+# every article on fines says "vi phạm hành chính".
+_SANCTION_PAIRS = frozenset(
+    pair for m in ("vi phạm hành chính", "lập biên bản", "biên bản vi phạm") for pair in zip(m.split(), m.split()[1:])
+)
+
+
+_ADMINISTRATIVE_FINE = re.compile(r"\bphạt\s+(?:vi phạm\s+)?hành chính", re.I)
+_FINED_BEFORE = re.compile(r"\bđã\s+(?:từng\s+)?bị\s+(?:xử\s+)?phạt", re.I)
+
+
 def _own_pairs(prof: QuestionProfile) -> list[tuple[str, str]]:
     """The question's subject word pairs that name what the amount is for ("kết hôn", "thường trú",
-    "chứng thực"), not the fee itself ("lệ phí", "đăng ký")."""
-    return [p for p in prof.pairs if p[0] not in _MONEY_WORDS and p[1] not in _MONEY_WORDS and p not in _SPECIAL_PAIRS]
+    "chứng thực"), not the fee or fine itself ("lệ phí", "đăng ký", "vi phạm hành chính")."""
+    return [p for p in prof.pairs if p[0] not in _MONEY_WORDS and p[1] not in _MONEY_WORDS
+            and p not in _SPECIAL_PAIRS and p not in _SANCTION_PAIRS]
 
 
 def _pairs_phrase(pairs: Sequence[tuple[str, str]]) -> str:
@@ -1091,9 +1171,15 @@ def amount_about_subject(
         return None
     special = [m for m in SPECIAL_CASES if m in prof.text.lower()]  # "kết hôn có yếu tố nước ngoài"
     cash = asks_cash(prof.text)
+    # an administrative fine asked is not stated by a crime's article ("Tội tổ chức tảo hôn": "phạt tiền từ
+    # 10.000.000 đồng"), which punishes what an administrative fine did not stop ("đã bị xử phạt vi phạm hành
+    # chính về hành vi này mà còn vi phạm" is that crime's condition)
+    administrative = bool(_ADMINISTRATIVE_FINE.search(prof.text)) and not _FINED_BEFORE.search(prof.text)
     found: list[tuple[bool, int, int, int, tuple[str, str]]] = []
     for rank, c in enumerate(closest):
         entry = table.articles.get(c.key)
+        if administrative and entry and entry.title.lower().startswith("tội "):
+            continue
         for _label, unit in entry.units if entry else ():
             # "bao nhiêu tiền" is answered by a sum in đồng, not by a rate ("mức thu lệ phí bằng 90%")
             sum_in_dong = has_figure("money", unit)

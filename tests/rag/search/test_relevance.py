@@ -321,6 +321,9 @@ def test_a_question_asking_which_form_abstains_when_the_closest_articles_name_no
         "Việc đăng ký khai sinh có yếu tố nước ngoài đã chuyển về xã chưa?",
         "Trích lục khai sinh do ủy ban huyện cũ cấp còn giá trị không?",
         "Sau khi phân cấp cho xã thì ai ký giấy khai sinh có yếu tố nước ngoài?",
+        "Trước giờ xin cấp lại trích lục khai sinh ở phòng tư pháp huyện, nay bên đó không còn thì xin ở đâu?",
+        "Phòng Tư pháp huyện đã thôi hoạt động thì ai cấp lại trích lục khai sinh?",
+        "Phòng tư pháp huyện chỗ tôi nghe nói đã giải thể, giờ đăng ký khai sinh có yếu tố nước ngoài ở đâu?",
     ],
 )
 def test_the_2025_reform_in_plain_words_is_later_than_the_index(question):
@@ -339,6 +342,8 @@ def _verdict_on_civil_status(question: str, article: str):
 @pytest.mark.parametrize("question", [
     "Tôi chuyển hộ khẩu về xã bên thì đăng ký khai sinh cho con ở đâu?",
     "Tôi chuyển về xã làm ăn thì đăng ký khai sinh cho con ở xã nào?",
+    "Hồ sơ khai sinh nộp ở huyện, giờ không còn giữ biên nhận thì làm sao?",
+    "Tôi nộp hồ sơ ở huyện mà cán bộ đã bỏ quên thì khai sinh cho con ở đâu?",
 ])
 def test_moving_house_to_a_commune_is_no_reform(question):
     assert _verdict_on_civil_status(question, "13").code != "later_than_index"

@@ -1,0 +1,135 @@
+"""What figure a question asks, and whether the closest articles state it (issue 15, seventh round): a figure
+asked next to a yes/no, a number that only tells the situation, a measure, a sum stated against the base
+salary, a fine's procedure or a crime's fine standing in for the fine asked."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.domain import LegalDocument
+from rag.search.relevance import DEFAULT_WEIGHTS, ArticleTable, has_figure, judge, profile, rerank
+from tests.rag.search.test_relevance import _candidates, _corpus_units
+
+# -- what the question asks -----------------------------------------------------------------------
+
+
+def test_a_figure_asked_before_a_yes_no_on_it_is_still_asked():
+    p = profile("Công ty trả lương tháng 3,8 triệu cho công nhân, lương tối thiểu vùng III bây giờ là bao nhiêu, "
+                "vậy có thấp hơn không?")
+    assert p.wants_figure and p.figure_kind == "money"
+    # the number of the situation, with a yes/no asked, still asks none
+    assert not profile("Khách ngủ lại mấy hôm thì có phải báo tạm trú không?").wants_figure
+
+
+def test_a_number_in_a_sentence_that_tells_the_situation_asks_nothing():
+    p = profile("Tôi bán tạp hóa tầng dưới, có để mấy bình gas bán kèm. Nhà ở kết hợp buôn bán như vậy phải bảo "
+                "đảm điều kiện phòng cháy gì?")
+    assert not p.wants_figure
+    asked = profile("Nhà tôi có mấy bình gas. Phải trang bị mấy bình chữa cháy?")
+    assert asked.wants_figure
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Chuồng lợn phải cách nhà ở của hàng xóm tối thiểu bao nhiêu mét?", "length"),
+    ("Thẻ căn cước có kích thước bao nhiêu milimét?", "length"),
+    ("Tách thửa đất ở phải còn lại tối thiểu bao nhiêu mét vuông?", "area"),
+    ("Bình chữa cháy trong nhà trọ loại mấy ký?", "weight"),
+    ("Bao nhiêu người thì được thành lập tổ hòa giải?", "number"),
+    ("Lợn bị tiêu hủy được hỗ trợ bao nhiêu tiền một cân hơi?", "money"),
+])
+def test_a_measure_asked_wants_a_figure_in_that_measure(question, kind):
+    assert profile(question).figure_kind == kind
+
+
+def test_figures_of_a_measure():
+    assert has_figure("length", "phải cách mặt đất từ 2,5 mét trở lên")
+    assert has_figure("length", "chiều rộng 15 m")
+    assert not has_figure("length", "diện tích từ 500 m2 trở lên")  # an area is no length
+    assert has_figure("area", "diện tích từ 500 m2 trở lên") and has_figure("area", "rừng trồng từ 3 ha")
+    assert not has_figure("area", "Chuồng nuôi phải tách biệt với nơi ở của người")
+    assert has_figure("weight", "bình chữa cháy 4 kg") and not has_figure("weight", "04 bình chữa cháy")
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Tôi làm ruộng, không có hợp đồng lao động thì mỗi năm phải đóng bao nhiêu?", "money"),
+    ("Sao y giấy tờ ở xã thì nộp bao nhiêu một trang?", "money"),
+    ("Đăng ký kết hôn phải nộp mấy bộ hồ sơ?", "number"),
+    ("Phải đóng bảo hiểm xã hội bao nhiêu năm thì được lương hưu?", "duration"),
+])
+def test_a_sum_to_pay_asked_with_no_money_word_wants_money(question, kind):
+    assert profile(question).figure_kind == kind
+
+
+def test_a_sum_stated_against_a_base_amount_is_money():
+    assert has_figure("money", "Mức hỗ trợ chi phí mai táng tối thiểu bằng 20 lần mức chuẩn quy định tại khoản 2 Điều 4")
+    assert has_figure("money", "được hưởng học bổng bằng 80% mức lương cơ sở")
+    assert has_figure("money", "được hưởng giá trị tài sản không vượt quá mười lần mức lương cơ sở")
+    assert has_figure("money", "hỗ trợ một lần bằng 05 tháng lương cơ sở")
+    assert not has_figure("money", "mức thu lệ phí bằng 90% mức thu lệ phí nộp trực tiếp")  # a rate of a fee
+    assert not has_figure("money", "theo mức lương cơ sở do Chính phủ quy định")
+
+
+# -- whether the closest articles state it --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def table() -> ArticleTable:
+    """Real articles: the Law on Livestock (Điều 56 keeps a pen "tách biệt với nơi ở", with no distance), the
+    Civil Code (Điều 178: an awning over a shared path "cách mặt đất từ 2,5 mét trở lên"), the Law on
+    Administrative Sanctions (Điều 56: a fine "không lập biên bản" up to 250.000 đồng), the Criminal Code
+    (Điều 183: organising a child marriage, fined after an administrative sanction), the Law on Marriage and
+    Family, and the social-assistance decree (Điều 11: burial support "bằng 20 lần mức chuẩn")."""
+    livestock = LegalDocument("32-2018-QH14", "32/2018/QH14", "Luật", "Luật Chăn nuôi")
+    civil = LegalDocument("91-2015-QH13", "91/2015/QH13", "Bộ luật", "Bộ luật dân sự")
+    sanctions = LegalDocument("15-2012-QH13", "15/2012/QH13", "Luật", "Luật Xử lý vi phạm hành chính")
+    criminal = LegalDocument("01-VBHN-VPQH", "01/VBHN-VPQH", "Văn bản hợp nhất (Bộ luật)", "Bộ luật Hình sự")
+    family = LegalDocument("52-2014-QH13", "52/2014/QH13", "Luật", "Luật Hôn nhân và gia đình")
+    social = LegalDocument("20-2021-ND-CP", "20/2021/NĐ-CP", "Nghị định",
+                           "Quy định chính sách trợ giúp xã hội đối với đối tượng bảo trợ xã hội")
+    status = LegalDocument("60-2014-QH13", "60/2014/QH13", "Luật", "Hộ tịch")
+    return ArticleTable.build([
+        *_corpus_units("32-2018-QH14.md", livestock, {"53", "56"}),
+        *_corpus_units("91-2015-QH13.md", civil, {"178"}),
+        *_corpus_units("15-2012-QH13.md", sanctions, {"56"}),
+        *_corpus_units("01-VBHN-VPQH.md", criminal, {"183"}),
+        *_corpus_units("52-2014-QH13.md", family, {"5"}),
+        *_corpus_units("20-2021-ND-CP.md", social, {"11"}),
+        *_corpus_units("60-2014-QH13.md", status, {"15"}),
+    ])
+
+
+def _verdict(table: ArticleTable, question: str, order: list[tuple[str, str]]):
+    prof = profile(question)
+    return judge(prof, rerank(prof, _candidates(table, order), table, DEFAULT_WEIGHTS), table, DEFAULT_WEIGHTS)
+
+
+def test_a_distance_the_closest_article_does_not_state_abstains(table):
+    verdict = _verdict(table, "Chuồng nuôi lợn của hộ gia đình phải cách nhà ở của hàng xóm ít nhất bao nhiêu mét?",
+                       [("32-2018-QH14", "56"), ("32-2018-QH14", "53")])
+    assert not verdict.answer and verdict.code == "figure_missing" and "khoảng cách" in verdict.reason
+    stated = _verdict(table, "Mái che cửa sổ nhô ra lối đi chung phải cách mặt đất tối thiểu mấy mét?",
+                      [("91-2015-QH13", "178")])
+    assert stated.answer
+
+
+def test_the_procedure_of_a_fine_does_not_say_what_the_fine_is_for(table):
+    # Điều 56 fines up to 250.000 đồng "không lập biên bản": it names no late birth registration
+    verdict = _verdict(table, "Con tôi gần 5 tháng mới đi khai sinh, quá hạn như vậy thì xã có lập biên bản xử phạt "
+                              "không, phạt mức nào?", [("15-2012-QH13", "56"), ("60-2014-QH13", "15")])
+    assert not verdict.answer and verdict.code == "figure_missing"
+
+
+def test_a_crimes_fine_does_not_answer_an_administrative_fine(table):
+    asked = "Cha mẹ tổ chức tảo hôn cho con gái 16 tuổi thì bị phạt hành chính bao nhiêu tiền?"
+    verdict = _verdict(table, asked, [("01-VBHN-VPQH", "183"), ("52-2014-QH13", "5")])
+    assert not verdict.answer and verdict.code == "figure_missing"
+    # the crime's own condition "đã bị xử phạt vi phạm hành chính … mà còn vi phạm" asks the crime's fine
+    again = _verdict(table, "Người đã bị xử phạt vi phạm hành chính về tổ chức tảo hôn mà còn vi phạm thì bị phạt "
+                            "tiền bao nhiêu?", [("01-VBHN-VPQH", "183"), ("52-2014-QH13", "5")])
+    assert again.answer and again.details.get("amount_in") == ["01-VBHN-VPQH", "183"]
+
+
+def test_a_sum_stated_in_times_the_standard_answers(table):
+    verdict = _verdict(table, "Người đang hưởng trợ cấp xã hội hằng tháng chết thì được hỗ trợ chi phí mai táng tối "
+                              "thiểu bằng bao nhiêu?", [("20-2021-ND-CP", "11")])
+    assert verdict.answer
