@@ -163,6 +163,9 @@ _REFORM = re.compile(
     r"huyện,?\s+(?:(?:nay|giờ|bây giờ|hiện nay)\s+)?(?:(?:bên|chỗ|cơ quan|phòng|nơi) (?:đó|này|ấy)\s+)?(?:đã\s+|bị\s+)?"
     r"(?:giải thể|giải tán|không còn(?=\s*(?:nữa|thì|hoạt động|[,.?!]|$))|bị bỏ|bãi bỏ|xóa bỏ|xoá bỏ|thôi hoạt động|"
     r"ngừng hoạt động)|"
+    # "không còn Hội đồng nghĩa vụ quân sự huyện nữa"
+    r"không còn\s+(?:(?:ủy|uỷ) ban|ubnd|hội đồng|phòng|ban|chi cục|công an|tòa án|toà án|viện kiểm sát|trung tâm|cơ quan|"
+    r"bộ phận|văn phòng)\b(?:\s+[^\W\d_]+){0,5}?\s+(?:cấp\s+)?huyện\b(?=\s*(?:nữa|thì|[,.?!]|$))|"
     r"huyện\b(?:\s+[^\W\d_]+){0,4}?\s+(?:đã|bị)\s+(?:giải thể|giải tán|bãi bỏ|xóa bỏ|xoá bỏ|thôi hoạt động|ngừng hoạt động)\b|"
     # what the district used to do: "trước đây là của chủ tịch huyện", "trước thuộc ủy ban huyện"
     r"trước (?:đây|kia)?\s*(?:là\s+)?(?:của|thuộc|do)\s+(?:(?:chủ tịch|ủy ban|uỷ ban|ubnd|phòng \w+)\s+)?(?:cấp\s+)?huyện|"
@@ -189,7 +192,14 @@ _REFORM = re.compile(
 # cư trú fees (Thông tư 250/2016/TT-BTC), so the answer is in a provincial document.
 # An article that governs what a reorganisation changes ("thay đổi địa giới đơn vị hành chính" on a card; the
 # agency that takes over the duties of one "đã được hợp nhất, sáp nhập, chia tách, giải thể") answers a reform question.
-_REORGANISED = re.compile(r"(?:thay đổi|điều chỉnh) địa giới|sáp nhập|hợp nhất|chia tách|bị giải thể", re.I)
+# An article that governs what a reorganisation changes: an agency or an administrative unit merged, split or
+# dissolved ("cơ quan giải quyết bồi thường đã được chia, tách, sáp nhập, hợp nhất hoặc bị giải thể"), not a
+# company's merger among the papers of a fee exemption ("Quyết định giải thể, chia, tách, hợp nhất … tổ chức")
+_REORGANISED = re.compile(
+    r"(?:thay đổi|điều chỉnh) địa giới|(?:cơ quan|đơn vị hành chính|ủy ban nhân dân|uỷ ban nhân dân)[^.;:]{0,60}?"
+    r"(?:đã\s+|bị\s+|được\s+)+(?:chia|tách|sáp nhập|hợp nhất|giải thể)",
+    re.I,
+)
 _COUNCIL = r"(?:hđnd|hội đồng nhân dân|ubnd|ủy ban nhân dân|uỷ ban nhân dân)"
 _LOCAL_RESOLUTION = re.compile(rf"\bnghị quyết\s+(?:của\s+)?(?:{_COUNCIL}\s+)?(?:cấp\s+)?(?:tỉnh|thành phố)\b", re.I)
 _LOCAL_RULE = re.compile(

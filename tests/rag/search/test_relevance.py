@@ -324,6 +324,7 @@ def test_a_question_asking_which_form_abstains_when_the_closest_articles_name_no
         "Trước giờ xin cấp lại trích lục khai sinh ở phòng tư pháp huyện, nay bên đó không còn thì xin ở đâu?",
         "Phòng Tư pháp huyện đã thôi hoạt động thì ai cấp lại trích lục khai sinh?",
         "Phòng tư pháp huyện chỗ tôi nghe nói đã giải thể, giờ đăng ký khai sinh có yếu tố nước ngoài ở đâu?",
+        "Năm nay không còn Phòng Tư pháp huyện nữa thì ai cấp lại trích lục khai sinh?",
     ],
 )
 def test_the_2025_reform_in_plain_words_is_later_than_the_index(question):
@@ -344,6 +345,7 @@ def _verdict_on_civil_status(question: str, article: str):
     "Tôi chuyển về xã làm ăn thì đăng ký khai sinh cho con ở xã nào?",
     "Hồ sơ khai sinh nộp ở huyện, giờ không còn giữ biên nhận thì làm sao?",
     "Tôi nộp hồ sơ ở huyện mà cán bộ đã bỏ quên thì khai sinh cho con ở đâu?",
+    "Tôi không còn giữ giấy tờ gì của huyện nữa thì khai sinh cho con ở đâu?",
 ])
 def test_moving_house_to_a_commune_is_no_reform(question):
     assert _verdict_on_civil_status(question, "13").code != "later_than_index"
@@ -361,6 +363,18 @@ def test_a_reform_question_is_answered_by_an_article_that_governs_the_reorganisa
     # the old model's rule alone (Điều 33: "Ủy ban nhân dân cấp huyện là cơ quan giải quyết bồi thường") does not
     alone = rerank(prof, _candidates(table, [("10-2017-QH14", "33")]), table, DEFAULT_WEIGHTS)
     assert judge(prof, alone, table, DEFAULT_WEIGHTS).code == "later_than_index"
+
+
+def test_a_companys_merger_among_the_papers_of_an_exemption_governs_no_reorganisation():
+    fee = LegalDocument("140-2016-ND-CP", "140/2016/NĐ-CP", "Nghị định", "Về lệ phí trước bạ")
+    (article,) = _corpus_units("140-2016-ND-CP.md", fee, {"10"})
+    # its clauses that name a merger (the index holds an article clause by clause; the table cuts long texts)
+    table = ArticleTable.build([replace(article, text=part) for part in article.text.split("\n\n") if "hợp nhất" in part])
+    prof = profile("Chi cục Thuế huyện đã giải thể rồi thì hồ sơ khai lệ phí trước bạ xe máy nộp ở đâu?")
+    # Điều 10 lists "Quyết định giải thể, chia, tách, hợp nhất, sáp nhập tổ chức" among an exemption's papers
+    verdict = judge(prof, rerank(prof, _candidates(table, [("140-2016-ND-CP", "10")]), table, DEFAULT_WEIGHTS), table,
+                    DEFAULT_WEIGHTS)
+    assert verdict.code == "later_than_index"
 
 
 def test_a_consolidated_text_of_a_commune_is_no_reform():
