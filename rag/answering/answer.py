@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import partial
 from typing import Callable, Iterator, Sequence
 
@@ -256,6 +257,16 @@ _COUNTED = re.compile(r"\b(?:mấy|bao nhiêu)\s+([^\W\d_]+)", re.I)
 _NOT_COUNTED = frozenset("ngày tháng năm giờ tuần tuổi tiền đồng phần lâu nhiêu".split())
 _COUNT_WORD = r"(?:\d+|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)"
 OWN_FIGURE_PENALTY = 0.5  # a piece stating only the question's own amounts ("người dưới 01 tuổi") comes last
+EXPIRED_PENALTY = 0.5  # a piece whose period has ended ("… 60% … đến ngày 31 tháng 12 năm 2020") comes after today's rule
+# The end of a period a piece is limited to: "đến ngày 31 tháng 12 năm 2020", "đến hết năm 2020", "đến 31/12/2020"
+_UNTIL = re.compile(r"\bđến\s+(?:hết\s+)?(?:ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm|ngày\s+\d{1,2}/\d{1,2}/|\d{1,2}/\d{1,2}/|năm|hết năm)\s*(\d{4})\b", re.I)
+
+
+def expired(piece: str, year: int | None = None) -> bool:
+    """The piece states a rule for a period that ended before this year ("Tại bệnh viện tuyến tỉnh là 60% chi phí
+    điều trị nội trú từ ngày Luật này có hiệu lực đến ngày 31 tháng 12 năm 2020")."""
+    year = year or date.today().year
+    return any(int(m.group(1)) < year for m in _UNTIL.finditer(piece))
 
 
 def counted_thing(question: str) -> str | None:
@@ -308,6 +319,8 @@ def _best_piece(prof: QuestionProfile, unit: LegalUnit, label: str, signal, figu
         stated = stated_figures(piece)
         if figure and own and stated and all(f in own for f in stated):
             score -= OWN_FIGURE_PENALTY  # it restates the situation, not the asked figure
+        if expired(piece):
+            score -= EXPIRED_PENALTY
         if (score >= MIN_LEAD_OVERLAP or figure) and (best is None or score > best.score):
             shown = label
             if signal is None and figure == "duration" and all(f.is_age for f in stated_figures(piece)):

@@ -180,3 +180,19 @@ def test_references_number_no_table_rows(more_articles):
     (unit,) = [u for u in more_articles[("256-2016-TT-BTC", "5")] if u.clause == "2"]
     sentence = "tại khoản 1 Điều 19, khoản 2 Điều 32 Luật căn cước công dân"
     assert any(sentence in unit.text[s:e] for s, e in lead_pieces(unit.text))
+
+
+def test_a_rule_whose_period_has_ended_does_not_lead():
+    # 25/2008/QH12 Điều 22 khoản 3: a provincial hospital paid "60% … đến ngày 31 tháng 12 năm 2020 và 100% …
+    # từ ngày 01 tháng 01 năm 2021": today's rule leads
+    units = parsed_units(("25-2008-QH12",))
+    (unit,) = [u for u in units[("25-2008-QH12", "22")] if u.clause == "3"]
+    first = first_sentence("Có thẻ bảo hiểm y tế, tự lên bệnh viện tỉnh nằm điều trị nội trú không có giấy chuyển tuyến "
+                           "thì quỹ bảo hiểm y tế trả bao nhiêu?", unit)
+    assert "100% chi phí điều trị nội trú" in first and "60%" not in first
+
+    from rag.answering.answer import expired
+
+    assert expired("60% chi phí từ ngày Luật này có hiệu lực đến ngày 31 tháng 12 năm 2020", year=2026)
+    assert not expired("đủ 62 tuổi đối với lao động nam vào năm 2028", year=2026)  # a roadmap's end, not a past period
+    assert not expired("áp dụng đến hết năm 2030", year=2026)
