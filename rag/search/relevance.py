@@ -150,7 +150,7 @@ _GENERIC_TITLES = re.compile(
     re.I,
 )
 _SCOPE_TITLES = re.compile(r"^(phạm vi điều chỉnh|đối tượng áp dụng|phạm vi áp dụng)", re.I)
-_YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?![\d/.,])")
+_YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?![\d/]|[.,]\d)")  # "năm 2025, có thêm …" is a year; "2025.000" is not
 # Words of the 2025 local-government reform (two-level local government, merged provinces and
 # communes, no district level): rules a corpus issued before it cannot state.
 _UNIT = r"(?:tỉnh|xã|huyện|phường|thị trấn)"
@@ -169,6 +169,11 @@ _REFORM = re.compile(
     r"huyện\b(?:\s+[^\W\d_]+){0,4}?\s+(?:đã|bị)\s+(?:giải thể|giải tán|bãi bỏ|xóa bỏ|xoá bỏ|thôi hoạt động|ngừng hoạt động)\b|"
     # what the district used to do: "trước đây là của chủ tịch huyện", "trước thuộc ủy ban huyện"
     r"trước (?:đây|kia)?\s*(?:là\s+)?(?:của|thuộc|do)\s+(?:(?:chủ tịch|ủy ban|uỷ ban|ubnd|phòng \w+)\s+)?(?:cấp\s+)?huyện|"
+    # what a district body did before, asked of now: "Trước đây phải đăng ký với chủ tịch huyện, giờ tôi nộp hồ sơ
+    # cho ai?", "Mọi năm gửi hồ sơ lên Phòng Tư pháp để Chủ tịch huyện ký, năm nay gửi cho ai?"
+    r"\b(?:trước đây|trước kia|trước giờ|hồi trước|lúc trước|mọi năm|mọi khi|năm ngoái)\b[^?]{0,60}?"
+    r"\b(?:chủ tịch|(?:ủy|uỷ) ban|ubnd|phòng|ban|công an|tòa án|toà án|viện kiểm sát|chi cục|hội đồng|trung tâm)"
+    r"(?:\s+[^\W\d_]+){0,6}?\s+(?:cấp\s+)?huyện\b[^?]{0,80}?\b(?:giờ|bây giờ|nay|năm nay|hiện nay)\b|"
     # the 2025 reorganisation in other words: "từ khi tổ chức lại bộ máy", "sau khi sắp xếp lại bộ máy"
     r"(?:từ khi|sau khi|sau)\s+(?:tổ chức lại|sắp xếp lại|tinh gọn)\s+bộ máy|"
     # only two levels left: "giờ chỉ còn tỉnh và xã", "chỉ còn hai cấp"
@@ -216,12 +221,20 @@ _NAMED_DOC = re.compile(
     re.I,
 )
 _NAMED_LAW = re.compile(r"\b(luật|bộ luật)\s+([^\W\d]+(?:\s+[^\W\d]+){0,5}?)\s+(?:năm\s+)?((?:19|20)\d\d)\b", re.I)
+# An amending document named by its year ("luật phòng chống ma túy vừa được sửa năm 2025", "nghị định sửa đổi năm
+# 2024 về quản lý tài sản công"): named as "<type> sửa đổi năm <year>"
+_AMENDMENT = re.compile(
+    r"\b(luật|bộ luật|nghị định|thông tư|nghị quyết)\b(?:\s+[^\W\d_]+){0,6}?\s+(?:vừa\s+|mới\s+)?(?:được\s+)?"
+    r"sửa(?:\s+đổi)?(?:,?\s+bổ sung)?\s+(?:vào\s+|từ\s+)?năm\s+((?:19|20)\d\d)\b",
+    re.I,
+)
+_AMENDMENT_NAME = re.compile(r"^(.+) sửa đổi năm (\d{4})$")
 # A law named without its year or number ("theo Luật Công chứng", "luật bảo hiểm xã hội quy định"): the
 # words after "luật" up to the first word that cannot be part of a law's name. "pháp luật", "điều luật",
 # "luật sư", "dự luật" name no law.
 _LAW_WORDS = re.compile(r"(?<!pháp )(?<!điều )(?<!dự )(?<!kỷ )(?<!kỉ )(?<!văn bản )\b(?:bộ )?luật\s+(?!sư\b|pháp\b|lệ\b|chuyên ngành\b|khác\b|liên quan\b|chung\b|riêng\b)((?:[^\W\d_]+ ?){1,6})", re.I)
 _NOT_IN_A_LAW_NAME = frozenset(
-    "quy định thì là có không mới năm số nói về ở này hiện hành nay cho của nào gì thế sao được bị đã đang "
+    "quy định thì là có không mới vừa năm số nói về ở này hiện hành nay cho của nào gì thế sao được bị đã đang "
     "sẽ hay hoặc với để khi nếu mà cũ sửa đổi bổ sung ghi tại theo trong như chưa vẫn còn phải cũng rồi nhé ạ "
     "vậy đó kia đây các những một nêu cấm bắt buộc yêu cầu ra trên dưới thuộc áp dụng cần làm nộp xin đi muốn "
     "lấy bao mấy ai đâu giấy tờ hồ sơ thủ tục mức phí tiền thời hạn điều khoản".split()
@@ -291,11 +304,23 @@ _MEASURE_OF = {
 }
 
 
+# The measure named before the asking word: "chiều cao, cân nặng tối thiểu bao nhiêu", "diện tích tối đa là mấy"
+_MEASURE_NAMED = re.compile(
+    r"\b(chiều cao|chiều dài|chiều rộng|cân nặng|trọng lượng|khối lượng|diện tích)\b(?:,?\s+[^\W\d_]+){0,4}?"
+    r"\s+(?:là\s+)?(?:bao nhiêu|mấy|bn)\b(?!\s+(?:tiền|đồng|phần trăm|%|năm|tháng|ngày|lần|tuổi))",
+    re.I,
+)
+_MEASURE_OF_NAME = {"cân nặng": "weight", "trọng lượng": "weight", "khối lượng": "weight", "diện tích": "area"}
+
+
 def measure_asked(question: str) -> str | None:
     """The measure a question asks for ("area", "length", "weight", "volume"), from the unit after its
-    "bao nhiêu" / "mấy"; None when it asks no measure."""
+    "bao nhiêu" / "mấy" or the measure named before it; None when it asks no measure."""
     m = _MEASURE_ASKED.search(question)
-    return _MEASURE_OF.get(m.group(1).lower(), "length") if m else None
+    if m:
+        return _MEASURE_OF.get(m.group(1).lower(), "length")
+    m = _MEASURE_NAMED.search(question)
+    return _MEASURE_OF_NAME.get(m.group(1).lower(), "length") if m else None
 
 
 def has_figure(kind: str, text: str) -> bool:
@@ -438,6 +463,8 @@ def profile(question: str, subject: str | None = None) -> QuestionProfile:
     years = tuple(int(y) for y in _YEAR.findall(text))
     named = [m.group(0).lower() for m in _NAMED_DOC.finditer(text) if m.group(2) and (m.group(3) or len(m.group(2)) >= 2)]
     named += [m.group(0).lower() for m in _NAMED_LAW.finditer(text)]
+    named += [f"{m.group(1).lower()} sửa đổi năm {m.group(2)}" for m in _AMENDMENT.finditer(text)
+              if not any(m.group(0).lower() in x or x in m.group(0).lower() for x in named)]
     named += [f"luật {n}" for n in _law_names(text) if not any(n in x for x in named)]
     return QuestionProfile(
         text, intents, wants, kind, tuple(dict.fromkeys(keep)), pairs, years, tuple(named), tuple(dict.fromkeys(own))
@@ -1394,6 +1421,13 @@ def missing_named_documents(prof: QuestionProfile, table: ArticleTable) -> list[
             numbers.setdefault(number.split("/")[0], []).append((number, d))
     titles = {strip_diacritics(f"{d.get('type', '')} {d.get('title', '')}".lower()) for d in table.documents.values()}
     for name in prof.named_documents:
+        amended = _AMENDMENT_NAME.match(name)
+        if amended:  # an amending document of that year: the index must hold one
+            year = int(amended.group(2))
+            if not any(d.get("year") == year and "sua doi" in strip_diacritics((d.get("title") or "").lower())
+                       for d in table.documents.values()):
+                out.append(name)
+            continue
         m = _NAMED_DOC.match(name)
         if m and m.group(2):
             num, year = m.group(2), m.group(3)

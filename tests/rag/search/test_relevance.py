@@ -325,6 +325,8 @@ def test_a_question_asking_which_form_abstains_when_the_closest_articles_name_no
         "Phòng Tư pháp huyện đã thôi hoạt động thì ai cấp lại trích lục khai sinh?",
         "Phòng tư pháp huyện chỗ tôi nghe nói đã giải thể, giờ đăng ký khai sinh có yếu tố nước ngoài ở đâu?",
         "Năm nay không còn Phòng Tư pháp huyện nữa thì ai cấp lại trích lục khai sinh?",
+        "Trước đây khai sinh có yếu tố nước ngoài phải nộp cho Phòng Tư pháp huyện, giờ tôi nộp hồ sơ cho ai?",
+        "Mọi năm trích lục khai sinh do Ủy ban nhân dân huyện cấp lại, năm nay xin ở đâu?",
     ],
 )
 def test_the_2025_reform_in_plain_words_is_later_than_the_index(question):
@@ -346,6 +348,7 @@ def _verdict_on_civil_status(question: str, article: str):
     "Hồ sơ khai sinh nộp ở huyện, giờ không còn giữ biên nhận thì làm sao?",
     "Tôi nộp hồ sơ ở huyện mà cán bộ đã bỏ quên thì khai sinh cho con ở đâu?",
     "Tôi không còn giữ giấy tờ gì của huyện nữa thì khai sinh cho con ở đâu?",
+    "Trước đây tôi ở huyện bên, nay chuyển về xã này thì đăng ký khai sinh cho con ở đâu?",
 ])
 def test_moving_house_to_a_commune_is_no_reform(question):
     assert _verdict_on_civil_status(question, "13").code != "later_than_index"

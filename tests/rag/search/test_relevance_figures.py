@@ -34,6 +34,9 @@ def test_a_number_in_a_sentence_that_tells_the_situation_asks_nothing():
     ("Thẻ căn cước có kích thước bao nhiêu milimét?", "length"),
     ("Tách thửa đất ở phải còn lại tối thiểu bao nhiêu mét vuông?", "area"),
     ("Bình chữa cháy trong nhà trọ loại mấy ký?", "weight"),
+    ("Chiều cao, cân nặng tối thiểu bao nhiêu thì đủ sức khỏe đi nghĩa vụ quân sự?", "length"),
+    ("Mỗi ngôi mộ được xây với diện tích tối đa là bao nhiêu?", "area"),
+    ("Diện tích đất vườn chuyển lên đất ở thì nộp bao nhiêu tiền?", "money"),
     ("Bao nhiêu người thì được thành lập tổ hòa giải?", "number"),
     ("Lợn bị tiêu hủy được hỗ trợ bao nhiêu tiền một cân hơi?", "money"),
 ])
@@ -133,3 +136,29 @@ def test_a_sum_stated_in_times_the_standard_answers(table):
     verdict = _verdict(table, "Người đang hưởng trợ cấp xã hội hằng tháng chết thì được hỗ trợ chi phí mai táng tối "
                               "thiểu bằng bao nhiêu?", [("20-2021-ND-CP", "11")])
     assert verdict.answer
+
+
+# -- documents later than the index ---------------------------------------------------------------
+
+
+def test_a_year_before_a_comma_is_a_year():
+    assert profile("Nghe nói luật vừa được sửa năm 2025, có thêm quy định gì?").years == (2025,)
+    assert profile("Phạt 2.025.000 đồng, có đúng không?").years == ()
+
+
+def test_an_amendment_named_by_its_year_is_missing_unless_the_index_holds_one():
+    from rag.domain import LegalUnit
+    from rag.search.relevance import missing_named_documents
+
+    decree = LegalDocument("23-2015-ND-CP", "23/2015/NĐ-CP", "Nghị định", "Về cấp bản sao từ sổ gốc, chứng thực",
+                           issued_date="2015-02-16")
+    units = [LegalUnit(decree, "37", "Thời hạn chứng thực hợp đồng, giao dịch không quá 02 (hai) ngày làm việc.",
+                       "Thời hạn chứng thực hợp đồng, giao dịch")]
+    asked = profile("Theo nghị định sửa đổi năm 2020 về chứng thực thì chứng thực hợp đồng mất mấy ngày?")
+    assert missing_named_documents(asked, ArticleTable.build(units)) == ["nghị định sửa đổi năm 2020"]
+    amending = LegalDocument("07-2020-ND-CP", "07/2020/NĐ-CP", "Nghị định",
+                             "Sửa đổi, bổ sung một số điều của Nghị định số 23/2015/NĐ-CP", issued_date="2020-01-05")
+    units.append(LegalUnit(amending, "1", "Sửa đổi, bổ sung Điều 5 như sau: …", "Sửa đổi, bổ sung một số điều"))
+    assert missing_named_documents(asked, ArticleTable.build(units)) == []
+    drugs = profile("Nghe nói luật phòng chống ma túy vừa được sửa năm 2025 thì thời hạn quản lý là bao lâu?")
+    assert "luật sửa đổi năm 2025" in drugs.named_documents
