@@ -234,7 +234,7 @@ _AMENDMENT_NAME = re.compile(r"^(.+) sửa đổi năm (\d{4})$")
 # "luật sư", "dự luật" name no law.
 _LAW_WORDS = re.compile(r"(?<!pháp )(?<!điều )(?<!dự )(?<!kỷ )(?<!kỉ )(?<!văn bản )\b(?:bộ )?luật\s+(?!sư\b|pháp\b|lệ\b|chuyên ngành\b|khác\b|liên quan\b|chung\b|riêng\b)((?:[^\W\d_]+ ?){1,6})", re.I)
 _NOT_IN_A_LAW_NAME = frozenset(
-    "quy định thì là có không mới vừa năm số nói về ở này hiện hành nay cho của nào gì thế sao được bị đã đang "
+    "quy định thì là có không mới vừa năm tuổi vào số nói về ở này hiện hành nay cho của nào gì thế sao được bị đã đang "
     "sẽ hay hoặc với để khi nếu mà cũ sửa đổi bổ sung ghi tại theo trong như chưa vẫn còn phải cũng rồi nhé ạ "
     "vậy đó kia đây các những một nêu cấm bắt buộc yêu cầu ra trên dưới thuộc áp dụng cần làm nộp xin đi muốn "
     "lấy bao mấy ai đâu giấy tờ hồ sơ thủ tục mức phí tiền thời hạn điều khoản".split()

@@ -162,3 +162,8 @@ def test_an_amendment_named_by_its_year_is_missing_unless_the_index_holds_one():
     assert missing_named_documents(asked, ArticleTable.build(units)) == []
     drugs = profile("Nghe nói luật phòng chống ma túy vừa được sửa năm 2025 thì thời hạn quản lý là bao lâu?")
     assert "luật sửa đổi năm 2025" in drugs.named_documents
+
+
+def test_what_follows_theo_luat_is_no_law_name_when_it_is_the_asked_thing():
+    assert profile("Con tôi 16 tuổi mới thi vào lớp mười. Theo luật tuổi vào lớp mười là bao nhiêu?").named_documents == ()
+    assert profile("Theo Luật Công chứng thì công chứng viên phải làm gì?").named_documents == ("luật công chứng",)
