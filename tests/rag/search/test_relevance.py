@@ -644,6 +644,11 @@ def test_topics_match_whole_syllables_either_tone_placement_and_the_asked_intent
     ("Người nước ngoài lấy vợ Việt Nam muốn gia hạn visa thì làm ở đâu?", ("authority",), "người nước ngoài"),
     ("Cháu đi làm thuê bị tai nạn lao động thì được bồi thường bao nhiêu?", ("fee",), "vệ sinh lao động"),
     ("Sinh con thứ 3 có bị kỷ luật không?", (), "Dân số"),
+    ("Phòng khám báo kết quả xét nghiệm HIV của em tôi cho hàng xóm biết thì có sai không?", ("condition",), "HIV"),
+    ("Mẹ tôi muốn đi bán vé số dạo thì có phải ký hợp đồng với công ty không?", ("condition",), "xổ số"),
+    ("Đi hiến máu tình nguyện thì được bồi dưỡng những gì?", ("rights",), "hiến máu"),
+    ("Bệnh viện ghi sai tên mẹ trong giấy chứng sinh thì xin cấp lại giấy chứng sinh ở đâu?", ("authority",),
+     "giấy chứng sinh"),
 ])
 def test_topics_of_laws_a_commune_desk_hears_but_the_corpus_lacks(question, intents, law):
     hit = missing_law_topic(question, intents, (), lambda doc: "", [])
