@@ -10,6 +10,17 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable, Protocol
 
 
+def document_label(doc_type: str, title: str, number: str = "") -> str:
+    """A document's human name: its type before its title unless the title starts with it ("Luật Hộ tịch",
+    not "Luật Luật Hộ tịch"), then its number ("Luật Hộ tịch 60/2014/QH13")."""
+    name = (title or "").strip()
+    if doc_type and not name.lower().startswith(doc_type.lower()):
+        name = f"{doc_type} {name}".strip()
+    if number and number not in name:
+        name = f"{name} {number}".strip()
+    return name
+
+
 @dataclass(frozen=True)
 class LegalDocument:
     """One legal normative document (luật, nghị định, thông tư, ...)."""
@@ -40,12 +51,7 @@ class LegalDocument:
     @property
     def label(self) -> str:
         """Human name: "Luật Hộ tịch 60/2014/QH13"."""
-        name = self.title.strip()
-        if self.doc_type and not name.lower().startswith(self.doc_type.lower()):
-            name = f"{self.doc_type} {name}".strip()
-        if self.doc_number and self.doc_number not in name:
-            name = f"{name} {self.doc_number}".strip()
-        return name or self.key
+        return document_label(self.doc_type, self.title, self.doc_number) or self.key
 
 
 @dataclass(frozen=True)

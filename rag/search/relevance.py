@@ -37,7 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from rag.domain import LegalUnit
+from rag.domain import LegalUnit, document_label
 from rag.search.cache import load_or_build, read_json_gz, write_json_gz
 from rag.text.sentences import LEAD_PIECE
 from rag.search.topics import LawTopic, canonical, folded_name, missing_law_topic
@@ -983,10 +983,9 @@ def _article_text(table: ArticleTable, key: tuple[str, str]) -> str:
 
 def _label(entry: ArticleEntry | None, table: ArticleTable, key: tuple[str, str]) -> str:
     d = table.documents.get(key[0], {})
-    name = f"{d.get('type', '')} {d.get('title', '')}".strip() or key[0]
-    number = d.get("number") or ""
+    name = document_label(d.get("type") or "", d.get("title") or "", d.get("number") or "") or key[0]
     title = f" ({entry.title})" if entry and entry.title else ""
-    return f"{name} {number} Điều {key[1]}{title}".replace("  ", " ")
+    return f"{name} Điều {key[1]}{title}"
 
 
 def judge(

@@ -110,6 +110,7 @@ def test_a_distance_the_closest_article_does_not_state_abstains(table):
     verdict = _verdict(table, "Chuồng nuôi lợn của hộ gia đình phải cách nhà ở của hàng xóm ít nhất bao nhiêu mét?",
                        [("32-2018-QH14", "56"), ("32-2018-QH14", "53")])
     assert not verdict.answer and verdict.code == "figure_missing" and "khoảng cách" in verdict.reason
+    assert "(Luật Chăn nuôi 32/2018/QH14 Điều 56" in verdict.reason  # the type once: not "Luật Luật Chăn nuôi"
     stated = _verdict(table, "Mái che cửa sổ nhô ra lối đi chung phải cách mặt đất tối thiểu mấy mét?",
                       [("91-2015-QH13", "178")])
     assert stated.answer
