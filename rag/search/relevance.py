@@ -426,7 +426,8 @@ def profile(question: str, subject: str | None = None) -> QuestionProfile:
     text = nfc(question).strip()
     low = text.lower()
     intents = tuple(name for name, (_l, q, _t) in INTENTS.items() if re.search(q, low))
-    wants = bool(_WANTS_FIGURE.search(asking_sentences(low)))
+    asking = asking_sentences(low)
+    wants = bool(_WANTS_FIGURE.search(asking))
     if wants and _YES_NO.search(low):
         # "… ngủ lại mấy hôm thì có phải báo không?": the number describes the situation, the
         # question is yes/no; "… thời hiệu là bao lâu?" still asks for the figure.
@@ -442,7 +443,7 @@ def profile(question: str, subject: str | None = None) -> QuestionProfile:
             kind = "money"  # "tặng quà tiền mặt bao nhiêu", "trợ cấp ngày công ít nhất bao nhiêu", "giá khởi điểm là bao nhiêu"
         if re.search(r"phần trăm|%", low):
             kind = "percent"
-        kind = measure_asked(asking_sentences(low)) or kind  # "cách nhà ở tối thiểu bao nhiêu mét", "loại bình mấy ký"
+        kind = measure_asked(asking) or kind  # "cách nhà ở tối thiểu bao nhiêu mét", "loại bình mấy ký"
         # an age or a period asked for ("từ mấy tuổi", "bao lâu"); an age that only tells the
         # situation ("cho cháu 3 tuổi thì lệ phí … bao nhiêu") leaves the asked kind alone
         if re.search(r"bao lâu|mấy ngày|bao nhiêu ngày|mấy tháng|mấy năm|bao nhiêu năm|bao nhiêu tháng|mấy tiếng|"
