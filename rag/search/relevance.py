@@ -154,6 +154,8 @@ _YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d\d)(?![\d/]|[.,]\d)")  # "năm 2025,
 # Words of the 2025 local-government reform (two-level local government, merged provinces and
 # communes, no district level): rules a corpus issued before it cannot state.
 _UNIT = r"(?:tỉnh|xã|huyện|phường|thị trấn)"
+# Offices a district had ("Phòng Tư pháp", "Ban Chỉ huy quân sự", "Viện kiểm sát", "Chi cục Thuế" … huyện)
+_DISTRICT_OFFICE = r"(?:ủy|uỷ) ban|ubnd|hội đồng|phòng|ban|chi cục|công an|tòa án|toà án|viện kiểm sát|trung tâm"
 _REFORM = re.compile(
     r"chính quyền (?:địa phương )?(?:hai|2) cấp|(?:hai|2) cấp chính quyền|sau (?:khi )?sáp nhập|xã mới sau sắp xếp|"
     # the district level gone: "bỏ cấp huyện", "không còn ủy ban huyện", "huyện giải thể rồi"
@@ -164,15 +166,15 @@ _REFORM = re.compile(
     r"(?:giải thể|giải tán|không còn(?=\s*(?:nữa|thì|hoạt động|[,.?!]|$))|bị bỏ|bãi bỏ|xóa bỏ|xoá bỏ|thôi hoạt động|"
     r"ngừng hoạt động)|"
     # "không còn Hội đồng nghĩa vụ quân sự huyện nữa"
-    r"không còn\s+(?:(?:ủy|uỷ) ban|ubnd|hội đồng|phòng|ban|chi cục|công an|tòa án|toà án|viện kiểm sát|trung tâm|cơ quan|"
-    r"bộ phận|văn phòng)\b(?:\s+[^\W\d_]+){0,5}?\s+(?:cấp\s+)?huyện\b(?=\s*(?:nữa|thì|[,.?!]|$))|"
+    rf"không còn\s+(?:{_DISTRICT_OFFICE}|cơ quan|bộ phận|văn phòng)\b(?:\s+[^\W\d_]+){{0,5}}?\s+(?:cấp\s+)?huyện\b"
+    r"(?=\s*(?:nữa|thì|[,.?!]|$))|"
     r"huyện\b(?:\s+[^\W\d_]+){0,4}?\s+(?:đã|bị)\s+(?:giải thể|giải tán|bãi bỏ|xóa bỏ|xoá bỏ|thôi hoạt động|ngừng hoạt động)\b|"
     # what the district used to do: "trước đây là của chủ tịch huyện", "trước thuộc ủy ban huyện"
     r"trước (?:đây|kia)?\s*(?:là\s+)?(?:của|thuộc|do)\s+(?:(?:chủ tịch|ủy ban|uỷ ban|ubnd|phòng \w+)\s+)?(?:cấp\s+)?huyện|"
     # what a district body did before, asked of now: "Trước đây phải đăng ký với chủ tịch huyện, giờ tôi nộp hồ sơ
     # cho ai?", "Mọi năm gửi hồ sơ lên Phòng Tư pháp để Chủ tịch huyện ký, năm nay gửi cho ai?"
     r"\b(?:trước đây|trước kia|trước giờ|hồi trước|lúc trước|mọi năm|mọi khi|năm ngoái)\b[^?]{0,60}?"
-    r"\b(?:chủ tịch|(?:ủy|uỷ) ban|ubnd|phòng|ban|công an|tòa án|toà án|viện kiểm sát|chi cục|hội đồng|trung tâm)"
+    rf"\b(?:chủ tịch|{_DISTRICT_OFFICE})"
     r"(?:\s+[^\W\d_]+){0,6}?\s+(?:cấp\s+)?huyện\b[^?]{0,80}?\b(?:giờ|bây giờ|nay|năm nay|hiện nay)\b|"
     # the 2025 reorganisation in other words: "từ khi tổ chức lại bộ máy", "sau khi sắp xếp lại bộ máy"
     r"(?:từ khi|sau khi|sau)\s+(?:tổ chức lại|sắp xếp lại|tinh gọn)\s+bộ máy|"
@@ -297,10 +299,11 @@ _MEASURE_ASKED = re.compile(
     r"phân|tấc|milimét|mm|kg|ký|ki lô|kí|cân|tấn|gam|lít)(?!\w)",
     re.I,
 )
+# The measure of a unit or a measure's name ("mét vuông", "cân nặng"); any other is a length ("mét", "chiều cao")
 _MEASURE_OF = {
-    **dict.fromkeys(("mét vuông", "m2", "m²", "héc ta", "ha", "hecta", "sào"), "area"),
+    **dict.fromkeys(("mét vuông", "m2", "m²", "héc ta", "ha", "hecta", "sào", "diện tích"), "area"),
     **dict.fromkeys(("mét khối", "m3", "lít"), "volume"),
-    **dict.fromkeys(("kg", "ký", "ki lô", "kí", "cân", "tấn", "gam"), "weight"),
+    **dict.fromkeys(("kg", "ký", "ki lô", "kí", "cân", "tấn", "gam", "cân nặng", "trọng lượng", "khối lượng"), "weight"),
 }
 
 
@@ -310,17 +313,13 @@ _MEASURE_NAMED = re.compile(
     r"\s+(?:là\s+)?(?:bao nhiêu|mấy|bn)\b(?!\s+(?:tiền|đồng|phần trăm|%|năm|tháng|ngày|lần|tuổi))",
     re.I,
 )
-_MEASURE_OF_NAME = {"cân nặng": "weight", "trọng lượng": "weight", "khối lượng": "weight", "diện tích": "area"}
 
 
 def measure_asked(question: str) -> str | None:
     """The measure a question asks for ("area", "length", "weight", "volume"), from the unit after its
     "bao nhiêu" / "mấy" or the measure named before it; None when it asks no measure."""
-    m = _MEASURE_ASKED.search(question)
-    if m:
-        return _MEASURE_OF.get(m.group(1).lower(), "length")
-    m = _MEASURE_NAMED.search(question)
-    return _MEASURE_OF_NAME.get(m.group(1).lower(), "length") if m else None
+    m = _MEASURE_ASKED.search(question) or _MEASURE_NAMED.search(question)
+    return _MEASURE_OF.get(m.group(1).lower(), "length") if m else None
 
 
 def has_figure(kind: str, text: str) -> bool:
@@ -1160,14 +1159,17 @@ _MONEY_WORDS = frozenset(syllables("lệ phí mức thu tiền nộp đóng đă
 
 
 # A special case ("nước ngoài", "biên giới") narrows what the amount is for; it does not name it.
-_SPECIAL_PAIRS = frozenset(pair for m in SPECIAL_CASES for pair in zip(m.split(), m.split()[1:]))
+def _phrase_pairs(phrases: Sequence[str]) -> frozenset[tuple[str, str]]:
+    """The adjacent word pairs of the phrases ("vi phạm hành chính" → ("vi", "phạm"), ("phạm", "hành") …)."""
+    return frozenset(pair for m in phrases for pair in zip(m.split(), m.split()[1:]))
+
+
+_SPECIAL_PAIRS = _phrase_pairs(SPECIAL_CASES)
 
 
 # The procedure of any fine, not what it is for: "xã có lập biên bản xử phạt không" names no violation, and
 # every article on fines says "vi phạm hành chính".
-_SANCTION_PAIRS = frozenset(
-    pair for m in ("vi phạm hành chính", "lập biên bản", "biên bản vi phạm") for pair in zip(m.split(), m.split()[1:])
-)
+_SANCTION_PAIRS = _phrase_pairs(("vi phạm hành chính", "lập biên bản", "biên bản vi phạm"))
 
 
 _ADMINISTRATIVE_FINE = re.compile(r"\bphạt\s+(?:vi phạm\s+)?hành chính", re.I)
