@@ -166,6 +166,7 @@ class Lead:
 
 
 _AGE = re.compile(r"tuổi", re.I)
+_PRISON = re.compile(r"\bphạt tù\b|cải tạo không giam giữ|tù chung thân", re.I)
 
 
 def states_figure(kind: str, piece: str, age: bool) -> bool:
@@ -197,6 +198,8 @@ def lead_piece(question: str, unit: LegalUnit, prof: QuestionProfile | None = No
     age = bool(_AGE.search(prof.text))
     for label, signal, asked in attempts:
         found = _best_piece(prof, unit, label, signal, figure, age)
+        if found is not None and asked == "deadline" and "sanction" in prof.intents and _PRISON.search(found.piece):
+            found = replace(found, label=ASKED["sanction"][0])  # "bị phạt tù bao nhiêu năm": a penalty, not a time limit
         if found is not None:
             listed = None if figure else enclosing_list(unit.text, found.start)
             if listed and (signal is None or signal(unit.text[listed[0][0]:listed[0][1]])):

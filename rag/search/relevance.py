@@ -39,6 +39,7 @@ from typing import Iterable, Sequence
 
 from rag.domain import LegalUnit, document_label
 from rag.search.cache import load_or_build, read_json_gz, write_json_gz
+from rag.text.quantities import stated_figures
 from rag.text.sentences import LEAD_PIECE
 from rag.search.topics import LawTopic, canonical, folded_name, missing_law_topic
 from rag.text.vietnamese import nfc, strip_diacritics, syllables
@@ -1384,6 +1385,12 @@ def not_governed_reason(
 
 
 _SIGNAL_BONUS = 0.25  # per signal (intent, asked figure), in units of subject-word share
+# A criminal article's later clauses state the same offence's graver cases ("2. Phạm tội thuộc một trong các
+# trường hợp sau đây …", "4. Người phạm tội còn bị phạt tiền …", "Người chuẩn bị phạm tội này …"): they carry the
+# offence of clause 1, which they do not repeat.
+_SAME_OFFENCE = re.compile(r"^\s*(?:\d+[a-zđ]?\.\s*)?(?:người\s+(?:chuẩn bị\s+)?)?phạm tội\b", re.I)
+_OFFENCE_WORDS = frozenset({"phạm", "tội"})
+_MOST = re.compile(r"\b(?:tối đa|cao nhất|nặng nhất)\b", re.I)  # "bị phạt tù tối đa bao nhiêu năm"
 
 
 def answer_unit_order(prof: QuestionProfile, units: Sequence[LegalUnit]) -> list[int]:
@@ -1392,9 +1399,12 @@ def answer_unit_order(prof: QuestionProfile, units: Sequence[LegalUnit]) -> list
     A unit states it when it shares the most subject words with the question, with a bonus for the
     intent's signal (an amount, a duration, an authority …): the signal alone must not lift a clause
     about something else ("trừ trường hợp …" in khoản 1) over the clause that restates the question
-    (khoản 2); ties keep the article order.
+    (khoản 2); a later clause of a criminal article counts the offence of clause 1 as its own, so the
+    graver case the question names ("… mà còn vi phạm và làm chết người") picks its clause; ties keep the
+    article order.
     """
     words = set(prof.words)
+    offence = set(syllables(units[0].text)) if units else set()
 
     def key(i: int) -> tuple:
         u = units[i]
@@ -1404,10 +1414,32 @@ def answer_unit_order(prof: QuestionProfile, units: Sequence[LegalUnit]) -> list
             signal = int(_TEXT_SIGNAL[prof.intents[0]](text))
         if prof.wants_figure and prof.figure_kind:
             signal += int(has_figure(prof.figure_kind, text))
-        share = len(words & set(syllables(text))) / max(len(words), 1)
+        have = set(syllables(text))
+        if i and _SAME_OFFENCE.match(text):
+            have = (have - _OFFENCE_WORDS) | offence
+        share = len(words & have) / max(len(words), 1)
         return (-(share + _SIGNAL_BONUS * signal), i)
 
-    return sorted(range(len(units)), key=key)
+    order = sorted(range(len(units)), key=key)
+    if order and order[0] == 0 and prof.wants_figure and _MOST.search(prof.text):
+        order = _gravest_first(prof.figure_kind, units, order)
+    return order
+
+
+def _gravest_first(kind: str | None, units: Sequence[LegalUnit], order: list[int]) -> list[int]:
+    """The highest penalty of an offence asked, no graver case named ("cho thuê địa điểm chứa chấp việc sử dụng
+    trái phép chất ma túy có thể bị phạt tối đa bao nhiêu năm tù?"): the clause stating the largest figure of
+    the asked kind among the offence's clauses comes first."""
+    offence = [0] + [i for i in range(1, len(units)) if _SAME_OFFENCE.match(units[i].text)]
+    if len(offence) < 2:
+        return order
+    top = {i: max((f.value for f in stated_figures(units[i].text)
+                            if f.kind == kind and not f.is_age), default=None) for i in offence}
+    stated = {i: v for i, v in top.items() if v is not None}
+    if not stated:
+        return order
+    gravest = max(stated, key=lambda i: (stated[i], -i))
+    return [gravest] + [i for i in order if i != gravest]
 
 
 # -- missing documents --------------------------------------------------------------------------

@@ -143,7 +143,7 @@ def test_a_piece_restating_the_situations_amount_does_not_lead(more_articles):
     (unit,) = [u for u in more_articles[("01-VBHN-VPQH", "152")] if u.clause == "2"]
     question = "Đánh tráo người dưới 01 tuổi mà mình có trách nhiệm chăm sóc, nuôi dưỡng thì bị phạt tù ít nhất mấy năm?"
     first = first_sentence(question, unit)
-    assert first.startswith("Thời hạn: «") and "phạt tù từ 03 năm" in first
+    assert first.startswith("Mức phạt: «") and "phạt tù từ 03 năm" in first
 
 
 def test_a_long_sentence_keeps_the_clauses_that_state_the_asked_period(more_articles):
@@ -196,3 +196,42 @@ def test_a_rule_whose_period_has_ended_does_not_lead():
     assert expired("60% chi phí từ ngày Luật này có hiệu lực đến ngày 31 tháng 12 năm 2020", year=2026)
     assert not expired("đủ 62 tuổi đối với lao động nam vào năm 2028", year=2026)  # a roadmap's end, not a past period
     assert not expired("áp dụng đến hết năm 2030", year=2026)
+
+
+# -- a criminal article's graver clauses ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def criminal_code():
+    return parsed_units(("01-VBHN-VPQH",))
+
+
+def _leading_clause(question: str, units) -> str:
+    from rag.search.relevance import answer_unit_order, profile
+
+    return units[answer_unit_order(profile(question), units)[0]].clause
+
+
+def test_a_graver_case_named_picks_the_clause_stating_it(criminal_code):
+    superstition = criminal_code[("01-VBHN-VPQH", "320")]
+    graver = ("Bà ấy làm nghề đồng bóng, đã bị xử phạt hành chính về việc này mà vẫn tiếp tục làm, lần này "
+              "làm chết người thì bị phạt tù bao nhiêu năm?")
+    assert _leading_clause(graver, superstition) == "2"
+    base = "Bà ấy làm nghề đồng bóng, đã bị xử phạt hành chính về việc này mà vẫn tiếp tục làm thì bị phạt thế nào?"
+    assert _leading_clause(base, superstition) == "1"
+    # "người phạm tội còn bị phạt tiền": the additional penalty's clause, though it does not repeat the offence
+    prostitution = criminal_code[("01-VBHN-VPQH", "329")]
+    fine = "Người phạm tội mua dâm người chưa thành niên còn có thể bị phạt tiền bao nhiêu?"
+    assert "phạt tiền" in first_sentence(fine, prostitution[[u.clause for u in prostitution].index(
+        _leading_clause(fine, prostitution))])
+
+
+def test_the_highest_penalty_asked_leads_with_the_gravest_clause(criminal_code):
+    premises = criminal_code[("01-VBHN-VPQH", "256")]
+    highest = "Cho bạn mượn phòng trọ để mấy người vào hút ma túy thì có thể bị phạt tù cao nhất bao nhiêu năm?"
+    clause = _leading_clause(highest, premises)
+    unit = next(u for u in premises if u.clause == clause)
+    assert first_sentence(highest, unit).startswith("Mức phạt: «")  # a prison term is a penalty, not a time limit
+    assert "15 năm" in first_sentence(highest, unit)
+    lowest = "Cho bạn mượn phòng trọ để mấy người vào hút ma túy thì bị phạt tù ít nhất bao nhiêu năm?"
+    assert _leading_clause(lowest, premises) == "1"
