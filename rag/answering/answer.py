@@ -66,9 +66,14 @@ class Relevance:
     score: float  # similarity + weight × lexical
 
 
+# A code of letters and digits names one thing: a film class "T13", a licence class "A1", a form "CT01"
+_CODE = re.compile(r"\b[^\W\d_]{1,3}\d{1,3}\b")
+
+
 def meaning_words(text: str) -> set[str]:
-    """``content_words`` without the asking phrases ("trường hợp" is no "hợp đồng")."""
-    return content_words(_QUESTION_PHRASES.sub(" ", text))
+    """``content_words`` without the asking phrases ("trường hợp" is no "hợp đồng"), and the codes
+    ("phim T13" is answered by "Loại T13 (13+)", not by "Loại T18")."""
+    return content_words(_QUESTION_PHRASES.sub(" ", text)) | {c.lower() for c in _CODE.findall(text)}
 
 
 def question_words(question: str) -> set[str]:

@@ -235,3 +235,9 @@ def test_the_highest_penalty_asked_leads_with_the_gravest_clause(criminal_code):
     assert "15 năm" in first_sentence(highest, unit)
     lowest = "Cho bạn mượn phòng trọ để mấy người vào hút ma túy thì bị phạt tù ít nhất bao nhiêu năm?"
     assert _leading_clause(lowest, premises) == "1"
+
+
+def test_a_code_the_question_names_picks_its_line():
+    (classes,) = [u for u in parsed_units(("05-2022-QH15",))[("05-2022-QH15", "32")] if u.clause == "1"]
+    question = "Rạp chiếu bộ phim dán nhãn T16, cháu tôi 15 tuổi thì phải đủ bao nhiêu tuổi mới được vào xem?"
+    assert "từ đủ 16 tuổi" in first_sentence(question, classes)
