@@ -1389,7 +1389,9 @@ _SIGNAL_BONUS = 0.25  # per signal (intent, asked figure), in units of subject-w
 # trường hợp sau đây …", "4. Người phạm tội còn bị phạt tiền …", "Người chuẩn bị phạm tội này …"): they carry the
 # offence of clause 1, which they do not repeat.
 _SAME_OFFENCE = re.compile(r"^\s*(?:\d+[a-zđ]?\.\s*)?(?:người\s+(?:chuẩn bị\s+)?)?phạm tội\b", re.I)
-_OFFENCE_WORDS = frozenset({"phạm", "tội"})
+# words a graver clause shares with the question that name no case: the offence ("phạm tội") and how an
+# amount is bounded ("… trị giá 50.000.000 đồng trở lên" is no answer to "từ bao nhiêu tiền trở lên")
+_OFFENCE_WORDS = frozenset(syllables("phạm tội trở lên xuống dưới trên tối đa thiểu không quá ít nhất trị giá"))
 _MOST = re.compile(r"\b(?:tối đa|cao nhất|nặng nhất)\b", re.I)  # "bị phạt tù tối đa bao nhiêu năm"
 
 

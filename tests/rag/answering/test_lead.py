@@ -241,3 +241,10 @@ def test_a_code_the_question_names_picks_its_line():
     (classes,) = [u for u in parsed_units(("05-2022-QH15",))[("05-2022-QH15", "32")] if u.clause == "1"]
     question = "Rạp chiếu bộ phim dán nhãn T16, cháu tôi 15 tuổi thì phải đủ bao nhiêu tuổi mới được vào xem?"
     assert "từ đủ 16 tuổi" in first_sentence(question, classes)
+
+
+def test_a_bound_on_an_amount_names_no_graver_case(criminal_code):
+    # "trở lên" in the question and in clause 2's "… 50.000.000 đồng trở lên" is no case the question names
+    gambling = criminal_code[("01-VBHN-VPQH", "321")]
+    question = "Mấy ông trong xóm đánh bài ăn tiền bị bắt, đánh bạc từ bao nhiêu tiền trở lên thì bị truy cứu hình sự?"
+    assert _leading_clause(question, gambling) == "1"
