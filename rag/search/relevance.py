@@ -123,7 +123,10 @@ _WANTS_FIGURE = re.compile(
     re.I,
 )
 # A figure asked in a clause of its own before a yes/no one ("… là bao nhiêu, vậy có … không?")
-_ASKED_BEFORE = re.compile(r"\blà\s+(?:bao nhiêu|mấy|bao lâu)\s*[,;?]", re.I)
+# a figure asked before a yes/no on it or on something else: "… là bao nhiêu, vậy có thấp hơn không?", "… bị phạt
+# bao nhiêu tiền, có bị tạm giữ xe không?"
+_ASKED_BEFORE = re.compile(r"\blà\s+(?:bao nhiêu|mấy|bao lâu)\s*[,;?]|\bbao nhiêu\s+(?:tiền|ngày|tháng|năm)\s*[,;]",
+                           re.I)
 _YES_NO = re.compile(r"\bcó\b.*\b(không|chưa)\s*[?.!]*\s*$|\bphải không\b|\bđúng không\b", re.I)
 
 
@@ -218,6 +221,13 @@ _PROVINCIAL_NUMBER = re.compile(r"hđnd|ubnd", re.I)
 # A document type named without a number ("theo nghị định hướng dẫn", "thông tư mới"): the answer
 # must come from a document of that type.
 _TYPE_ONLY = re.compile(r"\b(nghị định|thông tư)\b(?!\s+(?:số\s+)?\d)", re.I)
+# the year a document of that type was issued, said beside it: "Năm 2024 Chính phủ ra nghị định nâng mức chuẩn",
+# "thông tư mới ban hành năm 2023"
+_TYPE_YEAR = re.compile(
+    r"\bnăm\s+(20\d\d)\b[^.?!,;]{0,30}?\b(?:ra|ban hành|có|sửa)\s+(?:một\s+|cái\s+)?(nghị định|thông tư)\b(?!\s+(?:số\s+)?\d)"
+    r"|\b(nghị định|thông tư)\s+(?:mới\s+)?(?:ban hành\s+|ra\s+)?(?:vào\s+|trong\s+)?năm\s+(20\d\d)\b",
+    re.I,
+)
 _NAMED_DOC = re.compile(
     r"\b(nghị định|thông tư|nghị quyết|quyết định|luật|bộ luật)\s+(?:số\s+)?(\d{1,4})(?:/(\d{4}))?"
     r"(?:/([A-ZĐa-zđ\-]+))?",
@@ -441,7 +451,7 @@ def profile(question: str, subject: str | None = None) -> QuestionProfile:
         if kind == "number" and (_ASKS_MONEY.search(low) or _MONEY_ASKED.search(low) or _PAY_ASKED.search(low)) \
                 and not _RATE_ASKED.search(low):
             kind = "money"  # "tặng quà tiền mặt bao nhiêu", "trợ cấp ngày công ít nhất bao nhiêu", "giá khởi điểm là bao nhiêu"
-        if re.search(r"phần trăm|%", low):
+        if re.search(r"phần trăm|(?:bao nhiêu|mấy|bn)\s*%", low):  # "tổn thương 61%, … bao nhiêu tiền" asks money
             kind = "percent"
         kind = measure_asked(asking) or kind  # "cách nhà ở tối thiểu bao nhiêu mét", "loại bình mấy ký"
         # an age or a period asked for ("từ mấy tuổi", "bao lâu"); an age that only tells the
@@ -1027,6 +1037,19 @@ def judge(
             "later_than_index",
             {"reform": True, "latest_indexed_year": table.latest_year},
         )
+    of_year = _TYPE_YEAR.search(prof.text)
+    if of_year:  # a document of that type and year must be among the closest
+        kind, year = (of_year.group(2), of_year.group(1)) if of_year.group(1) else (of_year.group(3), of_year.group(4))
+        kind = kind.lower()
+        have = [table.documents.get(c.key[0], {}) for c in ranked[:5]]
+        if not any(kind in (d.get("type") or "").lower() and str(d.get("year")) == year for d in have):
+            return Judgement(
+                False,
+                f"Câu hỏi dựa vào {kind} ban hành năm {year}, mà các điều gần nhất không thuộc {kind} nào năm đó đã "
+                f"nạp; gần nhất là {closest}.",
+                "named_document_missing",
+                {"document_type": kind, "year": int(year)},
+            )
     wanted_type = _TYPE_ONLY.search(prof.text)
     if wanted_type:
         kind = wanted_type.group(1).lower()

@@ -168,3 +168,31 @@ def test_an_amendment_named_by_its_year_is_missing_unless_the_index_holds_one():
 def test_what_follows_theo_luat_is_no_law_name_when_it_is_the_asked_thing():
     assert profile("Con tôi 16 tuổi mới thi vào lớp mười. Theo luật tuổi vào lớp mười là bao nhiêu?").named_documents == ()
     assert profile("Theo Luật Công chứng thì công chứng viên phải làm gì?").named_documents == ("luật công chứng",)
+
+
+# -- the eighth round's fresh batch (15n): a percent of the situation, two asks, a decree of a year ----------
+
+
+def test_a_percent_that_tells_the_situation_leaves_a_sum_asked():
+    p = profile("Bố tôi là thương binh, tổn thương cơ thể 61%. Mỗi tháng bố tôi được nhận bao nhiêu tiền?")
+    assert p.figure_kind == "money"
+    assert profile("Người thứ hai trong hộ đóng bảo hiểm y tế bằng bao nhiêu phần trăm?").figure_kind == "percent"
+    assert profile("Lệ phí trước bạ nhà đất là bao nhiêu %?").figure_kind == "percent"
+
+
+def test_a_sum_asked_before_a_yes_no_on_something_else_is_still_asked():
+    p = profile("Uống rượu rồi chạy xe máy bị phạt bao nhiêu tiền, có bị tạm giữ xe không?")
+    assert p.wants_figure and p.figure_kind == "money"
+
+
+def test_a_decree_of_a_year_the_closest_articles_are_not_from_is_missing():
+    from tests.rag.search.test_relevance import _table
+
+    table = _table()
+    later = profile("Năm 2024 Chính phủ ra nghị định mới về chứng thực, giờ chứng thực hợp đồng mất mấy ngày?")
+    ranked = rerank(later, _candidates(table, [("23-2015-ND-CP", "37")]), table, DEFAULT_WEIGHTS)
+    verdict = judge(later, ranked, table, DEFAULT_WEIGHTS)
+    assert not verdict.answer and verdict.code == "named_document_missing" and "2024" in verdict.reason
+    indexed = profile("Theo nghị định ban hành năm 2015 thì chứng thực hợp đồng mất mấy ngày?")
+    ranked = rerank(indexed, _candidates(table, [("23-2015-ND-CP", "37")]), table, DEFAULT_WEIGHTS)
+    assert judge(indexed, ranked, table, DEFAULT_WEIGHTS).answer
