@@ -649,6 +649,11 @@ def test_topics_match_whole_syllables_either_tone_placement_and_the_asked_intent
     ("Đi hiến máu tình nguyện thì được bồi dưỡng những gì?", ("rights",), "hiến máu"),
     ("Bệnh viện ghi sai tên mẹ trong giấy chứng sinh thì xin cấp lại giấy chứng sinh ở đâu?", ("authority",),
      "giấy chứng sinh"),
+    ("Hội đồng nhân dân xã họp mỗi năm mấy kỳ, dân có được vào nghe không?", (), "chính quyền địa phương"),
+    ("Con tôi đỗ đại học, muốn vay vốn đi học ở ngân hàng thì mỗi tháng vay được bao nhiêu?", ("fee",), "sinh viên"),
+    ("Nhà tôi nuôi gà, trồng cam 3 ha thì có được công nhận trang trại không?", ("condition",), "trang trại"),
+    ("Người ta lấy bài hát tôi sáng tác đi hát kiếm tiền mà không xin phép thì tôi đòi được không?", ("rights",),
+     "Sở hữu trí tuệ"),
 ])
 def test_topics_of_laws_a_commune_desk_hears_but_the_corpus_lacks(question, intents, law):
     hit = missing_law_topic(question, intents, (), lambda doc: "", [])
