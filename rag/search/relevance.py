@@ -982,6 +982,48 @@ class Judgement:
     details: dict = field(default_factory=dict)
 
 
+# "… được quy định tại Phụ lục II ban hành kèm theo Nghị định này", "Biểu mức thu … ban hành kèm theo Thông tư này"
+_ANNEX_REF = re.compile(
+    r"\b((?:Phụ lục|Biểu)(?:\s+(?:số\s+)?[IVXLC\d]+\b)?)([^.;\n]{0,60}?)\s*\bban hành kèm theo\s+"
+    r"(?:Nghị định|Thông tư|Quyết định|Nghị quyết|Luật|Thông tư liên tịch)\s+này",
+    re.I,
+)
+# the referring sentence is about amounts ("mức thu", "mức hưởng", "trợ cấp"), not about a form ("theo mẫu …")
+_AMOUNT_REFERRED = re.compile(r"\b(?:mức|phí|tiền|giá|trợ cấp|phụ cấp)\b", re.I)
+
+
+def absent_annex(closest: Sequence[Candidate], table: ArticleTable) -> tuple[tuple[str, str], str] | None:
+    """The first close article that refers its amounts to an annex of its document ("mức hưởng … quy định tại
+    Phụ lục II ban hành kèm theo Nghị định này") which the index does not hold: (its key, the annex's name)."""
+    for c in closest:
+        entry = table.articles.get(c.key)
+        name = _absent_annex_of(c.key, entry.text, table) if entry else ""
+        if name:
+            return c.key, name
+    return None
+
+
+def _absent_annex_of(key: tuple[str, str], text: str, table: ArticleTable) -> str:
+    """The annex of its own document that ``text`` refers to and the index lacks ("Phụ lục II"), or ""."""
+    m = next((m for m in _ANNEX_REF.finditer(text) if _amount_sentence(text, m.start())), None)
+    if not m:
+        return ""
+    name = " ".join(m.group(1).split())
+    if name.lower() == "biểu":  # "Biểu mức thu phí, lệ phí"
+        name = " ".join(f"{name} {m.group(2)}".split())
+    held = table.articles.get((key[0], ""))  # the document's text outside its articles: its annexes
+    if held and re.search(rf"{re.escape(name)}(?![IVXLC\d])", f"{held.title}\n{held.text}", re.I):
+        return ""
+    return name
+
+
+def _amount_sentence(text: str, at: int) -> bool:
+    """The sentence around ``at`` speaks of amounts and names no form."""
+    start = max(text.rfind(".", 0, at), text.rfind("\n", 0, at), text.rfind(";", 0, at)) + 1
+    sentence = text[start:at]
+    return bool(_AMOUNT_REFERRED.search(sentence)) and not re.search(r"\bmẫu\b", sentence, re.I)
+
+
 def later_years(prof: QuestionProfile, table: ArticleTable) -> list[int]:
     """Years the question names that are later than every indexed document."""
     return [y for y in prof.years if table.latest_year and y > table.latest_year]
@@ -1108,7 +1150,16 @@ def judge(
         )
     stated = None
     if prof.figure_kind == "money" and prof.main_intent in ("fee", "sanction"):
-        stated = amount_about_subject(prof, ranked[:depth], table)
+        source = amount_source(prof, ranked[:depth], table)
+        stated = source[0] if source else source
+        if source and source[1]:  # the clause naming the subject refers its amount to an annex the index lacks
+            return Judgement(
+                False,
+                f"{_label(table.articles.get(source[0]), table, source[0])} dẫn chiếu mức tiền được hỏi tới "
+                f"{source[1]} ban hành kèm theo văn bản, mà kho chưa có phụ lục này.",
+                "figure_missing",
+                {"figure_kind": prof.figure_kind, "annex": source[1]},
+            )
     if prof.wants_figure and prof.figure_kind:
         # no close article states a figure of the asked kind, or the best piece stating one covers
         # little of the subject, or much less of it than the top article does (the amounts are
@@ -1121,12 +1172,15 @@ def judge(
         ):
             what = {"money": "mức tiền", "duration": "thời hạn", "percent": "tỷ lệ",
                     **{k: name for k, (name, _) in _MEASURES.items()}}.get(prof.figure_kind, "con số")
+            annex = absent_annex(ranked[:depth], table)
+            where = (f"{_label(table.articles.get(annex[0]), table, annex[0])} dẫn chiếu {annex[1]} ban hành kèm "
+                     f"theo văn bản, mà kho chưa có phụ lục này" if annex else
+                     "có thể con số nằm trong văn bản chưa nạp (ví dụ nghị quyết của HĐND tỉnh hoặc văn bản hướng dẫn)")
             return Judgement(
                 False,
-                f"Các điều gần nhất ({closest}) không nêu {what} được hỏi; có thể con số nằm trong văn bản "
-                f"chưa nạp (ví dụ nghị quyết của HĐND tỉnh hoặc văn bản hướng dẫn).",
+                f"Các điều gần nhất ({closest}) không nêu {what} được hỏi; {where}.",
                 "figure_missing",
-                {"figure_kind": prof.figure_kind},
+                {"figure_kind": prof.figure_kind, **({"annex": annex[1]} if annex else {})},
             )
     if stated is False:
         subject = _pairs_phrase(_own_pairs(prof))
@@ -1229,6 +1283,19 @@ def amount_about_subject(
     special case it names ("có yếu tố nước ngoài" is not exempted by "kết hôn của công dân … ở trong nước"). False when none
     does: "Lệ phí đăng ký thường trú bao nhiêu?" is not answered by "Lệ phí đăng ký nuôi con nuôi trong
     nước: 400.000 đồng". None when the question names no such pair."""
+    source = amount_source(prof, closest, table)
+    if source and source[1]:
+        return False  # the amount is in an annex the index lacks: no article states it
+    return source[0] if source else source
+
+
+def amount_source(
+    prof: QuestionProfile, closest: Sequence[Candidate], table: ArticleTable
+) -> tuple[tuple[str, str], str | None] | None | bool:
+    """``amount_about_subject`` with where the amount is: (the article's key, None) when its clause states it,
+    (the key, the annex's name) when the clause naming the subject best refers its amounts to an annex the index
+    lacks ("mức hưởng trợ cấp ưu đãi hằng tháng đối với thương binh loại B được quy định tại Phụ lục III ban
+    hành kèm theo Nghị định này")."""
     pairs = set(_own_pairs(prof))
     if not pairs:
         return None
@@ -1238,7 +1305,7 @@ def amount_about_subject(
     # 10.000.000 đồng"), which punishes what an administrative fine did not stop ("đã bị xử phạt vi phạm hành
     # chính về hành vi này mà còn vi phạm" is that crime's condition)
     administrative = bool(_ADMINISTRATIVE_FINE.search(prof.text)) and not _FINED_BEFORE.search(prof.text)
-    found: list[tuple[bool, int, int, int, tuple[str, str]]] = []
+    found: list[tuple[bool, int, int, int, tuple[str, str], str]] = []
     for rank, c in enumerate(closest):
         entry = table.articles.get(c.key)
         if administrative and entry and entry.title.lower().startswith("tội "):
@@ -1247,13 +1314,17 @@ def amount_about_subject(
             # "bao nhiêu tiền" is answered by a sum in đồng, not by a rate ("mức thu lệ phí bằng 90%")
             sum_in_dong = has_figure("money", unit)
             amount = sum_in_dong or (not cash and _money(unit) and not EXEMPTION.search(unit))
-            if not (amount or exempts(unit, entry.title)) or any(m not in unit.lower() for m in special):
+            annex = "" if amount else _absent_annex_of(c.key, unit, table)
+            if not (amount or annex or exempts(unit, entry.title)) or any(m not in unit.lower() for m in special):
                 continue
             syl = syllables(f"{entry.title}\n{unit}")
             said = len(pairs & set(zip(syl, syl[1:])))
-            if said:  # an amount before an exemption, most of the subject said, the shortest clause, rank
-                found.append((not sum_in_dong, -said, len(syl), rank, c.key))
-    return min(found)[-1] if found else False
+            if said:  # an amount (stated or in an annex) before an exemption, most of the subject said, the shortest clause, rank
+                found.append((not (sum_in_dong or annex), -said, len(syl), rank, c.key, annex))
+    if not found:
+        return False
+    best = min(found)
+    return best[4], best[5] or None
 
 
 # A missing law's topic decides abstention when its words weigh at least this share of the rest of the

@@ -196,3 +196,24 @@ def test_a_decree_of_a_year_the_closest_articles_are_not_from_is_missing():
     indexed = profile("Theo nghị định ban hành năm 2015 thì chứng thực hợp đồng mất mấy ngày?")
     ranked = rerank(indexed, _candidates(table, [("23-2015-ND-CP", "37")]), table, DEFAULT_WEIGHTS)
     assert judge(indexed, ranked, table, DEFAULT_WEIGHTS).answer
+
+
+def test_an_amount_referred_to_an_annex_the_index_lacks_is_missing_and_the_reason_names_the_annex():
+    from rag.domain import LegalUnit
+
+    fees = LegalDocument("25-2021-TT-BTC", "25/2021/TT-BTC", "Thông tư", "Quy định mức thu, chế độ thu, nộp, quản lý "
+                         "và sử dụng phí, lệ phí trong lĩnh vực xuất cảnh, nhập cảnh, quá cảnh, cư trú tại Việt Nam",
+                         issued_date="2021-04-08")
+    units = _corpus_units("25-2021-TT-BTC.md", fees, {"4"})
+    prof = profile("Làm hộ chiếu phổ thông cho con thì lệ phí là bao nhiêu tiền?")
+    table = ArticleTable.build(units)
+    verdict = judge(prof, rerank(prof, _candidates(table, [("25-2021-TT-BTC", "4")]), table, DEFAULT_WEIGHTS), table,
+                    DEFAULT_WEIGHTS)
+    assert not verdict.answer and verdict.code == "figure_missing"
+    assert verdict.details["annex"] == "Biểu mức thu phí, lệ phí" and "chưa có phụ lục này" in verdict.reason
+    # once the annex is indexed (a unit outside the articles naming it), the reason no longer blames it
+    annex = LegalUnit(fees, "", "Biểu mức thu phí, lệ phí … Cấp mới hộ chiếu: 200.000 đồng/lần", "")
+    held = ArticleTable.build([*units, annex])
+    verdict = judge(prof, rerank(prof, _candidates(held, [("25-2021-TT-BTC", "4")]), held, DEFAULT_WEIGHTS), held,
+                    DEFAULT_WEIGHTS)
+    assert "annex" not in verdict.details
