@@ -21,7 +21,7 @@ rows alone (out-of-fold scores of an inner split) so that the model turns away a
 
 Models (sklearn LogisticRegression, standardised inputs, class-balanced; C chosen in the inner split):
 ``pair-e5`` scores (question, article) for "this is a gold article" from [q⊙p, |q−p|, cosine, stage score,
-1/(1+rank)] (q⊙p is a diagonal bilinear adapter over e5), trained with gold articles as positives and the
+1/(1+rank)] (q⊙p is a diagonal bilinear adapter over e5; ``pair-pure``: [q⊙p, |q−p|, cosine] only), trained with gold articles as positives and the
 other candidates and every candidate of an unanswerable question as negatives; a question's score is its
 best over the judge's top 3. ``pair-e5+stage`` adds the stage's 14 features. ``question-e5`` is a
 question-level "answerable?" model over the query vector, its product with the top passage's vector, the
@@ -200,13 +200,15 @@ def group_of(m: dict) -> str:
     return f"{m['kind']}-{int(digits) // 10}"
 
 
-def pair_matrix(data: dict, rows: np.ndarray, stage: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(question row, candidate) pairs: [q⊙p, |q−p|, cosine, stage score, 1/(1+rank), stage features?]."""
+def pair_matrix(data: dict, rows: np.ndarray, stage: bool, pure: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(question row, candidate) pairs: [q⊙p, |q−p|, cosine, stage score, 1/(1+rank), stage features?];
+    ``pure``: the e5 terms alone (nothing the relevance stage computed)."""
     q = data["q"][rows][:, None, :]
     p = data["p"][rows]
     k = p.shape[1]
-    parts = [q * p, np.abs(q - p), data["dense"][rows][..., None], data["score"][rows][..., None],
-             np.broadcast_to(1.0 / (1.0 + np.arange(k)), (len(rows), k))[..., None]]
+    parts = [q * p, np.abs(q - p), data["dense"][rows][..., None]]
+    if not pure:
+        parts += [data["score"][rows][..., None], np.broadcast_to(1.0 / (1.0 + np.arange(k)), (len(rows), k))[..., None]]
     if stage:
         parts.append(data["features"][rows])
     x = np.concatenate(parts, axis=2)
@@ -232,7 +234,7 @@ class Model:
 
     def _x(self, data, rows):
         if self.kind.startswith("pair"):
-            return pair_matrix(data, rows, stage=self.kind.endswith("+stage"))
+            return pair_matrix(data, rows, stage=self.kind.endswith("+stage"), pure=self.kind == "pair-pure")
         return question_matrix(data, rows, vectors=self.kind == "question-e5")
 
     def fit(self, data: dict, rows: np.ndarray) -> "Model":
