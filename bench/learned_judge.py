@@ -238,7 +238,10 @@ class Model:
         return question_matrix(data, rows, vectors=self.kind == "question-e5")
 
     def fit(self, data: dict, rows: np.ndarray) -> "Model":
-        from sklearn.linear_model import LogisticRegression
+        try:
+            from sklearn.linear_model import LogisticRegression
+        except ImportError as exc:
+            raise SystemExit("scikit-learn is needed: pip install 'tthc-assistant[bench]'") from exc
 
         if self.kind.startswith("pair"):
             x, gold, mask = self._x(data, rows)
