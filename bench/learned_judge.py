@@ -120,6 +120,8 @@ def dump(args) -> int:
     retriever.rank_articles = ranked
 
     rows = tune_rows() + (dev_rows() if not args.no_dev else [])
+    if args.batch:  # one fresh batch alone (e.g. a batch newer than the model's training rows)
+        rows = [r for r in rows if r.get("batch") == args.batch]
     if args.limit:
         rows = rows[: args.limit]
     depth, dim = args.depth, None
@@ -461,6 +463,45 @@ def summary(args) -> int:
     return 0
 
 
+def confirm(args) -> int:
+    """Fit one model on every row of ``--features`` (C and threshold from inner folds, as in ``eval``) and
+    flag the rows of ``--new`` (a dump of rows the model never saw): judge vs judge + model."""
+    data = load(args.features)
+    new = load(args.new)
+    meta = data["meta"]
+    n = len(meta)
+    tune = np.asarray([m["kind"] in ("clerk", "unanswerable") for m in meta])
+    dev = np.asarray([m["kind"] == "dev" for m in meta])
+    grid = tuple(float(c) for c in args.grid.split(","))
+    # fold_run scores its test rows with the final model: score the training rows' first row as a stand-in,
+    # then refit with the chosen C to score the new rows
+    _s, t, c, inner_auc = fold_run(data, args.model, grid, np.arange(n), np.arange(1), tune, dev, args.max_loss, args.inner)
+    train = np.arange(n) if not args.model.endswith("-nodev") else np.flatnonzero(~dev)
+    model = Model(args.model, c).fit(data, train)
+    scores = model.score(new, np.arange(len(new["meta"])))
+    out = {"model": args.model, "C": c, "inner_auc": round(inner_auc, 3), "threshold": round(t, 4), "rows": []}
+    totals = defaultdict(int)
+    for m, s in zip(new["meta"], scores):
+        flag = bool(s < t)
+        out["rows"].append({"id": m["id"], "answerable": m["answerable"], "abstained": m["abstained"], "flag": flag,
+                            "margin": round(float(s - t), 4), "reason_kind": m["reason_kind"]})
+        key = "answerable" if m["answerable"] else "unanswerable"
+        totals[key] += 1
+        if m["answerable"]:
+            totals["answered"] += not m["abstained"]
+            totals["answered_with_model"] += not m["abstained"] and not flag
+        else:
+            totals["abstained"] += m["abstained"]
+            totals["abstained_with_model"] += m["abstained"] or flag
+            totals[f"gained: {m['reason_kind']}"] += flag and not m["abstained"]
+    out["totals"] = dict(totals)
+    text = json.dumps(out, ensure_ascii=False, indent=1)
+    if args.json:
+        Path(args.json).write_text(text, encoding="utf-8")
+    print(json.dumps(out["totals"], ensure_ascii=False), f"C {c} threshold {t:.4f} inner AUC {inner_auc:.3f}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -470,6 +511,7 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--depth", type=int, default=10)
     d.add_argument("--limit", type=int, default=0)
     d.add_argument("--no-dev", action="store_true")
+    d.add_argument("--batch", help="only this fresh batch's tune rows")
     e = sub.add_parser("eval")
     e.add_argument("--features", required=True)
     e.add_argument("--max-loss", type=float, default=0.01)
@@ -481,12 +523,22 @@ def main(argv: list[str] | None = None) -> int:
     m.add_argument("--features", required=True)
     m.add_argument("--first-look", help="folder of first_look_<batch>.json")
     m.add_argument("results", nargs="+", help="eval --json outputs")
+    c = sub.add_parser("confirm")
+    c.add_argument("--features", required=True, help="training dump")
+    c.add_argument("--new", required=True, help="dump of rows never trained on")
+    c.add_argument("--model", default="pair-e5")
+    c.add_argument("--grid", default="0.0001,0.0003,0.001")
+    c.add_argument("--max-loss", type=float, default=0.01)
+    c.add_argument("--inner", type=int, default=3)
+    c.add_argument("--json")
     f = sub.add_parser("first-look")
     f.add_argument("--code", required=True, help="an older checkout's folder (with rag/)")
     f.add_argument("--index", required=True, help="a copy of the index that checkout may write caches into")
     f.add_argument("--batch", required=True, choices=BATCHES)
     f.add_argument("--out", required=True)
     args = parser.parse_args(argv)
+    if args.cmd == "confirm":
+        return confirm(args)
     if args.cmd == "first-look":
         return first_look(args)
     if args.cmd == "dump":
