@@ -185,17 +185,21 @@ def test_a_sum_asked_before_a_yes_no_on_something_else_is_still_asked():
     assert p.wants_figure and p.figure_kind == "money"
 
 
+def _verdict(table: ArticleTable, question: str, order: list[tuple[str, str]]):
+    """The judge's verdict on ``question`` with retrieval's candidates in ``order``."""
+    prof = profile(question)
+    return judge(prof, rerank(prof, _candidates(table, order), table, DEFAULT_WEIGHTS), table, DEFAULT_WEIGHTS)
+
+
 def test_a_decree_of_a_year_the_closest_articles_are_not_from_is_missing():
     from tests.rag.search.test_relevance import _table
 
     table = _table()
-    later = profile("Năm 2024 Chính phủ ra nghị định mới về chứng thực, giờ chứng thực hợp đồng mất mấy ngày?")
-    ranked = rerank(later, _candidates(table, [("23-2015-ND-CP", "37")]), table, DEFAULT_WEIGHTS)
-    verdict = judge(later, ranked, table, DEFAULT_WEIGHTS)
+    verdict = _verdict(table, "Năm 2024 Chính phủ ra nghị định mới về chứng thực, giờ chứng thực hợp đồng mất mấy ngày?",
+                       [("23-2015-ND-CP", "37")])
     assert not verdict.answer and verdict.code == "named_document_missing" and "2024" in verdict.reason
-    indexed = profile("Theo nghị định ban hành năm 2015 thì chứng thực hợp đồng mất mấy ngày?")
-    ranked = rerank(indexed, _candidates(table, [("23-2015-ND-CP", "37")]), table, DEFAULT_WEIGHTS)
-    assert judge(indexed, ranked, table, DEFAULT_WEIGHTS).answer
+    assert _verdict(table, "Theo nghị định ban hành năm 2015 thì chứng thực hợp đồng mất mấy ngày?",
+                    [("23-2015-ND-CP", "37")]).answer
 
 
 def test_an_amount_referred_to_an_annex_the_index_lacks_is_missing_and_the_reason_names_the_annex():
@@ -205,15 +209,11 @@ def test_an_amount_referred_to_an_annex_the_index_lacks_is_missing_and_the_reaso
                          "và sử dụng phí, lệ phí trong lĩnh vực xuất cảnh, nhập cảnh, quá cảnh, cư trú tại Việt Nam",
                          issued_date="2021-04-08")
     units = _corpus_units("25-2021-TT-BTC.md", fees, {"4"})
-    prof = profile("Làm hộ chiếu phổ thông cho con thì lệ phí là bao nhiêu tiền?")
-    table = ArticleTable.build(units)
-    verdict = judge(prof, rerank(prof, _candidates(table, [("25-2021-TT-BTC", "4")]), table, DEFAULT_WEIGHTS), table,
-                    DEFAULT_WEIGHTS)
+    question = "Làm hộ chiếu phổ thông cho con thì lệ phí là bao nhiêu tiền?"
+    verdict = _verdict(ArticleTable.build(units), question, [("25-2021-TT-BTC", "4")])
     assert not verdict.answer and verdict.code == "figure_missing"
     assert verdict.details["annex"] == "Biểu mức thu phí, lệ phí" and "chưa có phụ lục này" in verdict.reason
     # once the annex is indexed (a unit outside the articles naming it), the reason no longer blames it
     annex = LegalUnit(fees, "", "Biểu mức thu phí, lệ phí … Cấp mới hộ chiếu: 200.000 đồng/lần", "")
-    held = ArticleTable.build([*units, annex])
-    verdict = judge(prof, rerank(prof, _candidates(held, [("25-2021-TT-BTC", "4")]), held, DEFAULT_WEIGHTS), held,
-                    DEFAULT_WEIGHTS)
+    verdict = _verdict(ArticleTable.build([*units, annex]), question, [("25-2021-TT-BTC", "4")])
     assert "annex" not in verdict.details
