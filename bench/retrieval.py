@@ -87,14 +87,15 @@ def markdown(sets: dict[str, list[SystemResult]], command: str, notes: list[str]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def variant(retriever, guard: bool = True, stage: bool = True):
-    """Our hybrid with the relevance stage's guard (``rag.search.relevance.guard_order``) or the whole
-    stage switched off for each question, restored after it."""
+def variant(retriever, guard: bool = True, stage: bool = True, lean: bool = True):
+    """Our hybrid with the relevance stage's guard (``rag.search.relevance.guard_order``), its lean on
+    retrieval's order (``retrieval_lean``) or the whole stage switched off for each question, restored after it."""
     rank = retriever_ranker(retriever, "hybrid")
 
     def run(question: str):
         weights, on = retriever.weights, retriever.settings.relevance_rerank
-        retriever.weights = weights if guard else dataclasses.replace(weights, keep_top=0, exam_pairs=None)
+        w = weights if guard else dataclasses.replace(weights, keep_top=0, exam_pairs=None)
+        retriever.weights = w if lean else dataclasses.replace(w, anchor_from=None)
         retriever.settings.relevance_rerank = on and stage
         try:
             return rank(question)
@@ -121,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hybrid-only", action="store_true", help="only our hybrid (no dense-only, no BM25 baselines)")
     parser.add_argument(
         "--stage-variants", action="store_true",
-        help="also our hybrid with the relevance stage's guard off, and with the relevance stage off (same run)",
+        help="also our hybrid with the relevance stage's lean on retrieval off, its guard off, and the stage off (same run)",
     )
     args = parser.parse_args(argv)
 
@@ -154,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, questions in sets.items():
         systems = {"hybrid (ours)": retriever_ranker(retriever, "hybrid")}
         if args.stage_variants:
+            systems["hybrid, lean off"] = variant(retriever, lean=False)
             systems["hybrid, guard off"] = variant(retriever, guard=False)
             systems["hybrid, relevance stage off"] = variant(retriever, stage=False)
         if not args.hybrid_only:

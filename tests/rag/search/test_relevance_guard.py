@@ -1,6 +1,6 @@
 """The relevance stage's guard: what retrieval had right stays in the first five (issue 15, item 15h).
 
-On the real corpus slice (Luật Hộ tịch, Nghị định 23/2015). Each test also runs the stage with the guard
+On the real corpus slice (Luật Hộ tịch, Nghị định 23/2015). Each test also runs the stage with the guard (and the lean)
 off, to show the stage alone would have pushed retrieval's article out of the first five.
 """
 
@@ -12,7 +12,7 @@ import pytest
 
 from rag.config import load_settings
 from rag.engine import Engine
-from rag.search.relevance import GUARD_SLOTS, exam_wording, load_weights
+from rag.search.relevance import GUARD_SLOTS, exam_wording, load_weights, retrieval_lean
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_the_shipped_weights_turn_the_guard_on():
 def test_a_question_in_the_statutes_words_keeps_retrievals_first_five(engine):
     question = "Thẩm quyền cấp bản sao trích lục hộ tịch"  # the wording of Luật Hộ tịch's own articles
     shipped = engine.retriever.weights
-    off = _ranked(engine, question, replace(shipped, keep_top=0, exam_pairs=None))
+    off = _ranked(engine, question, replace(shipped, keep_top=0, exam_pairs=None, anchor_from=None))
     assert any(h.relevance.rank >= GUARD_SLOTS for h in off[:GUARD_SLOTS])  # the stage alone promotes one
 
     hits = _ranked(engine, question, shipped)
@@ -55,7 +55,12 @@ def test_a_question_in_the_statutes_words_keeps_retrievals_first_five(engine):
     scores = [h.score for h in hits]
     assert scores == sorted(scores, reverse=True)  # scores go to places: never rising down the list
 
-    passages = engine.search(question, top_k=GUARD_SLOTS + 1)
+    # the guard's own explanations, without the lean (which alone keeps these five here)
+    engine.retriever.weights = replace(shipped, anchor_from=None)
+    try:
+        passages = engine.search(question, top_k=GUARD_SLOTS + 1)
+    finally:
+        engine.retriever.weights = shipped
     moved = {p.unit.article: p.why["guard"] for p in passages if p.why and p.why["guard"]}
     kept = [g for g in moved.values() if g["rank"] <= GUARD_SLOTS < g["relevance_rank"]]
     pushed = [g for g in moved.values() if g["relevance_rank"] <= GUARD_SLOTS < g["rank"]]
@@ -68,7 +73,7 @@ def test_a_question_in_the_statutes_words_keeps_retrievals_first_five(engine):
 def test_retrievals_second_article_is_not_pushed_out_of_the_first_five(engine):
     question = "Bố và mẹ khác dân tộc thì con theo dân tộc của ai?"  # clerk's wording: no exam rule
     shipped = engine.retriever.weights
-    off = _ranked(engine, question, replace(shipped, keep_top=0, exam_pairs=None))
+    off = _ranked(engine, question, replace(shipped, keep_top=0, exam_pairs=None, anchor_from=None))
     second = next(h for h in off if h.relevance.rank == 1)
     assert off.index(second) >= GUARD_SLOTS  # the stage alone puts retrieval's second below the first five
 
@@ -79,3 +84,31 @@ def test_retrievals_second_article_is_not_pushed_out_of_the_first_five(engine):
     assert guard["rules"] == ["keep_top"] and guard["relevance_rank"] > GUARD_SLOTS
     # the stage's order is otherwise kept: its first articles stay where they were
     assert keys[: GUARD_SLOTS - 1] == [h.key for h in off[: GUARD_SLOTS - 1]]
+
+
+def test_the_shipped_weights_lean_on_retrieval_for_statute_worded_questions():
+    weights = load_weights()
+    assert weights.anchor_from is not None and 0 < weights.anchor_from < 1 and weights.anchor_weight > 0
+    assert retrieval_lean(weights.anchor_from - 0.01, weights) == 0.0
+    assert retrieval_lean(1.0, weights) == weights.anchor_weight
+
+
+def test_a_question_in_the_statutes_words_keeps_retrievals_first_article_first(engine):
+    question = "Thẩm quyền đăng ký khai sinh là gì?"  # Luật Hộ tịch's own heading, asked
+    shipped = engine.retriever.weights
+    off = _ranked(engine, question, replace(shipped, anchor_from=None, anchor_weight=0.0))
+    assert off[0].relevance.rank == 1  # the stage alone puts retrieval's second article first
+
+    hits = _ranked(engine, question, shipped)
+    assert hits[0].relevance.rank == 0 and hits[0].relevance.anchor > 0
+    # the lean moves the order only: every article keeps the stage's score (the abstention floors' scale)
+    before = {h.key: h.relevance.score for h in off}
+    assert all(h.relevance.score == pytest.approx(before[h.key]) for h in hits if h.key in before)
+    first = engine.search(question, top_k=1)[0]
+    assert first.why["retrieval_anchor"] > 0 and first.why["retrieval_rank"] == 1
+
+
+def test_a_clerks_question_gets_no_lean(engine):
+    question = "Bố và mẹ khác dân tộc thì con theo dân tộc của ai?"
+    hits = _ranked(engine, question, engine.retriever.weights)
+    assert hits and all(h.relevance.anchor == 0.0 for h in hits if h.relevance is not None)
