@@ -750,6 +750,7 @@ class Candidate:
     asked: dict = field(default_factory=dict)  # the question's profile, for explanations
     guard: dict | None = None  # set when the guard (``guard_order``) moved the article, and why
     anchor: float = 0.0  # added to ``score`` in the stage's order only (``retrieval_lean``), never to the score
+    place: int = 0  # its place in the stage's order without the lean: the order the verdict (``judge``) reads
 
 
 def article_features(
@@ -896,8 +897,16 @@ def rerank(
         c.anchor = lean * c.features["fused"]
         c.asked = prof.as_dict()
         c.guard = None
-    ranked = sorted(candidates, key=lambda c: (-(c.score + c.anchor), c.rank))
-    return guard_order(prof, ranked, table, weights)
+    plain = sorted(candidates, key=lambda c: (-c.score, c.rank))
+    if not lean:
+        out = guard_order(prof, plain, table, weights)
+        for i, c in enumerate(out):
+            c.place = i
+        return out
+    for i, c in enumerate(guard_order(prof, plain, table, weights)):  # what the abstention floors were fitted on
+        c.place = i
+        c.guard = None
+    return guard_order(prof, sorted(candidates, key=lambda c: (-(c.score + c.anchor), c.rank)), table, weights)
 
 
 def retrieval_lean(wording: float, weights: Weights) -> float:
@@ -908,8 +917,8 @@ def retrieval_lean(wording: float, weights: Weights) -> float:
     The stage's reorderings of statute-worded questions were a coin toss out of sample (dev's odd rows,
     weights refitted without the held fold: R@1 0.811 → 0.804 and MRR 0.863 → 0.861 against retrieval's
     order, while clerks' questions gained); the lean brings them back to retrieval's order unless the stage
-    prefers another article by a wide margin. It moves the order only: ``Candidate.score`` (and so the
-    abstention floors fitted on it) is unchanged."""
+    prefers another article by a wide margin. It moves the order shown only: ``Candidate.score`` is unchanged
+    and ``judge`` reads the stage's order without the lean (``Candidate.place``), so abstention is untouched."""
     start = weights.anchor_from
     if start is None or not weights.anchor_weight or start >= 1:
         return 0.0
@@ -1083,6 +1092,8 @@ def judge(
     ``typed_plain``: the question as typed, when it had no diacritics (``prof`` reads it restored)."""
     if not ranked:
         return Judgement(False, "Không tìm thấy đoạn văn bản nào liên quan trong các văn bản đã nạp.", "no_candidates")
+    if any(c.anchor for c in ranked):  # the lean reorders what is shown; the verdict reads the stage's own order
+        ranked = sorted(ranked, key=lambda c: c.place)
     top = ranked[0]
     closest = _label(table.articles.get(top.key), table, top.key)
     if missing_documents:

@@ -112,3 +112,18 @@ def test_a_clerks_question_gets_no_lean(engine):
     question = "Bố và mẹ khác dân tộc thì con theo dân tộc của ai?"
     hits = _ranked(engine, question, engine.retriever.weights)
     assert hits and all(h.relevance.anchor == 0.0 for h in hits if h.relevance is not None)
+
+
+def test_the_verdict_reads_the_stages_own_order_not_the_lean(engine):
+    question = "Thẩm quyền đăng ký khai sinh là gì?"
+    retriever = engine.retriever
+    shipped = retriever.weights
+    hits = _ranked(engine, question, shipped)
+    assert hits[0].relevance.anchor > 0  # the lean put retrieval's first article first
+    leaned = retriever.judge(question, hits)
+    retriever.weights = replace(shipped, anchor_from=None)
+    try:
+        plain = retriever.judge(question, retriever.rank_articles(question, 10))
+    finally:
+        retriever.weights = shipped
+    assert (leaned.answer, leaned.code, leaned.reason, leaned.details) == (plain.answer, plain.code, plain.reason, plain.details)
