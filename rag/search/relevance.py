@@ -1053,6 +1053,12 @@ def _absent_annex_of(key: tuple[str, str], text: str, table: ArticleTable) -> st
     return name
 
 
+def _annex_reason(table: ArticleTable, key: tuple[str, str], annex: str, what: str) -> str:
+    """Where the asked figure is: "<article> dẫn chiếu <what> tới Phụ lục V ban hành kèm theo văn bản, …"."""
+    return (f"{_label(table.articles.get(key), table, key)} dẫn chiếu {what} tới {annex} ban hành kèm theo văn bản, "
+            f"mà kho chưa có phụ lục này")
+
+
 def _amount_sentence(text: str, at: int) -> bool:
     """The sentence around ``at`` speaks of amounts and names no form."""
     start = max(text.rfind(".", 0, at), text.rfind("\n", 0, at), text.rfind(";", 0, at)) + 1
@@ -1193,8 +1199,7 @@ def judge(
         if source and source[1]:  # the clause naming the subject refers its amount to an annex the index lacks
             return Judgement(
                 False,
-                f"{_label(table.articles.get(source[0]), table, source[0])} dẫn chiếu mức tiền được hỏi tới "
-                f"{source[1]} ban hành kèm theo văn bản, mà kho chưa có phụ lục này.",
+                f"{_annex_reason(table, source[0], source[1], 'mức tiền được hỏi')}.",
                 "figure_missing",
                 {"figure_kind": prof.figure_kind, "annex": source[1]},
             )
@@ -1211,8 +1216,7 @@ def judge(
             what = {"money": "mức tiền", "duration": "thời hạn", "percent": "tỷ lệ",
                     **{k: name for k, (name, _) in _MEASURES.items()}}.get(prof.figure_kind, "con số")
             annex = absent_annex(ranked[:depth], table)
-            where = (f"{_label(table.articles.get(annex[0]), table, annex[0])} dẫn chiếu {annex[1]} ban hành kèm "
-                     f"theo văn bản, mà kho chưa có phụ lục này" if annex else
+            where = (_annex_reason(table, *annex, what) if annex else
                      "có thể con số nằm trong văn bản chưa nạp (ví dụ nghị quyết của HĐND tỉnh hoặc văn bản hướng dẫn)")
             return Judgement(
                 False,
