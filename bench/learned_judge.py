@@ -48,23 +48,17 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-QUESTIONS = ROOT / "bench" / "data" / "clerk" / "questions.jsonl"
-DEV = Path(os.environ.get("TTHC_SHARED_DATA", "/work/shared/data")) / "eval" / "dev.jsonl"
+from bench.clerk import DEV, QUESTIONS, load_rows  # noqa: E402
+from bench.fresh import hidden_kind  # noqa: E402
+
 BATCHES = ("15i", "15j", "15k", "15l", "15m")
 FEATURE_NAMES = ("fused", "rank", "dense", "cover", "pairs", "title_cover", "doc_cover", "doc_share",
                  "intent_title", "intent_text", "figure", "generic", "narrow", "anchor")
 
 
 def tune_rows() -> list[dict]:
-    """Tune-half clerk and unanswerable rows (each line is parsed only to read its split first)."""
-    out = []
-    for line in QUESTIONS.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        r = json.loads(line)
-        if r["split"] == "tune" and r["kind"] in ("clerk", "unanswerable"):
-            out.append(r)
-    return out
+    """Tune-half clerk and unanswerable rows."""
+    return [r for r in load_rows("tune") if r["kind"] in ("clerk", "unanswerable")]
 
 
 def dev_rows() -> list[dict]:
@@ -73,15 +67,6 @@ def dev_rows() -> list[dict]:
         r["kind"] = "dev"
         r["answerable"] = True
     return rows
-
-
-def reason_kind(reason: str) -> str:
-    """The unanswerable row's kind from its written reason ('missing law: …' → 'missing law')."""
-    low = (reason or "").lower()
-    for kind in ("missing law", "missing figure", "missing annex", "post-2025", "later document"):
-        if low.startswith(kind):
-            return {"missing annex": "missing figure", "post-2025": "post-2025 reform"}.get(kind, kind)
-    return "other"
 
 
 # -- dump ---------------------------------------------------------------------------------------
@@ -169,7 +154,7 @@ def dump(args) -> int:
         D.append(d)
         code = (a.judgement or {}).get("code", "") if a.abstained else "answered"
         meta.append({"id": r["id"], "kind": r["kind"], "batch": r.get("batch") or "", "answerable": bool(r["answerable"]),
-                     "abstained": bool(a.abstained), "code": code, "reason_kind": reason_kind(r.get("reason", "")),
+                     "abstained": bool(a.abstained), "code": code, "reason_kind": hidden_kind(r.get("reason", "")),
                      "topic": r.get("topic", ""), "style": r.get("style", "")})
         if n % 50 == 0:
             print(f"{n}/{len(rows)} {time.time() - started:.0f}s", file=sys.stderr, flush=True)

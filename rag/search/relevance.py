@@ -890,23 +890,24 @@ def rerank(
         mass[c.key[0]] += max(c.fused, 0.0)
     total = sum(mass.values()) or 1.0
     top = max(c.fused for c in candidates) or 1.0
-    lean = retrieval_lean(exam_wording(prof, candidates, table), weights)
+    wording = exam_wording(prof, candidates, table)
+    lean = retrieval_lean(wording, weights)
     for c in candidates:
         c.features = article_features(prof, c, table.articles.get(c.key), table, mass[c.key[0]] / total, top)
         c.score = weights.score(c.features)
         c.anchor = lean * c.features["fused"]
         c.asked = prof.as_dict()
         c.guard = None
-    plain = sorted(candidates, key=lambda c: (-c.score, c.rank))
-    if not lean:
-        out = guard_order(prof, plain, table, weights)
-        for i, c in enumerate(out):
-            c.place = i
-        return out
-    for i, c in enumerate(guard_order(prof, plain, table, weights)):  # what the abstention floors were fitted on
+    # the stage's own order: what the abstention floors were fitted on and what the verdict reads
+    plain = guard_order(prof, sorted(candidates, key=lambda c: (-c.score, c.rank)), table, weights, wording)
+    for i, c in enumerate(plain):
         c.place = i
+    if not lean:
+        return plain
+    for c in candidates:
         c.guard = None
-    return guard_order(prof, sorted(candidates, key=lambda c: (-(c.score + c.anchor), c.rank)), table, weights)
+    leaned = sorted(candidates, key=lambda c: (-(c.score + c.anchor), c.rank))
+    return guard_order(prof, leaned, table, weights, wording)
 
 
 def retrieval_lean(wording: float, weights: Weights) -> float:
@@ -943,7 +944,8 @@ def exam_wording(prof: QuestionProfile, ranked: Sequence[Candidate], table: Arti
 
 
 def guard_order(
-    prof: QuestionProfile, ranked: list[Candidate], table: ArticleTable, weights: Weights
+    prof: QuestionProfile, ranked: list[Candidate], table: ArticleTable, weights: Weights,
+    wording: float | None = None,
 ) -> list[Candidate]:
     """Keep what retrieval had right in the first ``GUARD_SLOTS`` of the stage's order.
 
@@ -954,6 +956,7 @@ def guard_order(
       one that fell below is put back at the last slots, in retrieval order.
 
     Every article whose place the guard changed carries the reason in ``Candidate.guard`` (``why``).
+    ``wording``: the question's ``exam_wording`` when the caller has it.
     """
     if len(ranked) <= GUARD_SLOTS:
         return ranked
@@ -961,7 +964,7 @@ def guard_order(
     rules: list[str] = []
     details: dict = {}
     if weights.exam_pairs is not None:
-        wording = exam_wording(prof, out, table)
+        wording = exam_wording(prof, out, table) if wording is None else wording
         if wording >= weights.exam_pairs:
             out = [c for c in out if c.rank < GUARD_SLOTS] + [c for c in out if c.rank >= GUARD_SLOTS]
             rules.append("exam_wording")
@@ -1543,6 +1546,7 @@ def answer_unit_order(prof: QuestionProfile, units: Sequence[LegalUnit]) -> list
     """
     words = set(prof.words)
     offence = set(syllables(units[0].text)) if units else set()
+    graver = {i for i in range(1, len(units)) if _SAME_OFFENCE.match(units[i].text)}  # carry clause 1's offence
 
     def key(i: int) -> tuple:
         u = units[i]
@@ -1553,24 +1557,24 @@ def answer_unit_order(prof: QuestionProfile, units: Sequence[LegalUnit]) -> list
         if prof.wants_figure and prof.figure_kind:
             signal += int(has_figure(prof.figure_kind, text))
         have = set(syllables(text))
-        if i and _SAME_OFFENCE.match(text):
+        if i in graver:
             have = (have - _OFFENCE_WORDS) | offence
         share = len(words & have) / max(len(words), 1)
         return (-(share + _SIGNAL_BONUS * signal), i)
 
     order = sorted(range(len(units)), key=key)
     if order and order[0] == 0 and prof.wants_figure and _MOST.search(prof.text):
-        order = _gravest_first(prof.figure_kind, units, order)
+        order = _gravest_first(prof.figure_kind, units, graver, order)
     return order
 
 
-def _gravest_first(kind: str | None, units: Sequence[LegalUnit], order: list[int]) -> list[int]:
+def _gravest_first(kind: str | None, units: Sequence[LegalUnit], graver: set[int], order: list[int]) -> list[int]:
     """The highest penalty of an offence asked, no graver case named ("cho thuê địa điểm chứa chấp việc sử dụng
     trái phép chất ma túy có thể bị phạt tối đa bao nhiêu năm tù?"): the clause stating the largest figure of
-    the asked kind among the offence's clauses comes first."""
-    offence = [0] + [i for i in range(1, len(units)) if _SAME_OFFENCE.match(units[i].text)]
-    if len(offence) < 2:
+    the asked kind among the offence's clauses (clause 1 and the ``graver`` ones) comes first."""
+    if not graver:
         return order
+    offence = [0, *sorted(graver)]
     top = {i: max((f.value for f in stated_figures(units[i].text)
                             if f.kind == kind and not f.is_age), default=None) for i in offence}
     stated = {i: v for i, v in top.items() if v is not None}
