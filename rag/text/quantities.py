@@ -284,3 +284,87 @@ def stated_figures(text: str) -> list[Figure]:
         if figure not in out:
             out.append(figure)
     return out
+
+
+# -- conditions on an amount ("từ đủ 4 tuổi đến dưới 16 tuổi", "xã có phụ cấp khu vực từ 0,7 trở lên") -----
+
+_BOUND_UNITS = {"tuổi": "tuổi", "tháng": "tháng", "năm": "tháng", "ngày": "ngày", "tuần": "ngày", "giờ": "giờ",
+                "%": "%", "người": "người", "lần": "lần"}
+_BOUND_FACTOR = {"năm": 12, "tuần": 7}
+_BOUND_NUMBER = r"(\d+(?:,\d+)?)\s*(%|tuổi|tháng|năm|ngày|tuần|giờ|người|lần)?"
+_RANGES = (
+    (re.compile(rf"\btừ\s+(?:đủ\s+)?{_BOUND_NUMBER}\s*(?:đến|tới)\s+(dưới\s+|hết\s+)?(?:đủ\s+)?{_BOUND_NUMBER}"), "between"),
+    (re.compile(rf"\b(?:từ\s+(?:đủ\s+)?|đủ\s+){_BOUND_NUMBER}\s*trở\s+lên"), "from"),
+    (re.compile(rf"\b(?:dưới|chưa\s+đủ)\s+{_BOUND_NUMBER}"), "below"),
+    (re.compile(rf"\btrên\s+{_BOUND_NUMBER}"), "above"),
+    (re.compile(rf"\b{_BOUND_NUMBER}\s*trở\s+xuống"), "upto"),
+)
+
+
+@dataclass(frozen=True)
+class Range:
+    """A condition on an amount a clause states: ``low`` ≤ (or <) value ≤ (or <) ``high``; ``None`` is open."""
+
+    unit: str  # a base unit of _BOUND_UNITS, or "" for a bare number ("hệ số", "phụ cấp khu vực 0,7")
+    low: Decimal | None = None
+    high: Decimal | None = None
+    high_open: bool = False  # "đến dưới 16 tuổi"
+    low_open: bool = False  # "trên 15 năm"
+
+    def contains(self, value: Decimal, unit: str) -> bool:
+        if unit != self.unit:
+            return False
+        if self.low is not None and (value < self.low or (self.low_open and value == self.low)):
+            return False
+        return self.high is None or value < self.high or (not self.high_open and value == self.high)
+
+
+def _bound(number: str, unit: str | None) -> tuple[Decimal, str]:
+    value = Decimal(number.replace(",", "."))
+    unit = unit or ""
+    return value * _BOUND_FACTOR.get(unit, 1), _BOUND_UNITS.get(unit, "")
+
+
+def stated_ranges(text: str) -> list[Range]:
+    """The conditions on an amount ``text`` states, as ranges ("từ đủ 4 tuổi đến dưới 16 tuổi" is [4, 16) tuổi;
+    a first bound without a unit takes the second's: "từ 0,4 đến 0,5", "từ 4 đến 6 tháng")."""
+    t = nfc(text).lower()
+    out: list[Range] = []
+    for rx, shape in _RANGES:
+        for m in rx.finditer(t):
+            if shape == "between":
+                unit = m.group(2) or m.group(5)
+                low, base = _bound(m.group(1), unit)
+                high, _ = _bound(m.group(4), m.group(5) or unit)
+                out.append(Range(base, low, high, high_open=bool(m.group(3) and m.group(3).startswith("dưới"))))
+                continue
+            value, base = _bound(m.group(1), m.group(2))
+            if shape == "from":
+                out.append(Range(base, low=value))
+            elif shape == "above":
+                out.append(Range(base, low=value, low_open=True))
+            elif shape == "below":
+                out.append(Range(base, high=value, high_open=True))
+            else:
+                out.append(Range(base, high=value))
+        t = rx.sub(lambda m: " " * len(m.group(0)), t)  # "… đến dưới 16 tuổi" is not also "dưới 16 tuổi"
+    return out
+
+
+_SITUATION_AMOUNT = re.compile(r"(?<![\w.,/])(\d+(?:,\d+)?)(?!\d|[.,/]\d)\s*(%|tuổi|tháng|năm|ngày|tuần|giờ|người|lần)?(?!\w)")
+_NOT_AMOUNT_BEFORE = re.compile(r"\b(?:điều|khoản|điểm|mục|chương|ngày|tháng|năm|số|lớp|hạng|mẫu)\s*$")
+
+
+def situation_amounts(text: str) -> list[tuple[Decimal, str]]:
+    """The amounts a question's situation states that a condition may be about ("con tôi 3 tuổi", "xã có phụ cấp
+    khu vực 0,7", "đã đóng 10 tháng"), in the units of ``stated_ranges``; references ("Điều 5"), dates and years
+    are left out, and a bare number counts only with a decimal comma ("0,7": a coefficient)."""
+    t = nfc(text).lower()
+    out: list[tuple[Decimal, str]] = []
+    for m in _SITUATION_AMOUNT.finditer(t):
+        if _NOT_AMOUNT_BEFORE.search(t[: m.start()]) or (not m.group(2) and "," not in m.group(1)):
+            continue
+        amount = _bound(m.group(1), m.group(2))
+        if amount not in out:
+            out.append(amount)
+    return out

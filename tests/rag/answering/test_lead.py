@@ -248,3 +248,36 @@ def test_a_bound_on_an_amount_names_no_graver_case(criminal_code):
     gambling = criminal_code[("01-VBHN-VPQH", "321")]
     question = "Mấy ông trong xóm đánh bài ăn tiền bị bắt, đánh bạc từ bao nhiêu tiền trở lên thì bị truy cứu hình sự?"
     assert _leading_clause(question, gambling) == "1"
+
+
+# -- a table of tiers: the one the situation falls in (issue 15, session 9) ----------------------------
+
+
+def test_conditions_on_an_amount_are_read_as_ranges():
+    from rag.text.quantities import Range, situation_amounts, stated_ranges
+
+    assert stated_ranges("Hệ số 2,0 đối với đối tượng từ đủ 4 tuổi đến dưới 16 tuổi") == [
+        Range("tuổi", Decimal(4), Decimal(16), high_open=True)]  # not also "dưới 16 tuổi"
+    assert stated_ranges("xã có phụ cấp khu vực từ 0,7 trở lên") == [Range("", low=Decimal("0.7"))]
+    assert stated_ranges("phạt tù trên 15 năm") == [Range("tháng", low=Decimal(180), low_open=True)]
+    tier = stated_ranges("từ 0,4 đến 0,5")[0]
+    assert tier.contains(Decimal("0.5"), "") and not tier.contains(Decimal("0.7"), "")
+    assert not tier.contains(Decimal("0.5"), "%")  # another unit
+    # references, dates, years and grouped numbers are no amounts of the situation
+    assert situation_amounts("Cháu 10 tuổi, Điều 5 năm 2024, ngày 12 tháng 3, 1.500 người, phụ cấp khu vực 0,7, 61%") == [
+        (Decimal(10), "tuổi"), (Decimal("0.7"), ""), (Decimal(61), "%")]
+
+
+def test_a_tier_table_leads_with_the_tier_the_situation_falls_in():
+    allowance = parsed_units(("132-2006-QD-TTg",))[("132-2006-QD-TTg", "2")][0]  # clause 1's first chunk: the rangers
+    question = ("Tôi là công chức kiểm lâm làm việc trên địa bàn một xã vùng cao có phụ cấp khu vực 0,7. "
+                "Phụ cấp ưu đãi theo nghề của tôi được bao nhiêu phần trăm?")
+    first = first_sentence(question, allowance)
+    assert first.startswith("Tỷ lệ: «Mức phụ cấp 50%") and "từ 0,7 trở lên" in first
+
+
+def test_the_situations_amount_does_not_pick_the_tier_when_the_bound_is_asked():
+    # "12 tuổi … từ bao nhiêu tuổi" asks the bound ("từ đủ 13 tuổi"), not the line for under-13s
+    (classes,) = [u for u in parsed_units(("05-2022-QH15",))[("05-2022-QH15", "32")] if u.clause == "1"]
+    question = "Phim có nhãn T13, thằng cháu 12 tuổi đòi vào xem một mình, phim T13 dành cho người xem từ bao nhiêu tuổi?"
+    assert "từ đủ 13 tuổi trở lên" in first_sentence(question, classes)
