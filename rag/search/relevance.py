@@ -304,6 +304,7 @@ _MEASURES = {
         rf"{_NUMBER}(?:m|mét|km|ki[\s-]?lô[\s-]?mét|cm|xen[\s-]?ti[\s-]?mét|centimét|mm|mi[\s-]?li[\s-]?mét|milimét)(?![\w²])", re.I)),
     "weight": ("khối lượng", re.compile(rf"{_NUMBER}(?:kg|ki[\s-]?lô[\s-]?gam|kilôgam|tấn|gam|g)(?!\w)", re.I)),
     "volume": ("thể tích", re.compile(rf"{_NUMBER}(?:lít|ml|mi[\s-]?li[\s-]?lít|m3|m³|mét khối)(?!\w)", re.I)),
+    "coefficient": ("hệ số", re.compile(r"\bhệ số\s+(?:là\s+|bằng\s+)?\d+(?:,\d+)?(?![\d/])", re.I)),
 }
 _MEASURE_ASKED = re.compile(
     r"(?:bao nhiêu|mấy|bn)\s+(mét vuông|m2|m²|héc ta|ha|hecta|sào|mét khối|m3|mét|m|km|cây số|ki lô mét|centimét|cm|"
@@ -315,12 +316,13 @@ _MEASURE_OF = {
     **dict.fromkeys(("mét vuông", "m2", "m²", "héc ta", "ha", "hecta", "sào", "diện tích"), "area"),
     **dict.fromkeys(("mét khối", "m3", "lít"), "volume"),
     **dict.fromkeys(("kg", "ký", "ki lô", "kí", "cân", "tấn", "gam", "cân nặng", "trọng lượng", "khối lượng"), "weight"),
+    "hệ số": "coefficient",
 }
 
 
 # The measure named before the asking word: "chiều cao, cân nặng tối thiểu bao nhiêu", "diện tích tối đa là mấy"
 _MEASURE_NAMED = re.compile(
-    r"\b(chiều cao|chiều dài|chiều rộng|cân nặng|trọng lượng|khối lượng|diện tích)\b(?:,?\s+[^\W\d_]+){0,4}?"
+    r"\b(chiều cao|chiều dài|chiều rộng|cân nặng|trọng lượng|khối lượng|diện tích|hệ số)\b(?:,?\s+[^\W\d_]+){0,4}?"
     r"\s+(?:là\s+)?(?:bao nhiêu|mấy|bn)\b(?!\s+(?:tiền|đồng|phần trăm|%|năm|tháng|ngày|lần|tuổi))",
     re.I,
 )

@@ -281,3 +281,10 @@ def test_the_situations_amount_does_not_pick_the_tier_when_the_bound_is_asked():
     (classes,) = [u for u in parsed_units(("05-2022-QH15",))[("05-2022-QH15", "32")] if u.clause == "1"]
     question = "Phim có nhãn T13, thằng cháu 12 tuổi đòi vào xem một mình, phim T13 dành cho người xem từ bao nhiêu tuổi?"
     assert "từ đủ 13 tuổi trở lên" in first_sentence(question, classes)
+
+
+def test_a_coefficient_asked_leads_with_the_coefficient():
+    (allowances,) = [u for u in parsed_units(("20-2021-ND-CP",))[("20-2021-ND-CP", "6")] if u.clause == "1"]
+    question = ("Em tôi bị khuyết tật đặc biệt nặng, ở nhà không có thu nhập thì được trợ cấp xã hội hằng tháng "
+                "theo hệ số bao nhiêu?")
+    assert first_sentence(question, allowances) == "Hệ số: «Hệ số 2,0 đối với người khuyết tật đặc biệt nặng»"
