@@ -55,7 +55,7 @@ def test_a_sum_asked_of_a_payment_that_is_no_fee_wants_money(question):
     ("Được hỗ trợ tiền ăn mấy ngày?", "duration"),
     ("Lương hưu được mấy phần trăm?", "percent"),
     ("Một năm được hỗ trợ bao nhiêu lần?", "number"),
-    ("Người khuyết tật đặc biệt nặng được trợ cấp xã hội hằng tháng theo hệ số bao nhiêu?", "number"),
+    ("Người khuyết tật đặc biệt nặng được trợ cấp xã hội hằng tháng theo hệ số bao nhiêu?", "coefficient"),
 ])
 def test_a_period_a_rate_or_a_count_of_a_payment_is_no_sum(question, kind):
     assert profile(question).figure_kind == kind
