@@ -1263,7 +1263,8 @@ def judge(
             {"score": round(top.score, 4), "min_score": weights.min_score},
         )
     about = aboutness(prof, ranked, table, depth)
-    if about.value < weights.min_about and top.score < weights.min_score_about:
+    if about.value < weights.min_about and top.score < weights.min_score_about and not stated_verbatim(
+            prof, about, ranked[:depth], table):
         return Judgement(
             False,
             not_governed_reason(prof, about, ranked, table, depth, closest),
@@ -1501,6 +1502,19 @@ def mentioned_in(table: ArticleTable, word: str, limit: int = 50) -> tuple[str, 
         return None
     pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.I)
     return next((key for key, e in table.articles.items() if pattern.search(f"{e.title}\n{e.text}")), None)
+
+
+def stated_verbatim(prof: QuestionProfile, about: Aboutness, close: Sequence[Candidate], table: ArticleTable) -> bool:
+    """The subject no heading names is said word for word, in three syllables or more, by a close article's text
+    ("hộ thiếu đói dịp Tết âm lịch" of 20/2021/NĐ-CP Điều 12): that article governs it, it is no passing mention.
+    The subject's run may lose one word at either end ("thiếu đói dịp Tết âm lịch, mỗi người"); a run with a
+    number names a thing ("mẫu số 1a"), not a subject."""
+    tokens = subject_phrase(prof.text, about.missing, table).split()
+    if any(any(ch.isdigit() for ch in t) for t in tokens):
+        return False
+    spans = {" ".join(span) for span in (tokens, tokens[:-1], tokens[1:]) if len(span) >= 3}
+    texts = [nfc(table.articles[c.key].text).lower() for c in close if c.key in table.articles]
+    return any(re.search(rf"(?<!\w){re.escape(span)}(?!\w)", t) for span in spans for t in texts)
 
 
 def not_governed_reason(

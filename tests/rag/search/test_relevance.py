@@ -25,6 +25,7 @@ from rag.search.relevance import (
     missing_named_documents,
     profile,
     rerank,
+    stated_verbatim,
 )
 from rag.errors import ConfigError
 from rag.search.topics import canonical, load_topics, missing_law_topic
@@ -811,3 +812,22 @@ def test_only_an_exemption_clause_exempts():
     passing = ("3. Đối với yêu cầu công nhận thuận tình ly hôn, thỏa thuận nuôi con, chia tài sản khi ly hôn thì vợ, "
                "chồng có thể thỏa thuận về việc chịu lệ phí Tòa án, trừ trường hợp được miễn lệ phí.")
     assert not exempts(passing)
+
+
+def test_a_subject_a_close_article_states_word_for_word_is_governed_there():
+    # no heading of 20/2021/NĐ-CP names "thiếu đói", but its Điều 12 k1 says "hộ thiếu đói dịp Tết âm lịch" verbatim
+    assistance = LegalDocument("20-2021-ND-CP", "20/2021/NĐ-CP", "Nghị định",
+                               "Quy định chính sách trợ giúp xã hội đối với đối tượng bảo trợ xã hội")
+    facilities = LegalDocument("103-2017-ND-CP", "103/2017/NĐ-CP", "Nghị định",
+                               "Quy định về thành lập, tổ chức, hoạt động, giải thể và quản lý các cơ sở trợ giúp xã hội")
+    table = ArticleTable.build([*_corpus_units("20-2021-ND-CP.md", assistance),
+                                *_corpus_units("103-2017-ND-CP.md", facilities)])
+    prof = profile("Trong thôn có mấy hộ thiếu đói dịp Tết âm lịch, mỗi người được hỗ trợ mấy ký gạo?")
+    ranked = rerank(prof, _candidates(table, [("20-2021-ND-CP", "12"), ("103-2017-ND-CP", "44")]), table, ABOUT)
+    about = aboutness(prof, ranked, table)
+    assert about.value < ABOUT.min_about and "đói" in about.missing  # the headings do not name it
+    assert judge(prof, ranked, table, ABOUT).answer
+    # no close article says it: still not governed
+    far = rerank(prof, _candidates(table, [("103-2017-ND-CP", "44"), ("20-2021-ND-CP", "5")]), table, ABOUT)
+    assert not stated_verbatim(prof, aboutness(prof, far, table), far, table)
+    assert not judge(prof, far, table, ABOUT).answer
