@@ -172,6 +172,7 @@ class Lead:
 
 
 _AGE = re.compile(r"tuổi", re.I)
+_EXAMPLE = re.compile(r"\s*(?:ví dụ|thí dụ)\b", re.I)
 _PRISON = re.compile(r"\bphạt tù\b|cải tạo không giam giữ|tù chung thân", re.I)
 
 
@@ -328,6 +329,8 @@ def _best_piece(prof: QuestionProfile, unit: LegalUnit, label: str, signal, figu
         # the piece's whole line (a point "a) … ; …") tells whom the figure is for; a lettered table row
         # ("a Chứng thực hợp đồng, giao dịch 50.000 đồng") with its group's label ("3 Phí chứng thực hợp đồng …")
         line = table_row(unit.text, rows, start) or unit.text[line_start : line_end(unit.text, end)]
+        if _EXAMPLE.match(line):
+            continue  # "Ví dụ 01: A bị truy tố … 130% x 23 buổi = 29,9 buổi" illustrates a rule, it states none
         score = (len(words & meaning_words(piece)) + len(words & meaning_words(line))) / (2 * max(len(words), 1))
         score -= 0.3 * sum(m in piece.lower() and m not in asked_low for m in SPECIAL_CASES)
         stated = stated_figures(piece)

@@ -288,3 +288,13 @@ def test_a_coefficient_asked_leads_with_the_coefficient():
     question = ("Em tôi bị khuyết tật đặc biệt nặng, ở nhà không có thu nhập thì được trợ cấp xã hội hằng tháng "
                 "theo hệ số bao nhiêu?")
     assert first_sentence(question, allowances) == "Hệ số: «Hệ số 2,0 đối với người khuyết tật đặc biệt nặng»"
+
+
+def test_an_example_states_no_rule():
+    # Điều 10 k1 of 02/2021/TT-BTP: the rule (130 % of the annex's rate), then "Ví dụ 01: … 130% x 23 buổi = 29,9 buổi"
+    (special,) = [u for u in parsed_units(("02-2021-TT-BTP",))[("02-2021-TT-BTP", "10")] if u.clause == "1"]
+    assert "Ví dụ 01" in special.text
+    first = first_sentence("Hai trợ giúp viên cùng bào chữa cho một bị can thì khoán chi vụ việc tối đa bao nhiêu buổi?",
+                           special)
+    assert not first.startswith("Con số: «Căn cứ vào công việc thực tế")  # the example's computation does not lead
+    assert first.startswith("Theo Khoản 1 Điều 10")  # the clause is quoted from its rule on
