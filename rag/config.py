@@ -94,12 +94,6 @@ class Settings(BaseSettings):
     dense_weight: float = 0.45
     sparse_weight: float = 0.55
     rrf_k: float = 60.0
-    # Extra terms of "score" fusion (issue 15, session 9 study: bench/fusion_study.py): the dense term is
-    # raised to fusion_dense_power; fusion_rrf_mix × (rrf_k + 1) / (rrf_k + rank + 1) per encoder (weighted
-    # as the scores) is added; fusion_title_weight × the share of the question's IDF mass in the article title.
-    fusion_dense_power: float = 1.0
-    fusion_rrf_mix: float = 0.0
-    fusion_title_weight: float = 0.0
     # Query understanding: restore diacritics of questions typed without them; glossary of
     # abbreviations / colloquial words (None = the shipped rag/data/glossary.tsv).
     restore_diacritics: bool = True

@@ -340,13 +340,11 @@ class Retriever:
         pool = max(k, self.settings.candidate_pool)
         known: dict[str, Passage] = {}
         dense_hits, sparse_hits = self._candidates(dense_vec, sparse_vec, pool, filters, known)
-        title = self._title_overlap(analysis) if mode == "hybrid" else None
-        ranked = sorted(self._fuse(dense_hits, sparse_hits, mode, title).values(), key=lambda h: -h.score)
+        ranked = sorted(self._fuse(dense_hits, sparse_hits, mode).values(), key=lambda h: -h.score)
         if self.settings.relevance_rerank and mode == "hybrid" and ranked:
             ranked = self._rerank(analysis, ranked, dense_vec)
         if refs.documents and not refs.targets:
-            ranked = self._named_documents_first(
-                ranked, refs.documents, dense_vec, sparse_vec, pool, filters, mode, known, title)
+            ranked = self._named_documents_first(ranked, refs.documents, dense_vec, sparse_vec, pool, filters, mode, known)
         if refs.targets:
             # "Điều 15 Luật Hộ tịch" alone: show the article from its start; with a question
             # around it ("… quy định gì về thời hạn"), show its best-matching unit first
@@ -436,35 +434,13 @@ class Retriever:
                 known[p.unit_id] = p
         return [_hit(p) for p in dense_p], [_hit(p) for p in sparse_p]
 
-    def _title_overlap(self, analysis: QueryAnalysis) -> Callable[[ArticleKey], float] | None:
-        """Share of the question's syllable IDF mass found in an article's title (``fusion_title_weight``)."""
-        if not self.settings.fusion_title_weight:
-            return None
-        table = self.article_table()
-        words = set(syllables(analysis.text))
-        mass = sum(table.idf(w) for w in words) or 1.0
-
-        def overlap(key: ArticleKey) -> float:
-            entry = table.articles.get(key)
-            if entry is None or not entry.title:
-                return 0.0
-            return sum(table.idf(w) for w in words.intersection(syllables(entry.title))) / mass
-
-        return overlap
-
-    def _fuse(
-        self, dense_hits: list[Hit], sparse_hits: list[Hit], mode: Mode,
-        title: Callable[[ArticleKey], float] | None = None,
-    ) -> dict[ArticleKey, ArticleHit]:
+    def _fuse(self, dense_hits: list[Hit], sparse_hits: list[Hit], mode: Mode) -> dict[ArticleKey, ArticleHit]:
         """Article scores from each article's best dense and best BM25 unit.
 
-        "score" fusion (default): dense cosine min-max normalised over the candidates (raised to
-        ``fusion_dense_power``), BM25 divided by the best BM25, mixed by the weights, plus
-        ``fusion_rrf_mix`` × a reciprocal rank per encoder and ``fusion_title_weight`` × ``title``;
-        "rrf": weight / (rrf_k + rank).
+        "score" fusion (default): dense cosine min-max normalised over the candidates, BM25
+        divided by the best BM25, mixed by the weights; "rrf": weight / (rrf_k + rank).
         """
         s = self.settings
-        mix = s.fusion_rrf_mix if s.fusion == "score" else 0.0
         dense = _ranked_articles(dense_hits)
         sparse = _ranked_articles(sparse_hits)
         wd, ws = s.dense_weight, s.sparse_weight
@@ -485,29 +461,24 @@ class Retriever:
                 if s.fusion == "rrf":
                     hit.score += wd / (s.rrf_k + d[0] + 1)
                 else:
-                    hit.score += wd * max((d[1][0].score - d_lo) / max(d_hi - d_lo, 1e-9), 0.0) ** s.fusion_dense_power
-                    hit.score += mix * wd / (wd + ws) * (s.rrf_k + 1) / (s.rrf_k + d[0] + 1)
+                    hit.score += wd * (d[1][0].score - d_lo) / max(d_hi - d_lo, 1e-9)
             if b and ws:
                 hit.sparse_rank = b[0]
                 if s.fusion == "rrf":
                     hit.score += ws / (s.rrf_k + b[0] + 1)
                 else:
                     hit.score += ws * b[1][0].score / b_hi
-                    hit.score += mix * ws / (wd + ws) * (s.rrf_k + 1) / (s.rrf_k + b[0] + 1)
             hit.candidates = _best_units(d[1] if d else [], b[1] if b else [])
             if (d and wd) or (b and ws):
-                if title is not None and s.fusion == "score":
-                    hit.score += s.fusion_title_weight * title(key)
                 hits[key] = hit
         return hits
 
     def _named_documents_first(
-        self, ranked: list[ArticleHit], documents, dense_vec, sparse_vec, pool: int, filters, mode: Mode, known,
-        title: Callable[[ArticleKey], float] | None = None,
+        self, ranked: list[ArticleHit], documents, dense_vec, sparse_vec, pool: int, filters, mode: Mode, known
     ) -> list[ArticleHit]:
         """Articles of the documents the question names come first (searched within them)."""
         dense_hits, sparse_hits = self._candidates(dense_vec, sparse_vec, pool, filters, known, list(documents))
-        first = sorted(self._fuse(dense_hits, sparse_hits, mode, title).values(), key=lambda h: -h.score)
+        first = sorted(self._fuse(dense_hits, sparse_hits, mode).values(), key=lambda h: -h.score)
         top = max((h.score for h in ranked), default=0.0)
         for hit in first:
             hit.referenced = True
