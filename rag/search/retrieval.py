@@ -26,7 +26,7 @@ from typing import Callable, Literal
 
 from rag.config import Settings
 from rag.domain import Passage
-from rag.models.embeddings import Embedder, load_query_adapter
+from rag.models.embeddings import Embedder
 from rag.errors import IndexMissing, InputError
 from rag.domain import SearchFilters
 from rag.legal.references import DocumentResolver, find_references
@@ -186,8 +186,6 @@ class Retriever:
         self._table: ArticleTable | None = None
         self.weights = load_weights(settings.relevance_weights_file) if settings.relevance_weights_file else load_weights()
         self.law_topics = load_topics(settings.law_topics_file) if settings.law_topics_file else shipped_topics()
-        # Linear map on the question's dense vector (issue 15; None: the plain e5 question vector)
-        self.query_adapter = load_query_adapter(settings.query_adapter, embedder)
         # A restricted retriever (``store.access`` set) may share the search arrays and diacritics
         # model of the unrestricted one; its searches are masked to readable documents before top-k.
         self.shared: Retriever | None = None
@@ -337,18 +335,16 @@ class Retriever:
             raise IndexMissing(self.settings.location)
         text = analysis.search_text
         refs = self.references(analysis.text, filters)
-        # search_vec finds and fuses the dense candidates; dense_vec (e5's own) gives the passages'
-        # similarities, which the relevance stage and abstention thresholds were fitted on
-        dense_vec, search_vec = self.embed_question(text) if mode in ("hybrid", "dense") else (None, None)
+        dense_vec = self.embedder.embed_queries([text])[0] if mode in ("hybrid", "dense") else None
         sparse_vec = self.sparse.encode_query(analysis.sparse_text) if mode in ("hybrid", "sparse") else None
         pool = max(k, self.settings.candidate_pool)
         known: dict[str, Passage] = {}
-        dense_hits, sparse_hits = self._candidates(search_vec, sparse_vec, pool, filters, known)
+        dense_hits, sparse_hits = self._candidates(dense_vec, sparse_vec, pool, filters, known)
         ranked = sorted(self._fuse(dense_hits, sparse_hits, mode).values(), key=lambda h: -h.score)
         if self.settings.relevance_rerank and mode == "hybrid" and ranked:
             ranked = self._rerank(analysis, ranked, dense_vec)
         if refs.documents and not refs.targets:
-            ranked = self._named_documents_first(ranked, refs.documents, search_vec, sparse_vec, pool, filters, mode, known)
+            ranked = self._named_documents_first(ranked, refs.documents, dense_vec, sparse_vec, pool, filters, mode, known)
         if refs.targets:
             # "Điều 15 Luật Hộ tịch" alone: show the article from its start; with a question
             # around it ("… quy định gì về thời hạn"), show its best-matching unit first
@@ -357,12 +353,6 @@ class Retriever:
         ranked = ranked[:k]
         self._materialise(ranked, dense_vec, known)
         return ranked
-
-    def embed_question(self, text: str):
-        """The question's dense vectors: e5's own, and the one to search with (through the query adapter
-        when one is set — the one place it applies; passages are never adapted)."""
-        vector = self.embedder.embed_queries([text])[0]
-        return vector, (self.query_adapter(vector) if self.query_adapter is not None else vector)
 
     def _rerank(self, analysis: QueryAnalysis, ranked: list[ArticleHit], dense_vec) -> list[ArticleHit]:
         """Order the top articles by whether they answer the question (``rag.search.relevance``).
@@ -534,8 +524,7 @@ class Retriever:
         for uid, passage in known.items():
             units.setdefault(uid, passage.unit)
         ids = [h.passages[0].unit_id if h.passages else h.candidates[0].unit_id for h in ranked if h.passages or h.candidates]
-        # with an adapter, the candidates' scores are adapted cosines: similarities are recomputed from e5's
-        sims = self._similarities(dense_vec, ids, known if self.query_adapter is None else {})
+        sims = self._similarities(dense_vec, ids, known)
         out = []
         for h in ranked:
             if h.passages:
