@@ -7,8 +7,8 @@
 ``q' = Wq / |Wq|`` with ``W`` started at the identity and pulled back to it by ``lam × |W − I|²``;
 passage vectors are untouched, so an index needs no re-ingest. Not adopted (docs/benchmarks.md "Query
 adapter over e5"): the product wiring that was measured (``TTHC_QUERY_ADAPTER=F.npy``: the adapted vector
-finds and fuses the dense candidates, passages keep e5's own cosine as similarity) is commit 97a744f on
-branch i15t, reverted by the next commit. ``--feedback`` adds 👍-rated answers of an audit log (question,
+finds and fuses the dense candidates, passages keep e5's own cosine as similarity) is the commit "query adapter
+wiring (issue 15, session 9)", reverted by the next commit. ``--feedback`` adds 👍-rated answers of an audit log (question,
 first cited article) as extra rows.
 
 Training rows: data/eval/dev.jsonl ODD rows (0-based 1, 3, …) and the clerk set's ``tune`` rows with gold
