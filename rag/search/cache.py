@@ -7,6 +7,8 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import os
+import zlib
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
@@ -22,12 +24,12 @@ def load_or_build(
     if path and path.is_file():
         try:
             return load(path)
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, EOFError, zlib.error, ValueError, KeyError) as exc:  # EOFError: a file cut short
             log.warning("%s cache unreadable (%s), rebuilding", what, exc)
     built = build()
     if path:
         try:
-            for old in path.parent.glob(stale):
+            for old in [*path.parent.glob(stale), *path.parent.glob(f".{stale}.*.tmp")]:  # and writes cut short
                 old.unlink()
             save(built, path)
         except OSError as exc:
@@ -36,8 +38,14 @@ def load_or_build(
 
 
 def write_json_gz(path: Path, data: Any) -> None:
-    with gzip.open(path, "wt", encoding="utf-8") as out:
-        json.dump(data, out, ensure_ascii=False)
+    """Written beside ``path`` and moved into place, so a process stopped mid-write leaves no cut-short cache."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with gzip.open(tmp, "wt", encoding="utf-8") as out:
+            json.dump(data, out, ensure_ascii=False)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def read_json_gz(path: Path) -> Any:
