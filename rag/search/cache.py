@@ -8,6 +8,7 @@ import gzip
 import json
 import logging
 import os
+import zipfile
 import zlib
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -24,7 +25,7 @@ def load_or_build(
     if path and path.is_file():
         try:
             return load(path)
-        except (OSError, EOFError, zlib.error, ValueError, KeyError) as exc:  # EOFError: a file cut short
+        except (OSError, EOFError, zlib.error, zipfile.BadZipFile, ValueError, KeyError) as exc:  # EOFError: cut short
             log.warning("%s cache unreadable (%s), rebuilding", what, exc)
     built = build()
     if path:

@@ -42,3 +42,17 @@ def test_a_garbled_cache_is_rebuilt(tmp_path):
     whole = path.read_bytes()
     path.write_bytes(whole[:10] + bytes([0xFF] * 20) + whole[30:])  # the deflate stream itself corrupted (zlib.error)
     assert load_or_build(path, read_json_gz, lambda: TABLE, save, "articles-*.json.gz", "table") == TABLE
+
+
+def test_search_arrays_cut_short_are_rebuilt(tmp_path):
+    from rag.index.unit_index import UnitIndex
+    from rag.models.sparse import SparseVector
+
+    built = UnitIndex.build([("u1", "60-2014-QH13", "16", [0.6, 0.8], SparseVector([3, 7], [1.0, 0.5]))])
+    path = tmp_path / "search-arrays-abc.npz"
+    built.save(path)
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])  # a disk fault or a copy cut short (the save itself is atomic)
+    again = load_or_build(path, UnitIndex.load, lambda: built, UnitIndex.save, "search-arrays-*.npz", "search arrays")
+    assert again.ids == ["u1"]
+    assert UnitIndex.load(path).ids == ["u1"]
