@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import SHARED  # noqa: E402
 from bench.report import pct, write_section  # noqa: E402
 from rag.config import load_settings  # noqa: E402
 from rag.engine import Engine  # noqa: E402
@@ -46,7 +47,7 @@ from rag.search.evaluation import (  # noqa: E402
 )
 
 QUESTIONS = ROOT / "bench" / "data" / "clerk" / "questions.jsonl"
-DEV = Path(os.environ.get("TTHC_SHARED_DATA", "/work/shared/data")) / "eval" / "dev.jsonl"
+DEV = Path(os.environ.get("TTHC_SHARED_DATA", SHARED)) / "eval" / "dev.jsonl"  # beside the checkout, as the tests
 SECTION = "## Clerk questions: relevance and abstention (issue 15)"
 
 

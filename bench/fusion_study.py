@@ -34,7 +34,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import SHARED  # noqa: E402
+from bench.clerk import DEV  # noqa: E402
+from rag.config import Settings  # noqa: E402
 from rag.search.evaluation import CUTOFF, dedupe, load_questions, score  # noqa: E402
 from rag.text.vietnamese import syllables  # noqa: E402
 
@@ -48,7 +49,7 @@ def collect(index: str, keep: int) -> dict:
     from rag.engine import Engine
     from rag.search.retrieval import load_or_build_unit_index
 
-    questions = load_questions(SHARED / "eval" / "dev.jsonl")
+    questions = load_questions(DEV)
     questions = questions[1::2]  # dev odd rows, as bench/retrieval.py --rows odd
     engine = Engine(load_settings(index_dir=index))
     retriever = engine.retriever
@@ -103,9 +104,9 @@ def collect(index: str, keep: int) -> dict:
 @dataclass(frozen=True)
 class Variant:
     name: str = "today"
-    pool: int = 200
-    wd: float = 0.45
-    ws: float = 0.55
+    pool: int = Settings.model_fields["candidate_pool"].default  # today's: the shipped defaults
+    wd: float = Settings.model_fields["dense_weight"].default
+    ws: float = Settings.model_fields["sparse_weight"].default
     dense_norm: str = "minmax"  # minmax | max | z | rank
     sparse_norm: str = "max"  # max | minmax | z | rank
     decay: float = 0.0  # weight of each article's 2nd unit (decay² for the 3rd), per encoder

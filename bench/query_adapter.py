@@ -42,25 +42,23 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import SHARED  # noqa: E402
+from bench.clerk import DEV, QUESTIONS as CLERK, as_question, load_rows  # noqa: E402
+from rag.config import Settings  # noqa: E402
 
 log = logging.getLogger("query_adapter")
-CLERK = ROOT / "bench" / "data" / "clerk" / "questions.jsonl"
-POOL = 200  # candidate units per encoder, as settings.candidate_pool
-WD, WS = 0.45, 0.55  # settings.dense_weight / sparse_weight (the fusion this adapter is fitted for)
+_SHIPPED = Settings.model_fields  # the shipped fusion this adapter is fitted for (defaults, not this shell's env)
+POOL = _SHIPPED["candidate_pool"].default  # candidate units per encoder
+WD, WS = _SHIPPED["dense_weight"].default, _SHIPPED["sparse_weight"].default
 
 
 def training_rows(feedback: Path | None = None) -> list[tuple[str, str, list[str], str]]:
     """(id, question, gold "số hiệu|Điều N" keys, group) of every row the adapter may learn from."""
     from rag.search.evaluation import load_questions
 
-    dev = load_questions(SHARED / "eval" / "dev.jsonl")
+    dev = load_questions(DEV)
     rows = [(q.id, q.question, sorted(f"{d}|{a}" for d, a in q.gold), "dev-odd") for q in dev[1::2]]
-    for line in CLERK.read_text(encoding="utf-8").splitlines():
-        r = json.loads(line)
-        if r.get("split") == "tune" and r.get("kind") == "clerk" and r.get("gold"):
-            gold = sorted(f"{g['doc']}|Điều {str(g['article']).split()[-1]}" for g in r["gold"])
-            rows.append((r["id"], r["question"], gold, "clerk-tune"))
+    rows += [(r["id"], r["question"], sorted(f"{d}|{a}" for d, a in as_question(r).gold), "clerk-tune")
+             for r in load_rows("tune") if r.get("kind") == "clerk" and r.get("gold")]
     if feedback is not None:
         rows += feedback_rows(feedback)
     return rows
