@@ -198,6 +198,16 @@ _REFORM = re.compile(
     rf"sau (?:khi )?sắp xếp (?:lại )?(?:đơn vị hành chính|{_UNIT}\b)",
     re.I,
 )
+# A district body the question names, then who or where asked of now: "Bộ luật ghi … gửi Ủy ban nhân dân cấp huyện,
+# nhưng huyện nay đâu còn, vậy … gửi cho ủy ban nào?", "Nghị định ghi chủ tịch ủy ban huyện quyết định …, vậy bây
+# giờ xã trình ai ký?" — the district level is gone since 1 July 2025, so who does it now is a rule the indexed
+# texts cannot state. A district named only as a place ("tôi ở huyện bên, nay …") names no body.
+_DISTRICT_NOW = re.compile(
+    rf"(?:{_DISTRICT_OFFICE}|chủ tịch|cấp)\b[^,.;?]{{0,50}}?\bhuyện\b[^?]{{0,120}}?"
+    r"\b(?:nay|bây giờ|hiện nay|hiện tại|năm nay|(?<![\d] )giờ)\b[^?]{0,80}?"
+    r"\b(?:ai|cơ quan nào|(?:ủy|uỷ) ban nào|cấp nào|nơi nào|chỗ nào|ở đâu)\b",
+    re.I,
+)
 # A provincial document ("nghị quyết của HĐND tỉnh", "quyết định của UBND tỉnh", "quy định của tỉnh") or a
 # figure asked of one's own province ("lệ phí ở tỉnh mình"): provincial councils set fees such as hộ tịch and
 # cư trú fees (Thông tư 250/2016/TT-BTC), so the answer is in a provincial document.
@@ -1115,7 +1125,7 @@ def judge(
             "named_document_missing",
             {"documents": list(missing_documents)},
         )
-    reform = bool(_REFORM.search(prof.text))
+    reform = bool(_REFORM.search(prof.text) or _DISTRICT_NOW.search(prof.text))
     # a close article that governs the reorganisation itself answers; the reform question is otherwise later than us
     reorganised = None
     if reform:

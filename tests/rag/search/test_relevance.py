@@ -328,6 +328,11 @@ def test_a_question_asking_which_form_abstains_when_the_closest_articles_name_no
         "Năm nay không còn Phòng Tư pháp huyện nữa thì ai cấp lại trích lục khai sinh?",
         "Trước đây khai sinh có yếu tố nước ngoài phải nộp cho Phòng Tư pháp huyện, giờ tôi nộp hồ sơ cho ai?",
         "Mọi năm trích lục khai sinh do Ủy ban nhân dân huyện cấp lại, năm nay xin ở đâu?",
+        # a district body the law names, asked of now
+        "Luật ghi khai sinh có yếu tố nước ngoài đăng ký tại Ủy ban nhân dân cấp huyện, nhưng huyện nay đâu còn, "
+        "vậy tôi nộp hồ sơ cho ủy ban nào?",
+        "Nghị định ghi chủ tịch ủy ban huyện cấp lại trích lục khai sinh, vậy bây giờ xã trình ai ký?",
+        "Hồi đó trưởng phòng tư pháp huyện ký trích lục khai sinh cho cháu, năm nay thì ai ký?",
     ],
 )
 def test_the_2025_reform_in_plain_words_is_later_than_the_index(question):
@@ -350,6 +355,7 @@ def _verdict_on_civil_status(question: str, article: str):
     "Tôi nộp hồ sơ ở huyện mà cán bộ đã bỏ quên thì khai sinh cho con ở đâu?",
     "Tôi không còn giữ giấy tờ gì của huyện nữa thì khai sinh cho con ở đâu?",
     "Trước đây tôi ở huyện bên, nay chuyển về xã này thì đăng ký khai sinh cho con ở đâu?",
+    "Con tôi sinh ở bệnh viện huyện, nay về xã thì đăng ký khai sinh ở đâu?",
 ])
 def test_moving_house_to_a_commune_is_no_reform(question):
     assert _verdict_on_civil_status(question, "13").code != "later_than_index"
