@@ -324,7 +324,7 @@ _MEASURE_ASKED = re.compile(
 # The measure of a unit or a measure's name ("mét vuông", "cân nặng"); any other is a length ("mét", "chiều cao")
 _MEASURE_OF = {
     **dict.fromkeys(("mét vuông", "m2", "m²", "héc ta", "ha", "hecta", "sào", "diện tích"), "area"),
-    **dict.fromkeys(("mét khối", "m3", "lít"), "volume"),
+    **dict.fromkeys(("mét khối", "m3", "lít", "dung tích", "thể tích"), "volume"),
     **dict.fromkeys(("kg", "ký", "ki lô", "kí", "cân", "tấn", "gam", "cân nặng", "trọng lượng", "khối lượng"), "weight"),
     "hệ số": "coefficient",
 }
@@ -332,7 +332,7 @@ _MEASURE_OF = {
 
 # The measure named before the asking word: "chiều cao, cân nặng tối thiểu bao nhiêu", "diện tích tối đa là mấy"
 _MEASURE_NAMED = re.compile(
-    r"\b(chiều cao|chiều dài|chiều rộng|cân nặng|trọng lượng|khối lượng|diện tích|hệ số)\b(?:,?\s+[^\W\d_]+){0,4}?"
+    r"\b(chiều cao|chiều dài|chiều rộng|cân nặng|trọng lượng|khối lượng|diện tích|dung tích|thể tích|hệ số)\b(?:,?\s+[^\W\d_]+){0,4}?"
     r"\s+(?:là\s+)?(?:bao nhiêu|mấy|bn)\b(?!\s+(?:tiền|đồng|phần trăm|%|năm|tháng|ngày|lần|tuổi))",
     re.I,
 )
@@ -1309,6 +1309,7 @@ _SANCTION_PAIRS = _phrase_pairs(("vi phạm hành chính", "lập biên bản", 
 
 
 _ADMINISTRATIVE_FINE = re.compile(r"\bphạt\s+(?:vi phạm\s+)?hành chính", re.I)
+_FINES = re.compile(r"\bphạt\b", re.I)
 _FINED_BEFORE = re.compile(r"\bđã\s+(?:từng\s+)?bị\s+(?:xử\s+)?phạt", re.I)
 
 
@@ -1363,10 +1364,15 @@ def amount_source(
     # 10.000.000 đồng"), which punishes what an administrative fine did not stop ("đã bị xử phạt vi phạm hành
     # chính về hành vi này mà còn vi phạm" is that crime's condition)
     administrative = bool(_ADMINISTRATIVE_FINE.search(prof.text)) and not _FINED_BEFORE.search(prof.text)
+    # a fine asked is stated by an article that fines ("Phạt tiền từ …"), not by a benefit of the same subject
+    # ("mức hưởng trợ cấp thất nghiệp … không quá 05 lần mức lương cơ sở" for not paying unemployment insurance)
+    fine = prof.main_intent == "sanction"
     found: list[tuple[bool, int, int, int, tuple[str, str], str]] = []
     for rank, c in enumerate(closest):
         entry = table.articles.get(c.key)
         if administrative and entry and entry.title.lower().startswith("tội "):
+            continue
+        if fine and entry and not _FINES.search(f"{entry.title}\n{entry.text}"):
             continue
         for _label, unit in entry.units if entry else ():
             # "bao nhiêu tiền" is answered by a sum in đồng, not by a rate ("mức thu lệ phí bằng 90%")

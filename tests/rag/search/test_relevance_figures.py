@@ -36,6 +36,7 @@ def test_a_number_in_a_sentence_that_tells_the_situation_asks_nothing():
     ("Bình chữa cháy trong nhà trọ loại mấy ký?", "weight"),
     ("Chiều cao, cân nặng tối thiểu bao nhiêu thì đủ sức khỏe đi nghĩa vụ quân sự?", "length"),
     ("Mỗi ngôi mộ được xây với diện tích tối đa là bao nhiêu?", "area"),
+    ("Hồ chứa của xã có dung tích dưới bao nhiêu thì là hồ chứa nước nhỏ?", "volume"),
     ("Diện tích đất vườn chuyển lên đất ở thì nộp bao nhiêu tiền?", "money"),
     ("Bao nhiêu người thì được thành lập tổ hòa giải?", "number"),
     ("Lợn bị tiêu hủy được hỗ trợ bao nhiêu tiền một cân hơi?", "money"),
@@ -94,6 +95,7 @@ def table() -> ArticleTable:
     social = LegalDocument("20-2021-ND-CP", "20/2021/NĐ-CP", "Nghị định",
                            "Quy định chính sách trợ giúp xã hội đối với đối tượng bảo trợ xã hội")
     status = LegalDocument("60-2014-QH13", "60/2014/QH13", "Luật", "Hộ tịch")
+    employment = LegalDocument("38-2013-QH13", "38/2013/QH13", "Luật", "Việc làm")
     return ArticleTable.build([
         *_corpus_units("32-2018-QH14.md", livestock, {"53", "56"}),
         *_corpus_units("91-2015-QH13.md", civil, {"178"}),
@@ -102,6 +104,7 @@ def table() -> ArticleTable:
         *_corpus_units("52-2014-QH13.md", family, {"5"}),
         *_corpus_units("20-2021-ND-CP.md", social, {"11"}),
         *_corpus_units("60-2014-QH13.md", status, {"15"}),
+        *_corpus_units("38-2013-QH13.md", employment, {"50"}),
     ])
 
 
@@ -135,6 +138,16 @@ def test_a_crimes_fine_does_not_answer_an_administrative_fine(table):
     again = _verdict(table, "Người đã bị xử phạt vi phạm hành chính về tổ chức tảo hôn mà còn vi phạm thì bị phạt "
                             "tiền bao nhiêu?", [("01-VBHN-VPQH", "183"), ("52-2014-QH13", "5")])
     assert again.answer and again.details.get("amount_in") == ["01-VBHN-VPQH", "183"]
+
+
+def test_a_benefit_does_not_answer_a_fine(table):
+    # Điều 50 states the unemployment benefit ("tối đa không quá 05 lần mức lương cơ sở"), no fine for not paying in
+    verdict = _verdict(table, "Công ty không đóng bảo hiểm thất nghiệp cho công nhân suốt 8 tháng thì bị phạt hành "
+                              "chính bao nhiêu?", [("38-2013-QH13", "50")])
+    assert not verdict.answer and verdict.code == "figure_missing"
+    # asked of the benefit itself, the same clause answers
+    benefit = _verdict(table, "Mức hưởng trợ cấp thất nghiệp hằng tháng tối đa là bao nhiêu?", [("38-2013-QH13", "50")])
+    assert benefit.answer
 
 
 def test_a_sum_stated_in_times_the_standard_answers(table):
