@@ -417,6 +417,7 @@ _MONEY_ASKED = re.compile(
 _PAY_ASKED = re.compile(r"\b(?:đóng|nộp)\s+(?:[^\W\d_]+\s+){0,2}?(?:bao nhiêu|bn)(?=\s*(?:[?,.;]|$)|\s+(?:tiền|một|mỗi|cho)\b)", re.I)
 
 
+_FINE_ASKED = re.compile(r"\bphạt\b[^,.;?]{0,20}?(?:bao nhiêu|mấy|bn|mức nào)", re.I)
 _RATE_ASKED = re.compile(r"\b(?:hệ số|tỷ lệ|tỉ lệ|số lượng|số)\s+(?:là\s+)?(?:bao nhiêu|mấy|bn)\b", re.I)  # "theo hệ số bao nhiêu"
 
 
@@ -473,7 +474,9 @@ def profile(question: str, subject: str | None = None) -> QuestionProfile:
             kind = "duration" if not _ASKS_MONEY.search(low) else kind
         # the asked figure decides the main intent: "mấy ngày phải ra quyết định xử phạt" asks a deadline
         lead = {"duration": ("deadline",), "money": ("fee", "sanction")}.get(kind, ())
-        first = [i for i in intents if i in lead]
+        if kind == "money" and _FINE_ASKED.search(asking):
+            lead = ("sanction", "fee")  # "bị phạt bao nhiêu tiền" asks a fine, not a fee
+        first = [i for i in lead if i in intents]
         intents = tuple(first + [i for i in intents if i not in first])
     subject_text = nfc(subject) if subject else text
     # "mất bao lâu", "mất mấy ngày", "hết bao nhiêu tiền": "mất"/"hết" here is the cost, not a loss

@@ -21,6 +21,13 @@ def test_a_figure_asked_before_a_yes_no_on_it_is_still_asked():
     assert not profile("Khách ngủ lại mấy hôm thì có phải báo tạm trú không?").wants_figure
 
 
+def test_a_fine_asked_in_money_is_a_fine_not_a_fee():
+    fine = profile("Dựng rạp cưới trên lòng đường mà không xin phép thì bị phạt bao nhiêu tiền?")
+    assert fine.main_intent == "sanction" and fine.figure_kind == "money"
+    # a fee asked beside a yes/no on a fine is still a fee
+    assert profile("Đăng ký khai sinh quá hạn có bị phạt không, lệ phí bao nhiêu tiền?").main_intent == "fee"
+
+
 def test_a_number_in_a_sentence_that_tells_the_situation_asks_nothing():
     p = profile("Tôi bán tạp hóa tầng dưới, có để mấy bình gas bán kèm. Nhà ở kết hợp buôn bán như vậy phải bảo "
                 "đảm điều kiện phòng cháy gì?")
