@@ -502,7 +502,8 @@ def test_a_subject_only_mentioned_in_passing_abstains_with_the_reason(near_domai
     ranked = rerank(prof, _candidates(table, [("103-2017-ND-CP", "44"), ("45-2019-QH14", "147")]), table, ABOUT)
     about = aboutness(prof, ranked, table)
     assert about.value < 0.35 and "karaoke" in about.missing
-    verdict = judge(prof, ranked, table, ABOUT)
+    verdict = judge(prof, ranked, table, ABOUT, topics=())  # the aboutness rule alone (the shipped law-topics
+    # table names the karaoke decree: test_an_agencys_own_law_topics_file_is_read_from_the_setting)
     assert not verdict.answer and verdict.code == "subject_not_governed"
     assert "«mở quán karaoke»" in verdict.reason
     assert "chỉ được nhắc qua trong Bộ luật 45/2019/QH14 Điều 147" in verdict.reason
@@ -764,8 +765,10 @@ def test_an_agencys_own_law_topics_file_is_read_from_the_setting(tmp_path, monke
     prof = profile("Mở quán karaoke ở xã thì cần đáp ứng những điều kiện gì?")
     ranked = rerank(prof, _candidates(table, [("103-2017-ND-CP", "44"), ("45-2019-QH14", "147")]), table, ABOUT)
     verdict = judge(prof, ranked, table, ABOUT, topics=own)
-    assert verdict.code == "law_not_indexed" and "kinh doanh karaoke" in verdict.reason
-    assert judge(prof, ranked, table, ABOUT).code == "subject_not_governed"  # the shipped file has no such row
+    assert verdict.code == "law_not_indexed" and "phạm vi Nghị định về kinh doanh karaoke," in verdict.reason
+    shipped = judge(prof, ranked, table, ABOUT)  # the shipped file's own row for the decree
+    assert shipped.code == "law_not_indexed" and "dịch vụ karaoke và vũ trường" in shipped.reason
+    assert judge(prof, ranked, table, ABOUT, topics=()).code == "subject_not_governed"  # no row at all
 
 
 def test_an_exemption_of_the_ordinary_case_does_not_answer_a_special_case(fee_table):
