@@ -17,16 +17,13 @@ Exit status 1 when a phrase occurs in a heading or a row's law is held (``--stri
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections import defaultdict
 from pathlib import Path
 
+from ingest.loaders.text import parse_header
 from rag.legal.references import fold_words
 from rag.search.topics import SHIPPED, canonical, load_topics
-
-_FIELD = re.compile(r'^(loai|ten|so_hieu):\s*"?(.*?)"?\s*$')
-
 
 def default_corpus() -> Path:
     from bench import SHARED
@@ -38,38 +35,17 @@ def read_corpus(folder: Path) -> dict[str, dict]:
     """doc id → {"name": type + title, "number", "headings": [canonical heading], "text": canonical body}."""
     docs: dict[str, dict] = {}
     for path in sorted(folder.glob("*.md")):
-        fields: dict[str, str] = {}
-        headings: list[str] = []
-        raw_headings: list[str] = []
-        body: list[str] = []
-        in_header = False
-        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
-            if i == 0 and line.strip() == "---":
-                in_header = True
-                continue
-            if in_header:
-                if line.strip() == "---":
-                    in_header = False
-                    continue
-                m = _FIELD.match(line)
-                if m:
-                    fields.setdefault(m.group(1), m.group(2))
-                continue
-            if line.startswith("#"):
-                title = line.lstrip("#").strip()
-                raw_headings.append(title)
-                headings.append(canonical(title))
-            elif line.strip():
-                body.append(line)
+        fields, body = parse_header(path.read_text(encoding="utf-8"))
+        raw_headings = [line.lstrip("#").strip() for line in body.splitlines() if line.startswith("#")]
+        lines = [line for line in body.splitlines() if line.strip() and not line.startswith("#")]
         name = f"{fields.get('loai', '')} {fields.get('ten', '')}".strip()
-        headings.insert(0, canonical(name))
         raw_headings.insert(0, name)
         docs[path.stem] = {
             "name": name,
             "number": fields.get("so_hieu", path.stem),
-            "headings": headings,
+            "headings": [canonical(h) for h in raw_headings],
             "raw_headings": raw_headings,
-            "text": canonical(" ".join(body)),
+            "text": canonical(" ".join(lines)),
         }
     return docs
 
