@@ -34,7 +34,7 @@ from rag.search.relevance import (
     yes_no,
 )
 from rag.search.retrieval import Retriever, clean_question
-from rag.text.quantities import FIGURE_KINDS, situation_amounts, stated_figures, stated_ranges
+from rag.text.quantities import COUNT_UNITS, FIGURE_KINDS, situation_amounts, stated_figures, stated_ranges
 from rag.text.sentences import LEAD_PIECE, passage_pieces
 from rag.text.vietnamese import syllables
 from rag.answering.verification import (
@@ -266,6 +266,7 @@ def _list_lead(
 _COUNTED = re.compile(r"\b(?:mấy|bao nhiêu)\s+([^\W\d_]+)", re.I)
 _NOT_COUNTED = frozenset("ngày tháng năm giờ tuần tuổi tiền đồng phần lâu nhiêu".split())
 _COUNT_WORD = r"(?:\d+|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)"
+_BOUND_ASKED = re.compile(r"\b(?:từ|đủ|dưới|trên|đến|tới)\s+(?:mấy|bao nhiêu)\b")  # "từ bao nhiêu cử tri trở lên"
 OWN_FIGURE_PENALTY = 0.5  # a piece stating only the question's own amounts ("người dưới 01 tuổi") comes last
 RANGE_BONUS = 0.3  # the piece's condition holds for the situation's amount ("xã có phụ cấp khu vực 0,7" → "từ 0,7 trở lên")
 EXPIRED_PENALTY = 0.5  # a piece whose period has ended ("… 60% … đến ngày 31 tháng 12 năm 2020") comes after today's rule
@@ -301,8 +302,11 @@ def _best_piece(prof: QuestionProfile, unit: LegalUnit, label: str, signal, figu
     own = set(stated_figures(prof.text))  # the situation's amounts: "17 tuổi", "phạt 25 triệu"
     # the situation's amounts a tier's condition may hold for, when the tier states another kind of figure
     # ("phụ cấp khu vực 0,7 … bao nhiêu phần trăm"; not "12 tuổi … từ bao nhiêu tuổi", which asks the bound)
+    # A count the situation states ("thôn có 420 cử tri … ít nhất bao nhiêu cử tri tham dự") picks its tier
+    # unless the bound itself is asked ("từ bao nhiêu cử tri trở lên").
     amounts = [a for a in situation_amounts(prof.text)
-               if not figure or FIGURE_KINDS.get(a[1], "number" if a[1] else None) != figure]
+               if not figure or FIGURE_KINDS.get(a[1], "number" if a[1] else None) != figure
+               or (a[1] in COUNT_UNITS and not _BOUND_ASKED.search(asked_low))]
     counted = counted_thing(asked_low) if figure == "number" else None
     best: Lead | None = None
     pieces = lead_pieces(unit.text)
@@ -338,7 +342,9 @@ def _best_piece(prof: QuestionProfile, unit: LegalUnit, label: str, signal, figu
             score -= OWN_FIGURE_PENALTY  # it restates the situation, not the asked figure
         if expired(piece):
             score -= EXPIRED_PENALTY
-        if amounts and any(r.contains(*a) for r in stated_ranges(line) for a in amounts):
+        # the piece's own tier when it states one ("Đối với nơi có từ 100 cử tri trở lên thì …" beside the
+        # line's other tier), else its line's ("a) … từ 0,7 trở lên:" above the figure)
+        if amounts and any(r.contains(*a) for r in (stated_ranges(piece) or stated_ranges(line)) for a in amounts):
             score += RANGE_BONUS  # of a table of tiers, the one the situation falls in
         if (score >= MIN_LEAD_OVERLAP or figure) and (best is None or score > best.score):
             shown = label

@@ -289,9 +289,15 @@ def stated_figures(text: str) -> list[Figure]:
 # -- conditions on an amount ("từ đủ 4 tuổi đến dưới 16 tuổi", "xã có phụ cấp khu vực từ 0,7 trở lên") -----
 
 _BOUND_UNITS = {"tuổi": "tuổi", "tháng": "tháng", "năm": "tháng", "ngày": "ngày", "tuần": "ngày", "giờ": "giờ",
-                "%": "%", "người": "người", "lần": "lần"}
+                "%": "%", "người": "người", "lần": "lần",
+                # counts a tier is drawn by ("nơi có từ 100 cử tri trở lên", "thôn có từ 200 hộ gia đình")
+                "cử tri": "cử tri", "hộ gia đình": "hộ", "hộ": "hộ", "người lao động": "lao động",
+                "lao động": "lao động", "thành viên": "thành viên", "học sinh": "học sinh"}
+COUNT_UNITS = frozenset({"người", "cử tri", "hộ", "lao động", "thành viên", "học sinh"})
 _BOUND_FACTOR = {"năm": 12, "tuần": 7}
-_BOUND_NUMBER = r"(\d+(?:,\d+)?)\s*(%|tuổi|tháng|năm|ngày|tuần|giờ|người|lần)?"
+# the longer unit first ("hộ gia đình" before "hộ"), each a whole word ("hộ" is not "hội")
+_UNIT = r"(%|tuổi|tháng|năm|ngày|tuần|giờ|người lao động|người|lần|cử tri|hộ gia đình|hộ|lao động|thành viên|học sinh)"
+_BOUND_NUMBER = rf"(\d+(?:,\d+)?)\s*(?:{_UNIT}(?!\w))?"
 _RANGES = (
     (re.compile(rf"\btừ\s+(?:đủ\s+)?{_BOUND_NUMBER}\s*(?:đến|tới)\s+(dưới\s+|hết\s+)?(?:đủ\s+)?{_BOUND_NUMBER}"), "between"),
     (re.compile(rf"\b(?:từ\s+(?:đủ\s+)?|đủ\s+){_BOUND_NUMBER}\s*trở\s+lên"), "from"),
@@ -351,7 +357,7 @@ def stated_ranges(text: str) -> list[Range]:
     return out
 
 
-_SITUATION_AMOUNT = re.compile(r"(?<![\w.,/])(\d+(?:,\d+)?)(?!\d|[.,/]\d)\s*(%|tuổi|tháng|năm|ngày|tuần|giờ|người|lần)?(?!\w)")
+_SITUATION_AMOUNT = re.compile(rf"(?<![\w.,/])(\d+(?:,\d+)?)(?!\d|[.,/]\d)\s*(?:{_UNIT}(?!\w))?(?!\w)")
 _NOT_AMOUNT_BEFORE = re.compile(r"\b(?:điều|khoản|điểm|mục|chương|ngày|tháng|năm|số|lớp|hạng|mẫu)\s*$")
 
 

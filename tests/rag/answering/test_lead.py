@@ -283,6 +283,23 @@ def test_the_situations_amount_does_not_pick_the_tier_when_the_bound_is_asked():
     assert "từ đủ 13 tuổi trở lên" in first_sentence(question, classes)
 
 
+def test_a_count_the_situation_states_picks_its_tier():
+    # Điều 2 k3 of 1186/2021/UBTVQH14: "nơi có dưới 100 cử tri … ít nhất là 50%. … từ 100 cử tri trở lên … ít
+    # nhất là 55 cử tri" — two tiers in one line; 420 voters fall in the second
+    (voters,) = [u for u in parsed_units(("1186-2021-UBTVQH14",))[("1186-2021-UBTVQH14", "2")] if u.clause == "3"]
+    question = "Thôn tôi có 420 cử tri, họp hội nghị cử tri nơi cư trú thì phải có ít nhất bao nhiêu cử tri tham dự?"
+    first = first_sentence(question, voters)
+    assert "từ 100 cử tri trở lên" in first and "55 cử tri" in first
+
+
+def test_counts_are_read_as_tier_bounds():
+    from rag.text.quantities import Range, situation_amounts, stated_ranges
+
+    assert stated_ranges("thôn có từ 200 hộ gia đình trở lên; từ 150 lao động đến dưới 350 lao động") == [
+        Range("lao động", Decimal(150), Decimal(350), high_open=True), Range("hộ", low=Decimal(200))]
+    assert situation_amounts("Thôn tôi có 420 cử tri, 35 hộ, 3 hội viên") == [(Decimal(420), "cử tri"), (Decimal(35), "hộ")]
+
+
 def test_a_coefficient_asked_leads_with_the_coefficient():
     (allowances,) = [u for u in parsed_units(("20-2021-ND-CP",))[("20-2021-ND-CP", "6")] if u.clause == "1"]
     question = ("Em tôi bị khuyết tật đặc biệt nặng, ở nhà không có thu nhập thì được trợ cấp xã hội hằng tháng "
