@@ -417,6 +417,10 @@ _MONEY_ASKED = re.compile(
 _PAY_ASKED = re.compile(r"\b(?:đóng|nộp)\s+(?:[^\W\d_]+\s+){0,2}?(?:bao nhiêu|bn)(?=\s*(?:[?,.;]|$)|\s+(?:tiền|một|mỗi|cho)\b)", re.I)
 
 
+# A sum collected asked with no money word: "người trông xe được thu tối đa bao nhiêu một lượt", "doanh thu bao
+# nhiêu" (not "thu hồi trong mấy ngày")
+_COLLECT_ASKED = re.compile(
+    rf"\bthu\s+(?:[^\W\d_]+\s+){{0,2}}?(?:bao nhiêu|bn)\b(?!\s+(?:{_PERIOD_UNITS}|tuổi|người|%|phần trăm))", re.I)
 _FINE_ASKED = re.compile(r"\bphạt\b[^,.;?]{0,20}?(?:bao nhiêu|mấy|bn|mức nào)", re.I)
 _RATE_ASKED = re.compile(r"\b(?:hệ số|tỷ lệ|tỉ lệ|số lượng|số)\s+(?:là\s+)?(?:bao nhiêu|mấy|bn)\b", re.I)  # "theo hệ số bao nhiêu"
 
@@ -461,7 +465,8 @@ def profile(question: str, subject: str | None = None) -> QuestionProfile:
     kind = None
     if wants:
         kind = next((_FIGURE_KIND[i] for i in intents if i in _FIGURE_KIND), "number")
-        if kind == "number" and (_ASKS_MONEY.search(low) or _MONEY_ASKED.search(low) or _PAY_ASKED.search(low)) \
+        if kind == "number" and (_ASKS_MONEY.search(low) or _MONEY_ASKED.search(low) or _PAY_ASKED.search(low)
+                                 or _COLLECT_ASKED.search(low)) \
                 and not _RATE_ASKED.search(low):
             kind = "money"  # "tặng quà tiền mặt bao nhiêu", "trợ cấp ngày công ít nhất bao nhiêu", "giá khởi điểm là bao nhiêu"
         if re.search(r"phần trăm|(?:bao nhiêu|mấy|bn)\s*%", low):  # "tổn thương 61%, … bao nhiêu tiền" asks money
@@ -1243,12 +1248,18 @@ def judge(
                 {"figure_kind": prof.figure_kind, **({"annex": annex[1]} if annex else {})},
             )
     if stated is False:
-        subject = _pairs_phrase(_own_pairs(prof))
+        subject = _asked_subject(prof)
+        if prof.main_intent == "sanction":
+            repeat = [c.key for c in ranked[:depth] if _REPEAT_ONLY.search(_article_text(table, c.key))]
+            crime = (f" {_label(table.articles.get(repeat[0]), table, repeat[0])} chỉ xử lý người đã bị xử phạt vi "
+                     f"phạm hành chính về hành vi đó mà còn vi phạm." if repeat else "")
+            reason = (f"Các điều gần nhất ({closest}) không nêu mức phạt cho «{subject}».{crime} Mức phạt vi phạm "
+                      f"hành chính thường nằm trong nghị định xử phạt của lĩnh vực đó, chưa có trong kho.")
+        else:
+            reason = (f"Các điều gần nhất ({closest}) nêu mức tiền của việc khác, không nêu mức tiền của «{subject}»; "
+                      f"có thể mức thu nằm trong văn bản chưa nạp (ví dụ nghị quyết của HĐND tỉnh về phí, lệ phí).")
         return Judgement(
-            False,
-            f"Các điều gần nhất ({closest}) nêu mức tiền của việc khác, không nêu mức tiền của «{subject}»; "
-            f"có thể mức thu nằm trong văn bản chưa nạp (ví dụ nghị quyết của HĐND tỉnh về phí, lệ phí).",
-            "figure_missing",
+            False, reason, "figure_missing",
             {"figure_kind": prof.figure_kind, "subject_pairs": [" ".join(p) for p in _own_pairs(prof)]},
         )
     dense = max((c.dense or 0.0) for c in ranked[:depth])
@@ -1314,6 +1325,16 @@ _SANCTION_PAIRS = _phrase_pairs(("vi phạm hành chính", "lập biên bản", 
 _ADMINISTRATIVE_FINE = re.compile(r"\bphạt\s+(?:vi phạm\s+)?hành chính", re.I)
 _FINES = re.compile(r"\bphạt\b", re.I)
 _FINED_BEFORE = re.compile(r"\bđã\s+(?:từng\s+)?bị\s+(?:xử\s+)?phạt", re.I)
+# A crime's clause whose sole condition is an earlier administrative sanction ("Người nào tổ chức việc lấy vợ, lấy
+# chồng cho những người chưa đến tuổi kết hôn, đã bị xử phạt vi phạm hành chính về hành vi này mà còn vi phạm, thì
+# bị phạt tiền từ 10.000.000 đồng …"): its sum is for the repeat, not the fine for a first act ("… thì bị phạt
+# hoặc đã bị … xử phạt" is another condition's alternative, not this)
+_REPEAT_ONLY = re.compile(
+    r"(?<!hoặc )đã bị (?:[^,;.]{0,40}?)xử phạt vi phạm hành chính về [^.;]{0,120}?mà còn vi phạm", re.I)
+# The question tells a repeat or asks the crime ("tái phạm", "lần thứ hai", "đi tù", "truy cứu trách nhiệm hình sự")
+_REPEAT_OR_CRIME = re.compile(
+    r"\b(?:tội|hình sự|(?:đi|ngồi|phạt)\s+tù|truy cứu|khởi tố|án tích|tái phạm|lần\s+(?:thứ\s+)?(?:hai|2|ba|3)\b"
+    r"|(?:vẫn|còn)\s+(?:tiếp tục|tái|vi phạm))", re.I)
 
 
 def _own_pairs(prof: QuestionProfile) -> list[tuple[str, str]]:
@@ -1321,6 +1342,16 @@ def _own_pairs(prof: QuestionProfile) -> list[tuple[str, str]]:
     "chứng thực"), not the fee or fine itself ("lệ phí", "đăng ký", "vi phạm hành chính")."""
     return [p for p in prof.pairs if p[0] not in _MONEY_WORDS and p[1] not in _MONEY_WORDS
             and p not in _SPECIAL_PAIRS and p not in _SANCTION_PAIRS]
+
+
+def _asked_subject(prof: QuestionProfile) -> str:
+    """What the asked amount is for, as words: the subject run of the asking sentence ("… suốt 3 ngày. Dựng rạp
+    cưới trên lòng đường mà không xin phép thì bị phạt bao nhiêu tiền?" is "dựng rạp cưới trên lòng đường", not
+    the situation's "hàng xóm"), else of the whole question."""
+    pairs = _own_pairs(prof)
+    asking = syllables(asking_sentences(prof.text.lower()))
+    said = set(zip(asking, asking[1:]))
+    return _pairs_phrase([p for p in pairs if p in said]) or _pairs_phrase(pairs)
 
 
 def _pairs_phrase(pairs: Sequence[tuple[str, str]]) -> str:
@@ -1370,6 +1401,7 @@ def amount_source(
     # a fine asked is stated by an article that fines ("Phạt tiền từ …"), not by a benefit of the same subject
     # ("mức hưởng trợ cấp thất nghiệp … không quá 05 lần mức lương cơ sở" for not paying unemployment insurance)
     fine = prof.main_intent == "sanction"
+    first_act = fine and not _FINED_BEFORE.search(prof.text) and not _REPEAT_OR_CRIME.search(prof.text)
     found: list[tuple[bool, int, int, int, tuple[str, str], str]] = []
     for rank, c in enumerate(closest):
         entry = table.articles.get(c.key)
@@ -1378,6 +1410,8 @@ def amount_source(
         if fine and entry and not _FINES.search(f"{entry.title}\n{entry.text}"):
             continue
         for _label, unit in entry.units if entry else ():
+            if first_act and _REPEAT_ONLY.search(unit):
+                continue
             # "bao nhiêu tiền" is answered by a sum in đồng, not by a rate ("mức thu lệ phí bằng 90%")
             sum_in_dong = has_figure("money", unit)
             amount = sum_in_dong or (not cash and _money(unit) and not EXEMPTION.search(unit))

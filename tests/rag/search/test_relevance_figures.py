@@ -28,6 +28,14 @@ def test_a_fine_asked_in_money_is_a_fine_not_a_fee():
     assert profile("Đăng ký khai sinh quá hạn có bị phạt không, lệ phí bao nhiêu tiền?").main_intent == "fee"
 
 
+def test_a_sum_collected_asks_money():
+    assert profile("Gửi xe máy ở chợ xã thì người trông xe được thu tối đa bao nhiêu một lượt?").figure_kind == "money"
+    assert profile("Bán hàng online thì doanh thu bao nhiêu một năm mới phải nộp thuế?").figure_kind == "money"
+    # a period of a taking-back, or a count of people, is no sum
+    assert profile("Thu hồi đất thì trong bao nhiêu ngày phải thông báo?").figure_kind == "duration"
+    assert profile("Năm nay xã thu bao nhiêu người vào dân quân?").figure_kind == "number"
+
+
 def test_a_number_in_a_sentence_that_tells_the_situation_asks_nothing():
     p = profile("Tôi bán tạp hóa tầng dưới, có để mấy bình gas bán kèm. Nhà ở kết hợp buôn bán như vậy phải bảo "
                 "đảm điều kiện phòng cháy gì?")
@@ -145,6 +153,21 @@ def test_a_crimes_fine_does_not_answer_an_administrative_fine(table):
     again = _verdict(table, "Người đã bị xử phạt vi phạm hành chính về tổ chức tảo hôn mà còn vi phạm thì bị phạt "
                             "tiền bao nhiêu?", [("01-VBHN-VPQH", "183"), ("52-2014-QH13", "5")])
     assert again.answer and again.details.get("amount_in") == ["01-VBHN-VPQH", "183"]
+
+
+def test_a_crime_for_the_repeat_does_not_state_the_fine_for_a_first_act(table):
+    # Điều 183's only clause fines "đã bị xử phạt vi phạm hành chính về hành vi này mà còn vi phạm": a first act's
+    # fine is in the sanctioning decree, even when the question does not say "hành chính"
+    first = _verdict(table, "Nhà bên cạnh gả con gái mới 15 tuổi, làm đám cưới linh đình. Tổ chức tảo hôn như vậy "
+                            "thì bị phạt bao nhiêu tiền?", [("01-VBHN-VPQH", "183"), ("52-2014-QH13", "5")])
+    assert not first.answer and first.code == "figure_missing"
+    assert "Điều 183" in first.reason and "mà còn vi phạm" in first.reason and "nghị định xử phạt" in first.reason
+    assert "«tổ chức tảo hôn" in first.reason  # what the asking sentence says, not the situation's "nhà bên"
+    # the repeat told, or the crime asked, the clause states the fine
+    for asked in ("Nhà bên cạnh tái phạm tổ chức tảo hôn cho đứa con thứ hai thì bị phạt bao nhiêu tiền?",
+                  "Tội tổ chức tảo hôn bị phạt tiền bao nhiêu?"):
+        verdict = _verdict(table, asked, [("01-VBHN-VPQH", "183"), ("52-2014-QH13", "5")])
+        assert verdict.answer and verdict.details.get("amount_in") == ["01-VBHN-VPQH", "183"], asked
 
 
 def test_a_benefit_does_not_answer_a_fine(table):
