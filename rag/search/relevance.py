@@ -1331,6 +1331,15 @@ _FINED_BEFORE = re.compile(r"\bđã\s+(?:từng\s+)?bị\s+(?:xử\s+)?phạt", 
 # hoặc đã bị … xử phạt" is another condition's alternative, not this)
 _REPEAT_ONLY = re.compile(
     r"(?<!hoặc )đã bị (?:[^,;.]{0,40}?)xử phạt vi phạm hành chính về [^.;]{0,120}?mà còn vi phạm", re.I)
+# The question asks what an official may fine ("thẩm quyền phạt", "chủ tịch xã được phạt tiền đến mức nào")
+_POWER_ASKED = re.compile(r"thẩm quyền|\bđược\s+(?:xử\s+)?phạt|\bai\s+(?:được\s+)?(?:xử\s+)?phạt|\bphạt\s+được", re.I)
+# What the general sanctions law itself is about, asked ("mức phạt tiền cao nhất", "phạt tại chỗ", "nộp phạt nhiều lần")
+_FRAMEWORK_ASKED = re.compile(
+    r"cao nhất|tối đa|thấp nhất|tối thiểu|\bkhung\b|\blĩnh vực\b|tại chỗ|biên bản|trả góp|nhiều lần|\bhoãn\b|\bgiảm\b|"
+    r"\bmiễn\b|thời hiệu", re.I)
+# The general sanctions law and its implementing decrees ("Xử lý vi phạm hành chính"), not a sector's sanctioning
+# decree ("xử phạt vi phạm hành chính trong lĩnh vực …")
+_GENERAL_SANCTIONS = re.compile(r"xử lý vi phạm hành chính", re.I)
 # The question tells a repeat or asks the crime ("tái phạm", "lần thứ hai", "đi tù", "truy cứu trách nhiệm hình sự")
 _REPEAT_OR_CRIME = re.compile(
     r"\b(?:tội|hình sự|(?:đi|ngồi|phạt)\s+tù|truy cứu|khởi tố|án tích|tái phạm|lần\s+(?:thứ\s+)?(?:hai|2|ba|3)\b"
@@ -1397,17 +1406,29 @@ def amount_source(
     # an administrative fine asked is not stated by a crime's article ("Tội tổ chức tảo hôn": "phạt tiền từ
     # 10.000.000 đồng"), which punishes what an administrative fine did not stop ("đã bị xử phạt vi phạm hành
     # chính về hành vi này mà còn vi phạm" is that crime's condition)
-    administrative = bool(_ADMINISTRATIVE_FINE.search(prof.text)) and not _FINED_BEFORE.search(prof.text)
     # a fine asked is stated by an article that fines ("Phạt tiền từ …"), not by a benefit of the same subject
     # ("mức hưởng trợ cấp thất nghiệp … không quá 05 lần mức lương cơ sở" for not paying unemployment insurance)
     fine = prof.main_intent == "sanction"
+    # a fine asked with no repeat told and no crime asked ("… thì bị phạt bao nhiêu tiền?") is an administrative one
     first_act = fine and not _FINED_BEFORE.search(prof.text) and not _REPEAT_OR_CRIME.search(prof.text)
+    administrative = first_act or bool(_ADMINISTRATIVE_FINE.search(prof.text)) and not _FINED_BEFORE.search(prof.text)
+    # what an official may fine at most ("Điều 46. Thẩm quyền của Thanh tra": "Phạt tiền đến 50% mức tiền phạt tối
+    # đa …") is no fine for an act, unless the official's power is asked ("chủ tịch xã chỉ được phạt đến mức nào")
+    power = bool(_POWER_ASKED.search(prof.text))
+    # the general sanctions law (its ranges, each sector's ceiling, fines on the spot) states no act's fine: asked
+    # of an act ("Mức phạt tiền cho hành vi này là bao nhiêu?") it is no source, asked of itself ("mức phạt tiền
+    # cao nhất trong lĩnh vực hôn nhân", "phạt tại chỗ … đến mức bao nhiêu") it is
+    framework = first_act and not power and not _FRAMEWORK_ASKED.search(asking_sentences(prof.text.lower()))
     found: list[tuple[bool, int, int, int, tuple[str, str], str]] = []
     for rank, c in enumerate(closest):
         entry = table.articles.get(c.key)
         if administrative and entry and entry.title.lower().startswith("tội "):
             continue
         if fine and entry and not _FINES.search(f"{entry.title}\n{entry.text}"):
+            continue
+        if fine and not power and entry and entry.title.lower().startswith("thẩm quyền"):
+            continue
+        if framework and _GENERAL_SANCTIONS.search(table.documents.get(c.key[0], {}).get("title") or ""):
             continue
         for _label, unit in entry.units if entry else ():
             if first_act and _REPEAT_ONLY.search(unit):

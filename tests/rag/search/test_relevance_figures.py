@@ -99,8 +99,10 @@ def test_a_sum_stated_against_a_base_amount_is_money():
 def table() -> ArticleTable:
     """Real articles: the Law on Livestock (Điều 56 keeps a pen "tách biệt với nơi ở", with no distance), the
     Civil Code (Điều 178: an awning over a shared path "cách mặt đất từ 2,5 mét trở lên"), the Law on
-    Administrative Sanctions (Điều 56: a fine "không lập biên bản" up to 250.000 đồng), the Criminal Code
-    (Điều 183: organising a child marriage, fined after an administrative sanction), the Law on Marriage and
+    Administrative Sanctions (Điều 23, 24: the range of fines and each sector's ceiling; Điều 46: what inspectors may
+    fine; Điều 56: a fine "không lập biên bản" up to 250.000 đồng), the Criminal Code (Điều 183: organising a child
+    marriage, fined after an administrative sanction; Điều 314: building in a power line's safety corridor, when it
+    injures or damages), the Law on Marriage and
     Family, and the social-assistance decree (Điều 11: burial support "bằng 20 lần mức chuẩn")."""
     livestock = LegalDocument("32-2018-QH14", "32/2018/QH14", "Luật", "Luật Chăn nuôi")
     civil = LegalDocument("91-2015-QH13", "91/2015/QH13", "Bộ luật", "Bộ luật dân sự")
@@ -114,8 +116,8 @@ def table() -> ArticleTable:
     return ArticleTable.build([
         *_corpus_units("32-2018-QH14.md", livestock, {"53", "56"}),
         *_corpus_units("91-2015-QH13.md", civil, {"178"}),
-        *_corpus_units("15-2012-QH13.md", sanctions, {"56"}),
-        *_corpus_units("01-VBHN-VPQH.md", criminal, {"183"}),
+        *_corpus_units("15-2012-QH13.md", sanctions, {"23", "24", "46", "56"}),
+        *_corpus_units("01-VBHN-VPQH.md", criminal, {"183", "314"}),
         *_corpus_units("52-2014-QH13.md", family, {"5"}),
         *_corpus_units("20-2021-ND-CP.md", social, {"11"}),
         *_corpus_units("60-2014-QH13.md", status, {"15"}),
@@ -168,6 +170,24 @@ def test_a_crime_for_the_repeat_does_not_state_the_fine_for_a_first_act(table):
                   "Tội tổ chức tảo hôn bị phạt tiền bao nhiêu?"):
         verdict = _verdict(table, asked, [("01-VBHN-VPQH", "183"), ("52-2014-QH13", "5")])
         assert verdict.answer and verdict.details.get("amount_in") == ["01-VBHN-VPQH", "183"], asked
+
+
+def test_a_fine_asked_of_an_act_is_not_the_sanctions_laws_frame_nor_a_crime(table):
+    # the general sanctions law states ranges, sector ceilings and officials' powers, the Criminal Code a crime's
+    # fine: none is the fine for building a house in a protected corridor
+    asked = "Một hộ đổ móng xây nhà trong hành lang bảo vệ an toàn công trình điện. Mức phạt tiền cho hành vi này là bao nhiêu?"
+    for order in ([("15-2012-QH13", "23"), ("15-2012-QH13", "24")], [("01-VBHN-VPQH", "314")],
+                  [("15-2012-QH13", "46")]):
+        verdict = _verdict(table, asked, order)
+        assert not verdict.answer and verdict.code == "figure_missing", order
+    # asked of the frame itself, or of an official's power, or of the crime, they answer
+    for asked, key in (("Vi phạm hành chính trong lĩnh vực giáo dục thì mức phạt tiền cao nhất là bao nhiêu?", "24"),
+                       ("Chánh thanh tra sở được phạt tiền đến bao nhiêu?", "46")):
+        verdict = _verdict(table, asked, [("15-2012-QH13", key)])
+        assert verdict.answer and verdict.details.get("amount_in") == ["15-2012-QH13", key], asked
+    crime = _verdict(table, "Xây nhà trong hành lang bảo vệ an toàn công trình điện gây thương tích thì bị truy cứu "
+                            "tội gì, phạt tiền bao nhiêu?", [("01-VBHN-VPQH", "314")])
+    assert crime.answer and crime.details.get("amount_in") == ["01-VBHN-VPQH", "314"]
 
 
 def test_a_benefit_does_not_answer_a_fine(table):
