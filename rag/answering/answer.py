@@ -153,7 +153,7 @@ MIN_LEAD_OVERLAP = 0.25  # share of the question's content words the lead piece 
 _KIND_LABEL = {
     "money": "Mức tiền", "duration": "Thời hạn", "age": "Độ tuổi", "percent": "Tỷ lệ", "number": "Con số",
     "area": "Diện tích", "length": "Khoảng cách, kích thước", "weight": "Khối lượng", "volume": "Thể tích",
-    "coefficient": "Hệ số",
+    "coefficient": "Hệ số", "date": "Thời điểm",
 }
 _INTENT_KIND = {"fee": "money", "sanction": "money", "deadline": "duration"}
 

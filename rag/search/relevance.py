@@ -316,6 +316,11 @@ _MEASURES = {
     "volume": ("thể tích", re.compile(rf"{_NUMBER}(?:lít|ml|mi[\s-]?li[\s-]?lít|m3|m³|mét khối)(?!\w)", re.I)),
     "coefficient": ("hệ số", re.compile(r"\bhệ số\s+(?:là\s+|bằng\s+)?\d+(?:,\d+)?(?![\d/])", re.I)),
 }
+_MEASURES["date"] = ("ngày, tháng", re.compile(  # a day or month of the year ("tháng 6", "ngày 28 tháng 3", "tháng tư")
+    r"\b(?:ngày\s+\d{1,2}\s+)?tháng\s+(?:\d{1,2}|giêng|chạp|một|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười(?:\s+một|\s+hai)?)"
+    r"(?!\w)(?!\s*(?:tuổi|lần))", re.I))
+# A day or month asked ("là tháng mấy", "vào tháng nào", "ngày truyền thống là ngày nào"), not a period ("mấy tháng")
+_DATE_ASKED = re.compile(r"\btháng\s+(?:mấy|nào)\b|\bngày\s+(?:nào|mấy)\b(?!\s+(?:làm việc|thì|phải))", re.I)
 _MEASURE_ASKED = re.compile(
     r"(?:bao nhiêu|mấy|bn)\s+(mét vuông|m2|m²|héc ta|ha|hecta|sào|mét khối|m3|mét|m|km|cây số|ki lô mét|centimét|cm|"
     r"phân|tấc|milimét|mm|kg|ký|ki lô|kí|cân|tấn|gam|lít)(?!\w)",
@@ -340,7 +345,9 @@ _MEASURE_NAMED = re.compile(
 
 def measure_asked(question: str) -> str | None:
     """The measure a question asks for ("area", "length", "weight", "volume"), from the unit after its
-    "bao nhiêu" / "mấy" or the measure named before it; None when it asks no measure."""
+    "bao nhiêu" / "mấy", the measure named before it, or a day or month asked ("date"); None when it asks no measure."""
+    if _DATE_ASKED.search(question):
+        return "date"
     m = _MEASURE_ASKED.search(question) or _MEASURE_NAMED.search(question)
     return _MEASURE_OF.get(m.group(1).lower(), "length") if m else None
 
@@ -454,7 +461,7 @@ def profile(question: str, subject: str | None = None) -> QuestionProfile:
     low = text.lower()
     intents = tuple(name for name, (_l, q, _t) in INTENTS.items() if re.search(q, low))
     asking = asking_sentences(low)
-    wants = bool(_WANTS_FIGURE.search(asking))
+    wants = bool(_WANTS_FIGURE.search(asking) or _DATE_ASKED.search(asking))
     if wants and _YES_NO.search(low):
         # "… ngủ lại mấy hôm thì có phải báo không?": the number describes the situation, the
         # question is yes/no; "… thời hiệu là bao lâu?" still asks for the figure.

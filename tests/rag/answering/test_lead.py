@@ -300,6 +300,12 @@ def test_counts_are_read_as_tier_bounds():
     assert situation_amounts("Thôn tôi có 420 cử tri, 35 hộ, 3 hội viên") == [(Decimal(420), "cử tri"), (Decimal(35), "hộ")]
 
 
+def test_a_day_of_the_year_asked_leads_with_the_day():
+    (day,) = parsed_units(("48-2019-QH14",))[("48-2019-QH14", "7")]
+    first = first_sentence("Ngày truyền thống của Dân quân tự vệ là ngày nào trong năm?", day)
+    assert first == "Thời điểm: «Ngày 28 tháng 3 hằng năm là ngày truyền thống của Dân quân tự vệ»"
+
+
 def test_a_coefficient_asked_leads_with_the_coefficient():
     (allowances,) = [u for u in parsed_units(("20-2021-ND-CP",))[("20-2021-ND-CP", "6")] if u.clause == "1"]
     question = ("Em tôi bị khuyết tật đặc biệt nặng, ở nhà không có thu nhập thì được trợ cấp xã hội hằng tháng "

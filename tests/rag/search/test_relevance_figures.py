@@ -36,6 +36,18 @@ def test_a_sum_collected_asks_money():
     assert profile("Năm nay xã thu bao nhiêu người vào dân quân?").figure_kind == "number"
 
 
+def test_a_day_or_month_asked_is_a_date_not_a_period():
+    for q in ("Tháng hành động quốc gia phòng, chống bạo lực gia đình là tháng mấy?",
+              "Mỗi năm gọi công dân nhập ngũ mấy lần, thường vào tháng nào?",
+              "Ngày truyền thống của Dân quân tự vệ là ngày nào trong năm?"):
+        p = profile(q)
+        assert p.wants_figure and p.figure_kind == "date", q
+    assert profile("Cai nghiện tự nguyện mấy tháng?").figure_kind == "duration"
+    assert not profile("Nộp hồ sơ ngày nào thì được?").wants_figure  # which day of the week, no date of the year
+    assert has_figure("date", "được tổ chức vào tháng 6 hằng năm") and has_figure("date", "Tháng tư hằng năm")
+    assert not has_figure("date", "thời hạn 06 tháng") and not has_figure("date", "05 tháng lương cơ sở")
+
+
 def test_a_number_in_a_sentence_that_tells_the_situation_asks_nothing():
     p = profile("Tôi bán tạp hóa tầng dưới, có để mấy bình gas bán kèm. Nhà ở kết hợp buôn bán như vậy phải bảo "
                 "đảm điều kiện phòng cháy gì?")
