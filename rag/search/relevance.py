@@ -1629,6 +1629,11 @@ _SAME_OFFENCE = re.compile(r"^\s*(?:\d+[a-zđ]?\.\s*)?(?:người\s+(?:chuẩn b
 # amount is bounded ("… trị giá 50.000.000 đồng trở lên" is no answer to "từ bao nhiêu tiền trở lên")
 _OFFENCE_WORDS = frozenset(syllables("phạm tội trở lên xuống dưới trên tối đa thiểu không quá ít nhất trị giá"))
 _MOST = re.compile(r"\b(?:tối đa|cao nhất|nặng nhất)\b", re.I)  # "bị phạt tù tối đa bao nhiêu năm"
+# The threshold of the crime asked ("số tiền bị chiếm đoạt từ bao nhiêu thì mới đủ truy cứu tội lừa đảo"): clause 1,
+# the offence itself, states it; the graver clauses state larger sums of the same offence
+_CRIME_THRESHOLD = re.compile(
+    r"(?:từ|trên)\s+(?:bao nhiêu|mấy|bn)\b[^?.;]{0,80}?(?:truy cứu|hình sự|phạm tội|\btội\b|đi tù|phạt tù)"
+    r"|(?:truy cứu|hình sự)[^?.;]{0,40}?(?:từ|trên)\s+(?:bao nhiêu|mấy|bn)\b", re.I)
 
 
 def answer_unit_order(prof: QuestionProfile, units: Sequence[LegalUnit]) -> list[int]:
@@ -1662,6 +1667,8 @@ def answer_unit_order(prof: QuestionProfile, units: Sequence[LegalUnit]) -> list
     order = sorted(range(len(units)), key=key)
     if order and order[0] == 0 and prof.wants_figure and _MOST.search(prof.text):
         order = _gravest_first(prof.figure_kind, units, graver, order)
+    elif order and order[0] in graver and 0 not in graver and _CRIME_THRESHOLD.search(prof.text):
+        order = [0] + [i for i in order if i != 0]
     return order
 
 

@@ -237,6 +237,18 @@ def test_the_highest_penalty_asked_leads_with_the_gravest_clause(criminal_code):
     assert _leading_clause(lowest, premises) == "1"
 
 
+def test_the_threshold_of_a_crime_asked_leads_with_the_offences_own_clause(criminal_code):
+    # clause 1 of Điều 174 states the threshold ("trị giá từ 2.000.000 đồng"); the graver clauses' larger sums are
+    # no answer to "từ bao nhiêu thì mới đủ truy cứu", and a crime's sum is no fee
+    fraud = criminal_code[("01-VBHN-VPQH", "174")]
+    question = ("Mẹ tôi bị lừa chuyển khoản 1,5 triệu tiền phí khóa công tơ. Số tiền bị chiếm đoạt từ bao nhiêu thì mới "
+                "đủ truy cứu tội lừa đảo chiếm đoạt tài sản?")
+    clause = _leading_clause(question, fraud)
+    assert clause == "1"
+    first = first_sentence(question, next(u for u in fraud if u.clause == clause))
+    assert first.startswith("Mức tiền: «") and "từ 2.000.000 đồng" in first
+
+
 def test_a_code_the_question_names_picks_its_line():
     (classes,) = [u for u in parsed_units(("05-2022-QH15",))[("05-2022-QH15", "32")] if u.clause == "1"]
     question = "Rạp chiếu bộ phim dán nhãn T16, cháu tôi 15 tuổi thì phải đủ bao nhiêu tuổi mới được vào xem?"
