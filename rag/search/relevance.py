@@ -125,8 +125,8 @@ _WANTS_FIGURE = re.compile(
 # A figure asked in a clause of its own before a yes/no one ("… là bao nhiêu, vậy có … không?")
 # a figure asked before a yes/no on it or on something else: "… là bao nhiêu, vậy có thấp hơn không?", "… bị phạt
 # bao nhiêu tiền, có bị tạm giữ xe không?"
-_ASKED_BEFORE = re.compile(r"\blà\s+(?:bao nhiêu|mấy|bao lâu)\s*[,;?]|\bbao nhiêu\s+(?:tiền|ngày|tháng|năm)\s*[,;]",
-                           re.I)
+_ASKED_BEFORE = re.compile(r"\blà\s+(?:bao nhiêu|mấy|bao lâu)\s*[,;?]|\bbao nhiêu\s+(?:tiền|ngày|tháng|năm)\s*[,;]|"
+                           r"\bbao lâu\s*[,;]", re.I)  # "… thời hạn bao lâu, nhà khó khăn có được miễn … không?"
 _YES_NO = re.compile(r"\bcó\b.*\b(không|chưa)\s*[?.!]*\s*$|\bphải không\b|\bđúng không\b", re.I)
 
 

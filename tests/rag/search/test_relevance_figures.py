@@ -17,6 +17,8 @@ def test_a_figure_asked_before_a_yes_no_on_it_is_still_asked():
     p = profile("Công ty trả lương tháng 3,8 triệu cho công nhân, lương tối thiểu vùng III bây giờ là bao nhiêu, "
                 "vậy có thấp hơn không?")
     assert p.wants_figure and p.figure_kind == "money"
+    p = profile("Cai nghiện tự nguyện tại cơ sở thì thời hạn bao lâu, nhà tôi khó khăn có được xét giảm chi phí không?")
+    assert p.wants_figure and p.figure_kind == "duration"
     # the number of the situation, with a yes/no asked, still asks none
     assert not profile("Khách ngủ lại mấy hôm thì có phải báo tạm trú không?").wants_figure
 
