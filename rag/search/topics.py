@@ -8,7 +8,8 @@ one row per law); a row applies only while no indexed document is that law (``in
 map needs no change when an agency ingests it.
 
 A topic fires when the question says one of its phrases (whole syllables, either tone placement),
-the question asks what the row is about (``asks``: intents; "-fee" excludes one), and no closest
+the question asks what the row is about (``asks``: intents; "-fee" excludes one; a row asking the question's
+intent, "sanction", names its law before a row for any question), and no closest
 document names the phrase in its headings (title, article and chapter titles, scope articles): when
 retrieval found a document that governs the phrase, that document answers. Whether the topic is what
 the question is about, or only its setting ("đang bị tạm giam thì thẻ căn cước …"), is weighed by the
@@ -137,6 +138,7 @@ def missing_law_topic(
     """
     q = canonical(question)
     plain = f" {fold_words(typed_plain)} " if typed_plain else None
+    found: list[TopicMatch] = []
     for topic in shipped_topics() if topics is None else topics:
         phrase, shown = topic.find(q), None
         if not phrase and plain:
@@ -150,8 +152,11 @@ def missing_law_topic(
         said = canonical(phrase)
         if any(said in heading_text(doc) for doc in dict.fromkeys(closest_docs)):
             continue
-        return TopicMatch(topic.law, shown or _as_written(question, phrase))
-    return None
+        match = TopicMatch(topic.law, shown or _as_written(question, phrase))
+        if topic.wanted:  # a row for what is asked ("… không xuất hóa đơn thì bị phạt" → the sanctioning decree)
+            return match
+        found.append(match)
+    return found[0] if found else None  # else the first row in the file
 
 
 def _restoration_agrees(phrase: str, restored: str, typed: str) -> str | None:
