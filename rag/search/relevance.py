@@ -315,10 +315,11 @@ _MEASURES = {
     "weight": ("khối lượng", re.compile(rf"{_NUMBER}(?:kg|ki[\s-]?lô[\s-]?gam|kilôgam|tấn|gam|g)(?!\w)", re.I)),
     "volume": ("thể tích", re.compile(rf"{_NUMBER}(?:lít|ml|mi[\s-]?li[\s-]?lít|m3|m³|mét khối)(?!\w)", re.I)),
     "coefficient": ("hệ số", re.compile(r"\bhệ số\s+(?:là\s+|bằng\s+)?\d+(?:,\d+)?(?![\d/])", re.I)),
+    # a day or month of the year ("tháng 6", "ngày 28 tháng 3", "tháng tư"), not a period ("06 tháng")
+    "date": ("ngày, tháng", re.compile(
+        r"\b(?:ngày\s+\d{1,2}\s+)?tháng\s+(?:\d{1,2}|giêng|chạp|một|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười(?:\s+một|\s+hai)?)"
+        r"(?!\w)(?!\s*(?:tuổi|lần))", re.I)),
 }
-_MEASURES["date"] = ("ngày, tháng", re.compile(  # a day or month of the year ("tháng 6", "ngày 28 tháng 3", "tháng tư")
-    r"\b(?:ngày\s+\d{1,2}\s+)?tháng\s+(?:\d{1,2}|giêng|chạp|một|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười(?:\s+một|\s+hai)?)"
-    r"(?!\w)(?!\s*(?:tuổi|lần))", re.I))
 # A day or month asked ("là tháng mấy", "vào tháng nào", "ngày truyền thống là ngày nào"), not a period ("mấy tháng")
 _DATE_ASKED = re.compile(r"\btháng\s+(?:mấy|nào)\b|\bngày\s+(?:nào|mấy)\b(?!\s+(?:làm việc|thì|phải))", re.I)
 _MEASURE_ASKED = re.compile(
@@ -1410,15 +1411,14 @@ def amount_source(
         return None
     special = [m for m in SPECIAL_CASES if m in prof.text.lower()]  # "kết hôn có yếu tố nước ngoài"
     cash = asks_cash(prof.text)
-    # an administrative fine asked is not stated by a crime's article ("Tội tổ chức tảo hôn": "phạt tiền từ
-    # 10.000.000 đồng"), which punishes what an administrative fine did not stop ("đã bị xử phạt vi phạm hành
-    # chính về hành vi này mà còn vi phạm" is that crime's condition)
     # a fine asked is stated by an article that fines ("Phạt tiền từ …"), not by a benefit of the same subject
     # ("mức hưởng trợ cấp thất nghiệp … không quá 05 lần mức lương cơ sở" for not paying unemployment insurance)
     fine = prof.main_intent == "sanction"
-    # a fine asked with no repeat told and no crime asked ("… thì bị phạt bao nhiêu tiền?") is an administrative one
+    # a fine asked with no repeat told and no crime asked ("… thì bị phạt bao nhiêu tiền?"), or said to be
+    # administrative, is not stated by a crime's article ("Tội tổ chức tảo hôn": "phạt tiền từ 10.000.000 đồng"),
+    # which punishes what an administrative fine did not stop or what did harm
     first_act = fine and not _FINED_BEFORE.search(prof.text) and not _REPEAT_OR_CRIME.search(prof.text)
-    administrative = first_act or bool(_ADMINISTRATIVE_FINE.search(prof.text)) and not _FINED_BEFORE.search(prof.text)
+    administrative = first_act or (bool(_ADMINISTRATIVE_FINE.search(prof.text)) and not _FINED_BEFORE.search(prof.text))
     # what an official may fine at most ("Điều 46. Thẩm quyền của Thanh tra": "Phạt tiền đến 50% mức tiền phạt tối
     # đa …") is no fine for an act, unless the official's power is asked ("chủ tịch xã chỉ được phạt đến mức nào")
     power = bool(_POWER_ASKED.search(prof.text))
