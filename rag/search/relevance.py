@@ -320,8 +320,11 @@ _MEASURES = {
         r"\b(?:ngày\s+\d{1,2}\s+)?tháng\s+(?:\d{1,2}|giêng|chạp|một|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười(?:\s+một|\s+hai)?)"
         r"(?!\w)(?!\s*(?:tuổi|lần))", re.I)),
 }
-# A day or month asked ("là tháng mấy", "vào tháng nào", "ngày truyền thống là ngày nào"), not a period ("mấy tháng")
-_DATE_ASKED = re.compile(r"\btháng\s+(?:mấy|nào)\b|\bngày\s+(?:nào|mấy)\b(?!\s+(?:làm việc|thì|phải))", re.I)
+# A month or a day of the year asked ("là tháng mấy", "vào tháng nào", "là ngày nào trong năm", "ngày mấy tháng mấy"),
+# not a period ("mấy tháng") nor a day of the week or one counted from an event ("tiếp dân vào ngày nào", answered by
+# "ít nhất 01 ngày trong 01 tuần"; "bầu cử vào ngày nào", by "ngày chủ nhật")
+_DATE_ASKED = re.compile(
+    r"\btháng\s+(?:mấy|nào)\b|\bngày\s+(?:nào|mấy)\s+(?:trong\s+năm|hằng\s+năm|hàng\s+năm|tháng)\b", re.I)
 _MEASURE_ASKED = re.compile(
     r"(?:bao nhiêu|mấy|bn)\s+(mét vuông|m2|m²|héc ta|ha|hecta|sào|mét khối|m3|mét|m|km|cây số|ki lô mét|centimét|cm|"
     r"phân|tấc|milimét|mm|kg|ký|ki lô|kí|cân|tấn|gam|lít)(?!\w)",

@@ -45,7 +45,11 @@ def test_a_day_or_month_asked_is_a_date_not_a_period():
         p = profile(q)
         assert p.wants_figure and p.figure_kind == "date", q
     assert profile("Cai nghiện tự nguyện mấy tháng?").figure_kind == "duration"
-    assert not profile("Nộp hồ sơ ngày nào thì được?").wants_figure  # which day of the week, no date of the year
+    # a day of the week, or one counted from an event, is no date of the year ("ít nhất 01 ngày trong 01 tuần",
+    # "ngày chủ nhật", "chậm nhất là 21 ngày trước ngày bầu cử")
+    for q in ("Nộp hồ sơ ngày nào thì được?", "Chủ tịch xã tiếp công dân vào ngày nào trong tuần?",
+              "Bầu cử đại biểu Quốc hội diễn ra vào ngày nào?"):
+        assert profile(q).figure_kind != "date", q
     assert has_figure("date", "được tổ chức vào tháng 6 hằng năm") and has_figure("date", "Tháng tư hằng năm")
     assert not has_figure("date", "thời hạn 06 tháng") and not has_figure("date", "05 tháng lương cơ sở")
 
