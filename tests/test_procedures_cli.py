@@ -125,3 +125,7 @@ def test_ask_puts_the_matching_card_on_top(procedure_index, capsys):
         capsys, "--index", str(procedure_index), "ask", "Giá vé máy bay đi Paris hôm nay bao nhiêu?", "--json"
     )
     assert unrelated["procedure"] is None
+    # a fine asked carries out no procedure: no card reads as its subject
+    fine = run_json(capsys, "--index", str(procedure_index), "ask",
+                    "Làm lại giấy khai sinh bị mất mà khai man thì bị phạt bao nhiêu tiền?", "--json")
+    assert fine["procedure"] is None

@@ -16,6 +16,7 @@ from rag.domain import Procedure
 from rag.models.embeddings import Embedder
 from rag.errors import InputError
 from rag.search.query import QueryAnalysis, is_unaccented
+from rag.search.relevance import profile
 from rag.models.sparse import BM25Encoder
 from rag.index.store import ProcedureStore
 from rag.text.vietnamese import nfc, normalise_space, strip_diacritics, syllables
@@ -273,8 +274,10 @@ class ProcedureSearch:
         return _dedup(hits)[:top_k]
 
     def best_match(self, question: str, min_coverage: float = 0.5) -> ProcedureHit | None:
-        """The card to show above an answer, when the question clearly names a procedure."""
-        if not self.store.exists():
+        """The card to show above an answer, when the question clearly names a procedure. A question that mainly
+        asks a fine ("dựng rạp cưới trên lòng đường thì bị phạt bao nhiêu?") carries out no procedure: a card on top
+        ("Đăng ký kết hôn", found through the glossary's "đám cưới" → "kết hôn") would read as its subject."""
+        if not self.store.exists() or profile(question).main_intent == "sanction":
             return None
         hits = self.search(question, top_k=1)
         if hits and hits[0].coverage >= min_coverage:
