@@ -965,11 +965,16 @@ def exam_wording(prof: QuestionProfile, ranked: Sequence[Candidate], table: Arti
     retrieval's first article repeats: exam-style questions copy the statute ("Trách nhiệm của lực lượng
     chuyên trách bảo vệ an ninh mạng là gì?", dev median 0.7), clerks' questions do not (tune median 0.33)."""
     first = next((c for c in ranked if c.rank == 0), None)
+    return repeated_wording(prof, first.key, table) if first is not None else 0.0
+
+
+def repeated_wording(prof: QuestionProfile, key: tuple[str, str], table: ArticleTable) -> float:
+    """Share of the question's adjacent syllable pairs that the article ``key`` repeats."""
     words = syllables(prof.text)
     pairs = list(zip(words, words[1:]))
-    if first is None or not pairs:
+    if not pairs:
         return 0.0
-    art = table.article_syllables(first.key)
+    art = table.article_syllables(key)
     have = set(zip(art, art[1:]))
     return sum(p in have for p in pairs) / len(pairs)
 
@@ -1207,8 +1212,12 @@ def judge(
             "later_than_index",
             {"year": later[0], "latest_indexed_year": table.latest_year},
         )
+    # a fee schedule names many subjects in its title ("… phí thẩm định điều kiện hoạt động Văn phòng công chứng")
+    # and governs only their fees: for any other question its headings do not govern a missing law's topic
+    governing = [c.key[0] for c in ranked[:depth]
+                 if prof.main_intent == "fee" or not _FEE_SCHEDULE.search(table.documents.get(c.key[0], {}).get("title") or "")]
     topic = missing_law_topic(prof.text, prof.intents, table.folded_names(), table.doc_heading_text,
-                              [c.key[0] for c in ranked[:depth]], topics, typed_plain)
+                              governing, topics, typed_plain)
     weight, governed = topic_weights(prof, topic.phrase, ranked[:depth], table) if topic else (0.0, 0.0)
     if topic and weight >= TOPIC_SHARE * governed:
         return Judgement(
@@ -1344,6 +1353,8 @@ _REPEAT_ONLY = re.compile(
     r"(?<!hoặc )đã bị (?:[^,;.]{0,40}?)xử phạt vi phạm hành chính về [^.;]{0,120}?mà còn vi phạm", re.I)
 # The question asks what an official may fine ("thẩm quyền phạt", "chủ tịch xã được phạt tiền đến mức nào")
 _POWER_ASKED = re.compile(r"thẩm quyền|\bđược\s+(?:xử\s+)?phạt|\bai\s+(?:được\s+)?(?:xử\s+)?phạt|\bphạt\s+được", re.I)
+# A fee schedule's title ("Quy định mức thu, chế độ thu, nộp … phí công chứng", "Về lệ phí trước bạ", "Phí và lệ phí")
+_FEE_SCHEDULE = re.compile(r"\bmức thu\b|^\s*(?:quy định\s+|về\s+)?(?:lệ\s+)?phí\b", re.I)
 # What the general sanctions law itself is about, asked ("mức phạt tiền cao nhất", "phạt tại chỗ", "nộp phạt nhiều lần")
 _FRAMEWORK_ASKED = re.compile(
     r"cao nhất|tối đa|thấp nhất|tối thiểu|\bkhung\b|\blĩnh vực\b|tại chỗ|biên bản|trả góp|nhiều lần|\bhoãn\b|\bgiảm\b|"
@@ -1351,9 +1362,12 @@ _FRAMEWORK_ASKED = re.compile(
 # The general sanctions law and its implementing decrees ("Xử lý vi phạm hành chính"), not a sector's sanctioning
 # decree ("xử phạt vi phạm hành chính trong lĩnh vực …")
 _GENERAL_SANCTIONS = re.compile(r"xử lý vi phạm hành chính", re.I)
+# A question repeating this share of its word pairs from an article asks that article (the lean's start, ``anchor_from``:
+# exam-style questions copy the statute, dev median 0.7; clerks' questions do not, tune median 0.33)
+STATUTE_WORDING = 0.5
 # The question tells a repeat or asks the crime ("tái phạm", "lần thứ hai", "đi tù", "truy cứu trách nhiệm hình sự")
 _REPEAT_OR_CRIME = re.compile(
-    r"\b(?:tội|hình sự|(?:đi|ngồi|phạt)\s+tù|truy cứu|khởi tố|án tích|tái phạm|lần\s+(?:thứ\s+)?(?:hai|2|ba|3)\b"
+    r"\b(?:tội|hình sự|(?:đi|ngồi|phạt)\s+tù|cải tạo không giam giữ|truy cứu|khởi tố|án tích|tái phạm|lần\s+(?:thứ\s+)?(?:hai|2|ba|3)\b"
     r"|(?:vẫn|còn)\s+(?:tiếp tục|tái|vi phạm))", re.I)
 
 
@@ -1421,7 +1435,7 @@ def amount_source(
     # administrative, is not stated by a crime's article ("Tội tổ chức tảo hôn": "phạt tiền từ 10.000.000 đồng"),
     # which punishes what an administrative fine did not stop or what did harm
     first_act = fine and not _FINED_BEFORE.search(prof.text) and not _REPEAT_OR_CRIME.search(prof.text)
-    administrative = first_act or (bool(_ADMINISTRATIVE_FINE.search(prof.text)) and not _FINED_BEFORE.search(prof.text))
+    said_administrative = bool(_ADMINISTRATIVE_FINE.search(prof.text)) and not _FINED_BEFORE.search(prof.text)
     # what an official may fine at most ("Điều 46. Thẩm quyền của Thanh tra": "Phạt tiền đến 50% mức tiền phạt tối
     # đa …") is no fine for an act, unless the official's power is asked ("chủ tịch xã chỉ được phạt đến mức nào")
     power = bool(_POWER_ASKED.search(prof.text))
@@ -1432,16 +1446,20 @@ def amount_source(
     found: list[tuple[bool, int, int, int, tuple[str, str], str]] = []
     for rank, c in enumerate(closest):
         entry = table.articles.get(c.key)
-        if administrative and entry and entry.title.lower().startswith("tội "):
+        # a question that copies the article's own words asks it ("Điều khiển tàu bay vào hoặc ra khỏi Việt Nam mà vi
+        # phạm quy định về hàng không … có thể bị phạt tiền tối đa bao nhiêu?" is Điều 283's crime)
+        copied = fine and repeated_wording(prof, c.key, table) >= STATUTE_WORDING
+        act = first_act and not copied
+        if (said_administrative or act) and entry and entry.title.lower().startswith("tội "):
             continue
         if fine and entry and not _FINES.search(f"{entry.title}\n{entry.text}"):
             continue
-        if fine and not power and entry and entry.title.lower().startswith("thẩm quyền"):
+        if fine and not power and not copied and entry and entry.title.lower().startswith("thẩm quyền"):
             continue
-        if framework and _GENERAL_SANCTIONS.search(table.documents.get(c.key[0], {}).get("title") or ""):
+        if framework and not copied and _GENERAL_SANCTIONS.search(table.documents.get(c.key[0], {}).get("title") or ""):
             continue
         for _label, unit in entry.units if entry else ():
-            if first_act and _REPEAT_ONLY.search(unit):
+            if act and _REPEAT_ONLY.search(unit):
                 continue
             # "bao nhiêu tiền" is answered by a sum in đồng, not by a rate ("mức thu lệ phí bằng 90%")
             sum_in_dong = has_figure("money", unit)

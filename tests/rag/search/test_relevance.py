@@ -620,6 +620,23 @@ def test_a_missing_laws_topic_stops_applying_once_the_law_is_indexed(near_domain
     assert judge(prof, ranked, table, ABOUT).code != "law_not_indexed"
 
 
+def test_a_fee_schedules_title_governs_only_the_fee():
+    # 257/2016/TT-BTC's title names "Văn phòng công chứng" among the fees it sets: it does not govern what to bring
+    # to a notary office (Luật Công chứng, not indexed), only what the notary charges
+    fees = LegalDocument("257-2016-TT-BTC", "257/2016/TT-BTC", "Thông tư",
+                         "Quy định mức thu, chế độ thu, nộp, quản lý, sử dụng phí công chứng; phí chứng thực; phí thẩm "
+                         "định tiêu chuẩn, điều kiện hành nghề công chứng; phí thẩm định điều kiện hoạt động Văn phòng "
+                         "công chứng; lệ phí cấp thẻ công chứng viên")
+    table = ArticleTable.build(_corpus_units("257-2016-TT-BTC.md", fees))
+    papers = profile("Công chứng hợp đồng mua bán nhà ở văn phòng công chứng thì cần mang theo những giấy tờ gì?")
+    ranked = rerank(papers, _candidates(table, [("257-2016-TT-BTC", "4"), ("257-2016-TT-BTC", "2")]), table, ABOUT)
+    verdict = judge(papers, ranked, table, ABOUT)
+    assert not verdict.answer and verdict.code == "law_not_indexed" and "Luật Công chứng" in verdict.reason
+    fee = profile("Phí công chứng hợp đồng mua bán nhà ở văn phòng công chứng là bao nhiêu?")
+    ranked = rerank(fee, _candidates(table, [("257-2016-TT-BTC", "4")]), table, ABOUT)
+    assert judge(fee, ranked, table, ABOUT).code != "law_not_indexed"
+
+
 def _table_units_of(table: ArticleTable, key: tuple[str, str]) -> list[LegalUnit]:
     entry = table.articles[key]
     d = table.documents[key[0]]

@@ -193,7 +193,7 @@ def test_a_crime_for_the_repeat_does_not_state_the_fine_for_a_first_act(table):
 def test_a_fine_asked_of_an_act_is_not_the_sanctions_laws_frame_nor_a_crime(table):
     # the general sanctions law states ranges, sector ceilings and officials' powers, the Criminal Code a crime's
     # fine: none is the fine for building a house in a protected corridor
-    asked = "Một hộ đổ móng xây nhà trong hành lang bảo vệ an toàn công trình điện. Mức phạt tiền cho hành vi này là bao nhiêu?"
+    asked = "Một hộ trong thôn đổ móng xây nhà kiên cố lấn ra sát công trình công cộng. Mức phạt tiền cho hành vi này là bao nhiêu?"
     for order in ([("15-2012-QH13", "23"), ("15-2012-QH13", "24")], [("01-VBHN-VPQH", "314")],
                   [("15-2012-QH13", "46")]):
         verdict = _verdict(table, asked, order)
@@ -206,6 +206,10 @@ def test_a_fine_asked_of_an_act_is_not_the_sanctions_laws_frame_nor_a_crime(tabl
     crime = _verdict(table, "Xây nhà trong hành lang bảo vệ an toàn công trình điện gây thương tích thì bị truy cứu "
                             "tội gì, phạt tiền bao nhiêu?", [("01-VBHN-VPQH", "314")])
     assert crime.answer and crime.details.get("amount_in") == ["01-VBHN-VPQH", "314"]
+    # a question that copies the crime's own words asks it, as exam questions do
+    copied = _verdict(table, "Người nào tự ý xây nhà, công trình trong phạm vi hành lang bảo vệ an toàn công trình điện "
+                             "gây thương tích thì có thể bị phạt tiền bao nhiêu?", [("01-VBHN-VPQH", "314")])
+    assert copied.answer and copied.details.get("amount_in") == ["01-VBHN-VPQH", "314"]
 
 
 def test_a_benefit_does_not_answer_a_fine(table):
