@@ -27,6 +27,7 @@ from rag.search.relevance import (
     Judgement,
     QuestionProfile,
     answer_unit_order,
+    crime_article,
     exempts,
     has_figure,
     profile,
@@ -198,7 +199,7 @@ def lead_piece(question: str, unit: LegalUnit, prof: QuestionProfile | None = No
     intent = prof.main_intent
     figure = prof.figure_kind if prof.wants_figure else None
     attempts: list[tuple[str, Callable[[str], bool] | None, str | None]] = []
-    if intent == "fee" and unit.article_title.lower().startswith("tội "):
+    if intent == "fee" and crime_article(unit.article_title):
         intent = None  # a crime's sum ("chiếm đoạt tài sản trị giá từ 2.000.000 đồng") is no fee: "Mức tiền"
     if intent in _LEAD_INTENTS and (figure is None or _INTENT_KIND.get(intent, figure) == figure):
         attempts.append((ASKED[intent][0], signal_of(intent), intent))

@@ -1371,6 +1371,11 @@ _REPEAT_OR_CRIME = re.compile(
     r"|(?:vẫn|còn)\s+(?:tiếp tục|tái|vi phạm))", re.I)
 
 
+def crime_article(title: str) -> bool:
+    """An article of the Criminal Code's special part: its title names a crime ("Tội tổ chức tảo hôn")."""
+    return title.lower().startswith("tội ")
+
+
 def _own_pairs(prof: QuestionProfile) -> list[tuple[str, str]]:
     """The question's subject word pairs that name what the amount is for ("kết hôn", "thường trú",
     "chứng thực"), not the fee or fine itself ("lệ phí", "đăng ký", "vi phạm hành chính")."""
@@ -1450,7 +1455,7 @@ def amount_source(
         # phạm quy định về hàng không … có thể bị phạt tiền tối đa bao nhiêu?" is Điều 283's crime)
         copied = fine and repeated_wording(prof, c.key, table) >= STATUTE_WORDING
         act = first_act and not copied
-        if (said_administrative or act) and entry and entry.title.lower().startswith("tội "):
+        if (said_administrative or act) and entry and crime_article(entry.title):
             continue
         if fine and entry and not _FINES.search(f"{entry.title}\n{entry.text}"):
             continue

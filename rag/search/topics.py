@@ -138,7 +138,7 @@ def missing_law_topic(
     """
     q = canonical(question)
     plain = f" {fold_words(typed_plain)} " if typed_plain else None
-    found: list[TopicMatch] = []
+    first: TopicMatch | None = None  # the first row in the file that applies, when no row is for the asked intent
     for topic in shipped_topics() if topics is None else topics:
         phrase, shown = topic.find(q), None
         if not phrase and plain:
@@ -155,8 +155,8 @@ def missing_law_topic(
         match = TopicMatch(topic.law, shown or _as_written(question, phrase))
         if topic.wanted:  # a row for what is asked ("… không xuất hóa đơn thì bị phạt" → the sanctioning decree)
             return match
-        found.append(match)
-    return found[0] if found else None  # else the first row in the file
+        first = first or match
+    return first
 
 
 def _restoration_agrees(phrase: str, restored: str, typed: str) -> str | None:
