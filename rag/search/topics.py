@@ -67,6 +67,19 @@ class LawTopic:
         hits = [p for p, f in zip(self.phrases, self._folded) if f in folded_question]
         return max(hits, key=len) if hits else None
 
+    def find_near(self, words: Sequence[str], folded: Sequence[str], folded_text: str) -> tuple[str, int, int] | None:
+        """A phrase of four or more syllables the question says with one syllable's tone or mark mistyped
+        ("sổ bảo hiễm xã hội"): (the phrase, where it starts in ``words``, its length), else None.
+        ``words``: the question's ``canonical`` syllables; ``folded``: the same without diacritics."""
+        for phrase, canon, fw in zip(self.phrases, self._canon, self._folded):
+            want = canon.split()
+            if len(want) < 4 or fw not in folded_text:
+                continue
+            for i in _starts(folded, fw.split()):
+                if sum(a != b for a, b in zip(words[i : i + len(want)], want)) <= 1:
+                    return phrase, i, len(want)
+        return None
+
     def applies_to(self, intents: Sequence[str]) -> bool:
         """The question mainly asks what the row is about (its first intent), and nothing the row
         excludes ("-fee": the corpus states the fee elsewhere)."""
@@ -138,6 +151,9 @@ def missing_law_topic(
     """
     q = canonical(question)
     plain = f" {fold_words(typed_plain)} " if typed_plain else None
+    words = q.split()
+    folded = [fold_words(w) for w in words]
+    folded_text = f" {' '.join(folded)} "
     first: TopicMatch | None = None  # the first row in the file that applies, when no row is for the asked intent
     for topic in shipped_topics() if topics is None else topics:
         phrase, shown = topic.find(q), None
@@ -145,6 +161,10 @@ def missing_law_topic(
             phrase = topic.find_folded(plain)
             shown = _restoration_agrees(phrase, question, typed_plain or "") if phrase else None
             phrase = phrase if shown else None
+        if not phrase and not plain:
+            near = topic.find_near(words, folded, folded_text)
+            if near:
+                phrase, shown = near[0], _written_at(question, near[1], near[2])
         if not phrase or not topic.applies_to(intents):
             continue
         if law_indexed(topic, document_names):
@@ -183,6 +203,12 @@ def _as_written(question: str, phrase: str) -> str:
     for i in _starts(canon, want):
         return " ".join(words[i : i + len(want)])
     return phrase
+
+
+def _written_at(question: str, start: int, n: int) -> str:
+    """The question's words ``start`` … ``start + n`` (as ``canonical`` counts its syllables), as typed."""
+    words = [w for w in re.findall(r"\w+", question) if canonical(w).strip()]
+    return " ".join(words[start : start + n])
 
 
 def _starts(syllables_: Sequence[str], want: Sequence[str]):

@@ -703,6 +703,18 @@ def test_a_topic_typed_without_diacritics_is_found_when_the_restoration_agrees()
                              typed_plain="can dieu kien gi de dang ky thuong tru") is None
 
 
+def test_a_topic_with_one_mistyped_tone_is_found():
+    nothing = lambda doc: ""  # noqa: E731
+    # "hiễm" for "hiểm": one syllable of a four-syllable phrase has the wrong tone, the rest as written
+    hit = missing_law_topic("Nghỉ việc về quê thì làm mất sổ bảo hiễm xã hội, xin cấp lại ở đâu?", ("authority",), (),
+                            nothing, [])
+    assert hit and "Bảo hiểm xã hội" in hit.law and hit.phrase == "sổ bảo hiễm xã hội"
+    # two syllables off is another phrase; a phrase under four syllables must be exact ("thì công an" is no
+    # "thi công an", the police academy's exam)
+    assert missing_law_topic("Mất sổ bão hiễm xã hội thì sao?", ("authority",), (), nothing, []) is None
+    assert missing_law_topic("Nộp hồ sơ tạm trú thì công an giải quyết mấy ngày?", ("deadline",), (), nothing, []) is None
+
+
 def test_a_population_topic_is_the_setting_of_a_maternity_question():
     # "sinh con thứ ba" tells the situation; the Labour Code answers the leave (the row excludes such asks)
     assert missing_law_topic("Sinh con thứ ba thì vợ có được nghỉ thai sản 6 tháng không?", ("condition",), (),
