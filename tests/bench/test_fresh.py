@@ -1,4 +1,4 @@
-"""The fresh batches (rounds 15i, 15j, 15k, 15l, 15m, 15n, 15o, 15p, 15q, 15r): the rows load, the hidden kinds are as written, and every gold is real corpus text."""
+"""The fresh batches (rounds 15i, 15j, 15k, 15l, 15m, 15n, 15o, 15p, 15q, 15r, 15s): the rows load, the hidden kinds are as written, and every gold is real corpus text."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ BATCHES = {
     "15q": (561, {"missing law": 18, "missing figure": 12, "post-2025 reform": 5, "later document": 5},
             {"numeric": 15, "situational": 10, "procedural": 3, "direct": 2}),
     "15r": (631, {"missing law": 18, "missing figure": 12, "post-2025 reform": 5, "later document": 5},
+            {"numeric": 15, "situational": 10, "procedural": 3, "direct": 2}),
+    "15s": (701, {"missing law": 18, "missing figure": 12, "post-2025 reform": 5, "later document": 5},
             {"numeric": 15, "situational": 10, "procedural": 3, "direct": 2}),
 }
 
