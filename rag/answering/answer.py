@@ -154,7 +154,7 @@ MIN_LEAD_OVERLAP = 0.25  # share of the question's content words the lead piece 
 _KIND_LABEL = {
     "money": "Mức tiền", "duration": "Thời hạn", "age": "Độ tuổi", "percent": "Tỷ lệ", "number": "Con số",
     "area": "Diện tích", "length": "Khoảng cách, kích thước", "weight": "Khối lượng", "volume": "Thể tích",
-    "coefficient": "Hệ số", "date": "Thời điểm",
+    "coefficient": "Hệ số", "date": "Thời điểm", "speed": "Tốc độ",
 }
 _INTENT_KIND = {"fee": "money", "sanction": "money", "deadline": "duration"}
 

@@ -314,6 +314,7 @@ _MEASURES = {
         rf"{_NUMBER}(?:m|mét|km|ki[\s-]?lô[\s-]?mét|cm|xen[\s-]?ti[\s-]?mét|centimét|mm|mi[\s-]?li[\s-]?mét|milimét)(?![\w²])", re.I)),
     "weight": ("khối lượng", re.compile(rf"{_NUMBER}(?:kg|ki[\s-]?lô[\s-]?gam|kilôgam|tấn|gam|g)(?!\w)", re.I)),
     "volume": ("thể tích", re.compile(rf"{_NUMBER}(?:lít|ml|mi[\s-]?li[\s-]?lít|m3|m³|mét khối)(?!\w)", re.I)),
+    "speed": ("tốc độ", re.compile(rf"{_NUMBER}(?:km/h|km/giờ|km\s+một\s+giờ|ki[\s-]?lô[\s-]?mét/giờ)(?!\w)", re.I)),
     "coefficient": ("hệ số", re.compile(r"\bhệ số\s+(?:là\s+|bằng\s+)?\d+(?:,\d+)?(?![\d/])", re.I)),
     # a day or month of the year ("tháng 6", "ngày 28 tháng 3", "tháng tư"), not a period ("06 tháng")
     "date": ("ngày, tháng", re.compile(
@@ -326,7 +327,8 @@ _MEASURES = {
 _DATE_ASKED = re.compile(
     r"\btháng\s+(?:mấy|nào)\b|\bngày\s+(?:nào|mấy)\s+(?:trong\s+năm|hằng\s+năm|hàng\s+năm|tháng)\b", re.I)
 _MEASURE_ASKED = re.compile(
-    r"(?:bao nhiêu|mấy|bn)\s+(mét vuông|m2|m²|héc ta|ha|hecta|sào|mét khối|m3|mét|m|km|cây số|ki lô mét|centimét|cm|"
+    r"(?:bao nhiêu|mấy|bn)\s+(km/h|km/giờ|cây số/giờ|cây số một giờ|km một giờ|"
+    r"mét vuông|m2|m²|héc ta|ha|hecta|sào|mét khối|m3|mét|m|km|cây số|ki lô mét|centimét|cm|"
     r"phân|tấc|milimét|mm|kg|ký|ki lô|kí|cân|tấn|gam|lít)(?!\w)",
     re.I,
 )
@@ -336,12 +338,13 @@ _MEASURE_OF = {
     **dict.fromkeys(("mét khối", "m3", "lít", "dung tích", "thể tích"), "volume"),
     **dict.fromkeys(("kg", "ký", "ki lô", "kí", "cân", "tấn", "gam", "cân nặng", "trọng lượng", "khối lượng"), "weight"),
     "hệ số": "coefficient",
+    **dict.fromkeys(("km/h", "km/giờ", "cây số/giờ", "cây số một giờ", "km một giờ", "tốc độ", "vận tốc"), "speed"),
 }
 
 
 # The measure named before the asking word: "chiều cao, cân nặng tối thiểu bao nhiêu", "diện tích tối đa là mấy"
 _MEASURE_NAMED = re.compile(
-    r"\b(chiều cao|chiều dài|chiều rộng|cân nặng|trọng lượng|khối lượng|diện tích|dung tích|thể tích|hệ số)\b(?:,?\s+[^\W\d_]+){0,4}?"
+    r"\b(chiều cao|chiều dài|chiều rộng|cân nặng|trọng lượng|khối lượng|diện tích|dung tích|thể tích|hệ số|tốc độ|vận tốc)\b(?:,?\s+[^\W\d_]+){0,4}?"
     r"\s+(?:là\s+)?(?:bao nhiêu|mấy|bn)\b(?!\s+(?:tiền|đồng|phần trăm|%|năm|tháng|ngày|lần|tuổi))",
     re.I,
 )

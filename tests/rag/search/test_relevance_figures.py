@@ -74,6 +74,9 @@ def test_a_number_in_a_sentence_that_tells_the_situation_asks_nothing():
     ("Bao nhiêu người thì được thành lập tổ hòa giải?", "number"),
     ("Lợn bị tiêu hủy được hỗ trợ bao nhiêu tiền một cân hơi?", "money"),
     ("Mẹ tôi ngoài 80 tuổi, neo đơn, được trợ cấp xã hội hằng tháng theo hệ số bao nhiêu?", "coefficient"),
+    ("Xe máy chạy trong khu đông dân cư được đi tối đa bao nhiêu km/h?", "speed"),
+    ("Xe công nông chạy trên đường làng được phép tối đa mấy cây số một giờ?", "speed"),
+    ("Nhà văn hóa thôn cách trụ sở xã bao nhiêu km?", "length"),
 ])
 def test_a_measure_asked_wants_a_figure_in_that_measure(question, kind):
     assert profile(question).figure_kind == kind
@@ -86,6 +89,7 @@ def test_figures_of_a_measure():
     assert has_figure("area", "diện tích từ 500 m2 trở lên") and has_figure("area", "rừng trồng từ 3 ha")
     assert not has_figure("area", "Chuồng nuôi phải tách biệt với nơi ở của người")
     assert has_figure("weight", "bình chữa cháy 4 kg") and not has_figure("weight", "04 bình chữa cháy")
+    assert has_figure("speed", "vận tốc thiết kế không lớn hơn 60 km/h") and not has_figure("speed", "cách 60 km")
     assert has_figure("coefficient", "Hệ số 2,0 đối với người khuyết tật đặc biệt nặng")
     assert not has_figure("coefficient", "nhân với hệ số tương ứng quy định như sau")
     assert not has_figure("coefficient", "bằng 0,6 lần mức chuẩn trợ giúp xã hội")  # a multiple is no coefficient named
