@@ -60,6 +60,11 @@ def _match_case(template: str, word: str) -> str:
     return word
 
 
+# How often a re-spelt pair must occur in the indexed texts before a mistyped tone is read as it
+# (dev questions with one tone mistyped: bench notes in docs/benchmarks.md, "Mistyped tones")
+TYPO_MIN_PAIR = 20
+
+
 class DiacriticRestorer:
     """Restores Vietnamese diacritics with a syllable bigram model and Viterbi decoding.
 
@@ -152,6 +157,25 @@ class DiacriticRestorer:
                 step[w] = (score, path + [w])
             best = step
         return max(best.values(), key=lambda item: item[0])[1]
+
+    def typo_fixes(self, text: str, min_pair: int = TYPO_MIN_PAIR) -> list[str]:
+        """Word pairs a mistyped tone breaks, re-spelt: an accented syllable no indexed text uses ("bảo hiễm"),
+        read from its letters as the form that makes a frequent pair with a neighbour (at least ``min_pair``
+        times: "bảo hiểm"). For the word search only; the question itself is kept as typed (a rare everyday
+        word the legal texts never use, "năm ngoái", may be re-read wrongly, and only adds a common word)."""
+        words = [w for w in syllables(text) if not w.isdigit()]
+        out: list[str] = []
+        for i, word in enumerate(words):
+            if strip_diacritics(word) == word or not word.isalpha() or self.unigrams.get(word):
+                continue
+            best, count = None, min_pair - 1
+            for form in self.forms.get(strip_diacritics(word), ()):
+                for pair in ((words[i - 1], form) if i else None, (form, words[i + 1]) if i + 1 < len(words) else None):
+                    if pair and self.bigrams.get(pair, 0) > count:
+                        best, count = " ".join(pair), self.bigrams[pair]
+            if best and best not in out:
+                out.append(best)
+        return out
 
     def restore(self, text: str) -> str:
         """The text with diacritics restored; punctuation, spacing and letter case kept."""
@@ -370,12 +394,15 @@ def analyse(
     restorer: DiacriticRestorer | None = None,
     glossary: Glossary | None = None,
 ) -> QueryAnalysis:
-    """Restore diacritics (if typed without), then add glossary expansions."""
+    """Restore diacritics (if typed without) or re-spell mistyped tones for the word search, then add glossary
+    expansions."""
     text = normalise_space(nfc(question).replace("\n", " "))
     unaccented = is_unaccented(text)
-    restored = text
+    restored, fixes = text, []
     if unaccented and restorer is not None:
         restored = restorer.restore(text)
+    elif restorer is not None:
+        fixes = restorer.typo_fixes(text)
     glossary = glossary or load_glossary()
     expansions = glossary.expansions(restored, accent_blind=unaccented)
     return QueryAnalysis(
@@ -383,5 +410,5 @@ def analyse(
         text=restored,
         restored=restored != text,
         expansions=tuple(expansions),
-        variants=tuple(spelling_variants(" ".join([restored, *expansions]))),
+        variants=tuple(spelling_variants(" ".join([restored, *expansions])) + fixes),
     )

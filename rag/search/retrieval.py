@@ -37,7 +37,6 @@ from rag.search.query import (
     QueryAnalysis,
     analyse,
     everyday_fingerprint,
-    is_unaccented,
     load_glossary,
 )
 from rag.search.topics import load_topics, shipped_topics
@@ -196,7 +195,7 @@ class Retriever:
     # -- question understanding ------------------------------------------------------------
     def analyse(self, question: str) -> QueryAnalysis:
         text = clean_question(question, self.settings.max_question_chars)
-        restorer = self.restorer() if self.settings.restore_diacritics and is_unaccented(text) else None
+        restorer = self.restorer() if self.settings.restore_diacritics else None  # also re-reads mistyped tones
         return analyse(text, restorer, self.glossary)
 
     def restorer(self) -> DiacriticRestorer:

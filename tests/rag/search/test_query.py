@@ -179,6 +179,19 @@ def test_analyse_leaves_accented_questions_alone(restorer):
     assert not a.restored and a.text == "Thời hạn đăng ký khai sinh là bao lâu?"
 
 
+def test_a_mistyped_tone_is_re_spelt_for_the_word_search_only(restorer):
+    # "kết hỏn", "khai sinh quả hạn": syllables no text of the slice uses, read from their letters as the form
+    # that makes a frequent pair with a neighbour; the question stays as typed (the dense encoder and the
+    # judge read it so), the word search gets the pair
+    a = analyse("Đăng ký kết hỏn cần giấy tờ gì?", restorer)
+    assert not a.restored and a.text == "Đăng ký kết hỏn cần giấy tờ gì?"
+    assert "kết hôn" in a.variants and "kết hôn" in a.sparse_text and "kết hôn" not in a.search_text
+    assert {"chứng thực", "thực bản"} & set(analyse("Chứng thục bản sao ở đâu?", restorer).variants)
+    # a word the texts use is never re-spelt, and no rare pair is trusted
+    assert restorer.typo_fixes("Thời hạn đăng ký khai sinh là bao lâu?") == []
+    assert restorer.typo_fixes("Đăng ký kết hỏn", min_pair=10**6) == []
+
+
 def test_glossary_term_inside_a_longer_word_does_not_expand():
     # "kiện" (to sue) is part of "điều kiện" (condition) and "sự kiện" (event): those questions
     # are not about lawsuits, and "khởi kiện" pulled them towards the procedure codes
