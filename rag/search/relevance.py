@@ -216,8 +216,9 @@ _DISTRICT_NOW = re.compile(
 # An article that governs what a reorganisation changes: an agency or an administrative unit merged, split or
 # dissolved ("cơ quan giải quyết bồi thường đã được chia, tách, sáp nhập, hợp nhất hoặc bị giải thể"), not a
 # company's merger among the papers of a fee exemption ("Quyết định giải thể, chia, tách, hợp nhất … tổ chức")
-_REORGANISED = re.compile(
-    r"(?:thay đổi|điều chỉnh) địa giới|(?:cơ quan|đơn vị hành chính|ủy ban nhân dân|uỷ ban nhân dân)[^.;:]{0,60}?"
+_REORGANISED = re.compile(  # a change that happened ("khi … thay đổi địa giới"), not a list of powers or drafts
+    r"(?:đã|được|bị|khi|trường hợp)\b[^.;:\n]{0,40}?(?:thay đổi|điều chỉnh) địa giới|"
+    r"(?:cơ quan|đơn vị hành chính|ủy ban nhân dân|uỷ ban nhân dân)[^.;:]{0,60}?"
     r"(?:đã\s+|bị\s+|được\s+)+(?:chia|tách|sáp nhập|hợp nhất|giải thể)",
     re.I,
 )

@@ -387,6 +387,18 @@ def test_a_companys_merger_among_the_papers_of_an_exemption_governs_no_reorganis
     assert verdict.code == "later_than_index"
 
 
+def test_a_list_of_what_citizens_comment_on_governs_no_reorganisation():
+    grassroots = LegalDocument("10-2022-QH15", "10/2022/QH15", "Luật", "Thực hiện dân chủ ở cơ sở")
+    table = ArticleTable.build(_corpus_units("10-2022-QH15.md", grassroots, {"25"}))
+    prof = profile("Luật thực hiện dân chủ ở cơ sở ghi người dân được góp ý dự thảo quy hoạch sử dụng đất cấp huyện. "
+                   "Nay không còn cấp huyện nữa thì bà con góp ý vào quy hoạch nào?")
+    # Điều 25 lists "Dự thảo đề án thành lập, giải thể, nhập, chia, điều chỉnh địa giới đơn vị hành chính" among
+    # what citizens comment on: it says nothing of what a reorganisation that happened changes
+    verdict = judge(prof, rerank(prof, _candidates(table, [("10-2022-QH15", "25")]), table, DEFAULT_WEIGHTS), table,
+                    DEFAULT_WEIGHTS)
+    assert verdict.code == "later_than_index"
+
+
 def test_a_consolidated_text_of_a_commune_is_no_reform():
     table = _table()
     prof = profile("Văn bản hợp nhất của xã về đăng ký khai sinh quy định thời hạn bao lâu?")
