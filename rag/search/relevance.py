@@ -1662,6 +1662,16 @@ _CRIME_THRESHOLD = re.compile(
     r"|(?:truy cứu|hình sự)[^?.;]{0,40}?(?:từ|trên)\s+(?:bao nhiêu|mấy|bn)\b", re.I)
 
 
+# An exception to a rule, to the end of its sentence: "…, trừ trường hợp đã có thời gian từ đủ 12 tháng trở lên …".
+# The amounts it states are its case's condition, not the rule's.
+EXCEPTION_TAIL = re.compile(r"\btrừ\s+(?:các\s+|những\s+)?trường hợp\b[^.;\n]*", re.I)
+
+
+def outside_exceptions(text: str) -> str:
+    """The text without its exceptions' tails ("trừ trường hợp …" to the end of the sentence)."""
+    return EXCEPTION_TAIL.sub(" ", text)
+
+
 def answer_unit_order(prof: QuestionProfile, units: Sequence[LegalUnit]) -> list[int]:
     """Indices of an article's units, the one that states the asked fact first.
 
@@ -1680,10 +1690,13 @@ def answer_unit_order(prof: QuestionProfile, units: Sequence[LegalUnit]) -> list
         u = units[i]
         text = u.text
         signal = 0
+        # an asked figure that only an exception states ("…, trừ trường hợp đã có thời gian từ đủ 12 tháng …")
+        # is not the rule's: the clause stating it ("Thời gian tập sự từ 03 tháng đến 12 tháng") has the signal
+        stated = outside_exceptions(text) if prof.wants_figure else text
         if prof.intents:
-            signal = int(_TEXT_SIGNAL[prof.intents[0]](text))
+            signal = int(_TEXT_SIGNAL[prof.intents[0]](stated))
         if prof.wants_figure and prof.figure_kind:
-            signal += int(has_figure(prof.figure_kind, text))
+            signal += int(has_figure(prof.figure_kind, stated))
         have = set(syllables(text))
         if i in graver:
             have = (have - _OFFENCE_WORDS) | offence

@@ -1,0 +1,21 @@
+"""The asked figure in the first sentence (issue 15, figure first): general rules, on real clauses of the corpus."""
+
+from __future__ import annotations
+
+from tests.rag.answering.test_lead import first_sentence, parsed_units
+
+
+def _leading_clause(question: str, units) -> str:
+    from rag.search.relevance import answer_unit_order, profile
+
+    return units[answer_unit_order(profile(question), units)[0]].clause
+
+
+def test_a_figure_only_an_exception_states_does_not_pick_the_clause():
+    # khoản 1: "… phải thực hiện chế độ tập sự, trừ trường hợp đã có thời gian từ đủ 12 tháng trở lên …" (the
+    # exception's condition); khoản 2: "Thời gian tập sự từ 03 tháng đến 12 tháng …" (the rule's period)
+    units = parsed_units(("58-2010-QH12",))[("58-2010-QH12", "27")]
+    question = "Em tôi mới trúng tuyển viên chức ở trạm y tế xã, được báo phải tập sự. Viên chức tập sự bao lâu?"
+    assert _leading_clause(question, units) == "2"
+    (rule,) = [u for u in units if u.clause == "2"]
+    assert "từ 03 tháng đến 12 tháng" in first_sentence(question, rule)
