@@ -272,6 +272,12 @@ _COUNT_WORD = r"(?:\d+|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)"
 _BOUND_ASKED = re.compile(r"\b(?:từ|đủ|dưới|trên|đến|tới)\s+(?:mấy|bao nhiêu)\b")  # "từ bao nhiêu cử tri trở lên"
 OWN_FIGURE_PENALTY = 0.5  # a piece stating only the question's own amounts ("người dưới 01 tuổi") comes last
 RANGE_BONUS = 0.3  # the piece's condition holds for the situation's amount ("xã có phụ cấp khu vực 0,7" → "từ 0,7 trở lên")
+# A period's extension ("Thời hạn tạm giữ có thể được kéo dài đối với những vụ việc có nhiều tình tiết phức tạp …
+# nhưng tối đa không quá 30 ngày"): the rule for the exceptional case, after the rule's own period ("… là 07 ngày")
+# unless the question asks about extending or names the case extended for ("Nếu vụ việc phức tạp thì …").
+_EXTENSION = re.compile(r"\b(?:kéo dài|gia hạn)\b", re.I)
+_EXTENSION_ASKED = re.compile(r"\b(?:kéo dài|gia hạn|phức tạp)\b", re.I)
+EXTENSION_PENALTY = 0.3
 EXPIRED_PENALTY = 0.5  # a piece whose period has ended ("… 60% … đến ngày 31 tháng 12 năm 2020") comes after today's rule
 # The end of a period a piece is limited to: "đến ngày 31 tháng 12 năm 2020", "đến hết năm 2020", "đến 31/12/2020"
 _UNTIL = re.compile(r"\bđến\s+(?:hết\s+)?(?:ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm|ngày\s+\d{1,2}/\d{1,2}/|\d{1,2}/\d{1,2}/|năm|hết năm)\s*(\d{4})\b", re.I)
@@ -345,6 +351,8 @@ def _best_piece(prof: QuestionProfile, unit: LegalUnit, label: str, signal, figu
             score -= OWN_FIGURE_PENALTY  # it restates the situation, not the asked figure
         if expired(piece):
             score -= EXPIRED_PENALTY
+        if figure == "duration" and _EXTENSION.search(piece) and not _EXTENSION_ASKED.search(asked_low):
+            score -= EXTENSION_PENALTY
         # the piece's own tier when it states one ("Đối với nơi có từ 100 cử tri trở lên thì …" beside the
         # line's other tier), else its line's ("a) … từ 0,7 trở lên:" above the figure)
         if amounts and any(r.contains(*a) for r in (stated_ranges(piece) or stated_ranges(line)) for a in amounts):

@@ -19,3 +19,14 @@ def test_a_figure_only_an_exception_states_does_not_pick_the_clause():
     assert _leading_clause(question, units) == "2"
     (rule,) = [u for u in units if u.clause == "2"]
     assert "từ 03 tháng đến 12 tháng" in first_sentence(question, rule)
+
+
+def test_a_periods_extension_comes_after_the_period_unless_asked():
+    # khoản 8: "Thời hạn tạm giữ … là 07 ngày, kể từ ngày tạm giữ. Thời hạn tạm giữ có thể được kéo dài đối với những
+    # vụ việc có nhiều tình tiết phức tạp … nhưng tối đa không quá 30 ngày …"
+    (unit,) = [u for u in parsed_units(("15-2012-QH13",))[("15-2012-QH13", "125")] if u.clause == "8"]
+    first = first_sentence("Cảnh sát giao thông tạm giữ giấy phép lái xe của tôi thì được giữ tối đa mấy ngày?", unit)
+    assert "là 07 ngày" in first and "30 ngày" not in first
+    # the extension asked, or its case named: the extension leads
+    assert "30 ngày" in first_sentence("Thời hạn tạm giữ tang vật được kéo dài tối đa bao nhiêu ngày?", unit)
+    assert "30 ngày" in first_sentence("Vụ việc phức tạp cần xác minh thì tạm giữ tang vật tối đa bao nhiêu ngày?", unit)
