@@ -1667,6 +1667,13 @@ _CRIME_THRESHOLD = re.compile(
 EXCEPTION_TAIL = re.compile(r"\btrừ\s+(?:các\s+|những\s+)?trường hợp\b[^.;\n]*", re.I)
 
 
+# A figure asked as what something is ("Thời hạn bị xã quản lý là bao lâu?") and a clause stating it so ("Thời hạn
+# quản lý người sử dụng trái phép chất ma túy là 01 năm …"), not a deadline for an act ("Trong thời hạn 03 ngày làm
+# việc …, Chủ tịch … có trách nhiệm ra quyết định …")
+_ASKED_AS_IS = re.compile(r"\blà\s+(?:bao nhiêu|mấy|bao lâu|bn)\b", re.I)
+_STATED_AS_IS = re.compile(r"\blà\s+(?:đủ\s+|từ\s+|không quá\s+)?\d", re.I)
+
+
 def outside_exceptions(text: str) -> str:
     """The text without its exceptions' tails ("trừ trường hợp …" to the end of the sentence)."""
     return EXCEPTION_TAIL.sub(" ", text)
@@ -1683,6 +1690,7 @@ def answer_unit_order(prof: QuestionProfile, units: Sequence[LegalUnit]) -> list
     article order.
     """
     words = set(prof.words)
+    as_is = bool(_ASKED_AS_IS.search(prof.text))
     offence = set(syllables(units[0].text)) if units else set()
     graver = {i for i in range(1, len(units)) if _SAME_OFFENCE.match(units[i].text)}  # carry clause 1's offence
 
@@ -1697,6 +1705,7 @@ def answer_unit_order(prof: QuestionProfile, units: Sequence[LegalUnit]) -> list
             signal = int(_TEXT_SIGNAL[prof.intents[0]](stated))
         if prof.wants_figure and prof.figure_kind:
             signal += int(has_figure(prof.figure_kind, stated))
+            signal += int(as_is and bool(_STATED_AS_IS.search(stated)))
         have = set(syllables(text))
         if i in graver:
             have = (have - _OFFENCE_WORDS) | offence

@@ -30,3 +30,11 @@ def test_a_periods_extension_comes_after_the_period_unless_asked():
     # the extension asked, or its case named: the extension leads
     assert "30 ngày" in first_sentence("Thời hạn tạm giữ tang vật được kéo dài tối đa bao nhiêu ngày?", unit)
     assert "30 ngày" in first_sentence("Vụ việc phức tạp cần xác minh thì tạm giữ tang vật tối đa bao nhiêu ngày?", unit)
+
+
+def test_a_figure_asked_as_what_something_is_picks_the_clause_stating_it_so():
+    # khoản 2: "Thời hạn quản lý người sử dụng trái phép chất ma túy là 01 năm …"; khoản 4: "Trong thời hạn 03 ngày làm
+    # việc kể từ ngày nhận được kết quả xét nghiệm dương tính …, Chủ tịch … ra quyết định và tổ chức quản lý …"
+    units = parsed_units(("73-2021-QH14",))[("73-2021-QH14", "23")]
+    question = "Con tôi dương tính với ma túy, xã vừa ra quyết định quản lý cháu. Thời hạn quản lý là bao lâu?"
+    assert _leading_clause(question, units) == "2"
