@@ -347,7 +347,7 @@ def _best_piece(prof: QuestionProfile, unit: LegalUnit, label: str, signal, figu
         score = (len(words & meaning_words(piece)) + len(words & meaning_words(line))) / (2 * max(len(words), 1))
         score -= 0.3 * sum(m in piece.lower() and m not in asked_low for m in SPECIAL_CASES)
         stated = stated_figures(piece)
-        if figure and own and stated and all(f in own for f in stated):
+        if figure and own and stated and all(f in own for f in stated) and not _period_stated_as_value(piece):
             score -= OWN_FIGURE_PENALTY  # it restates the situation, not the asked figure
         if expired(piece):
             score -= EXPIRED_PENALTY
@@ -363,6 +363,19 @@ def _best_piece(prof: QuestionProfile, unit: LegalUnit, label: str, signal, figu
                 shown = _KIND_LABEL["age"]  # "từ đủ 14 tuổi trở lên": an age, not a period
             best = Lead(shown, piece, start, start + len(piece), score)
     return best
+
+
+# A condition told before its consequence: "nếu gộp số ngày nghỉ phép của 03 năm để nghỉ một lần thì …"
+_CONDITION_CLAUSE = re.compile(r"\b(?:nếu|khi|trường hợp)\b[^,;:]*?\bthì\b", re.I)
+
+
+def _period_stated_as_value(piece: str) -> bool:
+    """The piece states a period (not an age) as the rule's value, not in a condition: "01 năm trong trường hợp bị
+    phạt … án treo" answers "hết thử thách được hơn 1 năm rồi … phải chờ bao lâu?" (the situation's time is measured
+    against it); "người dưới 01 tuổi" (a bound) and "nếu gộp … của 03 năm … thì" (a condition) restate the situation."""
+    outside = _CONDITION_CLAUSE.sub(" ", piece)
+    bounds = {(b, r.unit) for r in stated_ranges(outside) for b in (r.low, r.high) if b is not None}
+    return any(f.kind == "duration" and not f.is_age and (f.value, f.unit) not in bounds for f in stated_figures(outside))
 
 
 def _cut_long(piece: str, keeps: Callable[[str], bool] | None = None) -> tuple[int, str]:

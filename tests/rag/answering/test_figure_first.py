@@ -38,3 +38,18 @@ def test_a_figure_asked_as_what_something_is_picks_the_clause_stating_it_so():
     units = parsed_units(("73-2021-QH14",))[("73-2021-QH14", "23")]
     question = "Con tôi dương tính với ma túy, xã vừa ra quyết định quản lý cháu. Thời hạn quản lý là bao lâu?"
     assert _leading_clause(question, units) == "2"
+
+
+def test_a_period_the_situation_has_lasted_is_measured_against_the_rules_period():
+    # khoản 2 a) "01 năm trong trường hợp bị phạt cảnh cáo, phạt tiền, …": the value of the rule, which the situation's
+    # "hơn 1 năm" is measured against — not a restatement of the situation
+    (unit,) = [u for u in parsed_units(("01-VBHN-VPQH",))[("01-VBHN-VPQH", "70")] if u.clause == "2"]
+    question = "Anh tôi bị phạt tiền vì đánh bạc, nộp phạt xong được hơn 1 năm rồi thì đã được xóa án tích chưa, phải chờ bao lâu?"
+    assert ": «01 năm trong trường hợp bị phạt cảnh cáo, phạt tiền" in first_sentence(question, unit)
+
+
+def test_a_period_in_a_condition_still_restates_the_situation():
+    # "nếu gộp số ngày nghỉ phép của 03 năm để nghỉ một lần thì …": the asker's own "ba năm", in a condition
+    (unit,) = [u for u in parsed_units(("58-2010-QH12",))[("58-2010-QH12", "13")] if u.clause == "2"]
+    question = "Viên chức dạy ở vùng sâu được gộp phép mấy năm để nghỉ một lần, muốn gộp ba năm thì phải ai đồng ý?"
+    assert "02 năm" in first_sentence(question, unit)
