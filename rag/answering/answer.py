@@ -616,10 +616,28 @@ def answer_unit(retriever: Retriever, prof: QuestionProfile, passage: Passage) -
     if len(units) < 2:
         return passage
     order = answer_unit_order(prof, [u.unit for u in units])
-    best = units[order[0]]
+    best = _unpenalised_lead(prof, [units[i] for i in order])
     if best.unit_id == passage.unit_id:
         return passage
     return replace(passage, unit=best.unit, unit_id=best.unit_id)
+
+
+def _unpenalised_lead(prof: QuestionProfile, ordered: Sequence[Passage]) -> Passage:
+    """The first of an article's units in ``answer_unit_order``, unless a figure is asked and that unit's best piece
+    is penalised below zero (it restates the situation's amount, names a special case unasked, has expired, extends
+    a period): then the next unit whose piece is not ("… đủ 17 tuổi thì tháng mấy phải đi đăng ký nghĩa vụ quân sự
+    lần đầu?": not "Tháng một hằng năm, Chủ tịch … báo cáo … danh sách công dân nam đủ 17 tuổi", but "Tháng tư hằng
+    năm, … ra lệnh gọi công dân … để đăng ký nghĩa vụ quân sự lần đầu")."""
+    if not (prof.wants_figure and prof.figure_kind) or len(ordered) < 2:
+        return ordered[0]
+    first = lead_piece(prof.text, ordered[0].unit, prof)
+    if first is None or first.score >= 0:
+        return ordered[0]
+    for other in ordered[1:]:
+        lead = lead_piece(prof.text, other.unit, prof)
+        if lead is not None and lead.score >= 0:
+            return other
+    return ordered[0]
 
 
 def figure_article_first(

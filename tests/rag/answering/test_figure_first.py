@@ -53,3 +53,19 @@ def test_a_period_in_a_condition_still_restates_the_situation():
     (unit,) = [u for u in parsed_units(("58-2010-QH12",))[("58-2010-QH12", "13")] if u.clause == "2"]
     question = "Viên chức dạy ở vùng sâu được gộp phép mấy năm để nghỉ một lần, muốn gộp ba năm thì phải ai đồng ý?"
     assert "02 năm" in first_sentence(question, unit)
+
+
+def test_a_clause_whose_best_piece_only_restates_the_situation_gives_way():
+    from rag.answering.answer import _unpenalised_lead
+    from rag.domain import Passage
+    from rag.search.relevance import answer_unit_order, profile
+
+    # khoản 1 "Tháng một hằng năm, Chủ tịch … báo cáo … danh sách công dân nam đủ 17 tuổi …" shares the most words but
+    # states the asker's own "17 tuổi"; khoản 2 "Tháng tư hằng năm, … ra lệnh gọi công dân … để đăng ký nghĩa vụ quân
+    # sự lần đầu" states the asked month
+    units = parsed_units(("78-2015-QH13",))[("78-2015-QH13", "16")]
+    question = "Em trai tôi năm nay đủ 17 tuổi, vậy tháng mấy em phải đi đăng ký nghĩa vụ quân sự lần đầu?"
+    prof = profile(question)
+    ordered = [Passage(unit=units[i], score=1.0) for i in answer_unit_order(prof, units)]
+    assert ordered[0].unit.clause == "1"
+    assert _unpenalised_lead(prof, ordered).unit.clause == "2"
