@@ -126,7 +126,8 @@ _WANTS_FIGURE = re.compile(
 # a figure asked before a yes/no on it or on something else: "… là bao nhiêu, vậy có thấp hơn không?", "… bị phạt
 # bao nhiêu tiền, có bị tạm giữ xe không?"
 _ASKED_BEFORE = re.compile(r"\blà\s+(?:bao nhiêu|mấy|bao lâu)\s*[,;?]|\bbao nhiêu\s+(?:tiền|ngày|tháng|năm)\s*[,;]|"
-                           r"\bbao lâu\s*[,;]", re.I)  # "… thời hạn bao lâu, nhà khó khăn có được miễn … không?"
+                           r"\bbao lâu(?:\s+(?:thì\s+)?(?:mới\s+)?(?:xong|có|được))?\s*[,;]",
+                           re.I)  # "… thời hạn bao lâu, nhà khó khăn có được miễn … không?", "bao lâu mới xong, có … không?"
 _YES_NO = re.compile(r"\bcó\b.*\b(không|chưa)\s*[?.!]*\s*$|\bphải không\b|\bđúng không\b", re.I)
 
 

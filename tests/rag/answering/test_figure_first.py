@@ -69,3 +69,13 @@ def test_a_clause_whose_best_piece_only_restates_the_situation_gives_way():
     ordered = [Passage(unit=units[i], score=1.0) for i in answer_unit_order(prof, units)]
     assert ordered[0].unit.clause == "1"
     assert _unpenalised_lead(prof, ordered).unit.clause == "2"
+
+
+def test_a_period_asked_before_a_yes_no_on_it_is_asked():
+    from rag.search.relevance import profile
+
+    # "bao lâu mới xong, có … không?": the period is asked, the yes/no is on it
+    asked = profile("Chứng thực hợp đồng mua bán xe máy ở xã thì bao lâu mới xong, có lấy ngay trong ngày không?")
+    assert asked.wants_figure and asked.figure_kind == "duration"
+    # a number telling the situation before a yes/no is still not asked
+    assert not profile("Khách ngủ lại mấy hôm thì có phải báo tạm trú không?").wants_figure
