@@ -272,6 +272,12 @@ _COUNT_WORD = r"(?:\d+|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)"
 _BOUND_ASKED = re.compile(r"\b(?:từ|đủ|dưới|trên|đến|tới)\s+(?:mấy|bao nhiêu)\b")  # "từ bao nhiêu cử tri trở lên"
 OWN_FIGURE_PENALTY = 0.5  # a piece stating only the question's own amounts ("người dưới 01 tuổi") comes last
 RANGE_BONUS = 0.3  # the piece's condition holds for the situation's amount ("xã có phụ cấp khu vực 0,7" → "từ 0,7 trở lên")
+# A period's extension ("Thời hạn tạm giữ có thể được kéo dài đối với những vụ việc có nhiều tình tiết phức tạp …
+# nhưng tối đa không quá 30 ngày"): the rule for the exceptional case, after the rule's own period ("… là 07 ngày")
+# unless the question asks about extending or names the case extended for ("Nếu vụ việc phức tạp thì …").
+_EXTENSION = re.compile(r"\b(?:kéo dài|gia hạn)\b", re.I)
+_EXTENSION_ASKED = re.compile(r"\b(?:kéo dài|gia hạn|phức tạp)\b", re.I)
+EXTENSION_PENALTY = 0.3
 EXPIRED_PENALTY = 0.5  # a piece whose period has ended ("… 60% … đến ngày 31 tháng 12 năm 2020") comes after today's rule
 # The end of a period a piece is limited to: "đến ngày 31 tháng 12 năm 2020", "đến hết năm 2020", "đến 31/12/2020"
 _UNTIL = re.compile(r"\bđến\s+(?:hết\s+)?(?:ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm|ngày\s+\d{1,2}/\d{1,2}/|\d{1,2}/\d{1,2}/|năm|hết năm)\s*(\d{4})\b", re.I)
@@ -341,10 +347,12 @@ def _best_piece(prof: QuestionProfile, unit: LegalUnit, label: str, signal, figu
         score = (len(words & meaning_words(piece)) + len(words & meaning_words(line))) / (2 * max(len(words), 1))
         score -= 0.3 * sum(m in piece.lower() and m not in asked_low for m in SPECIAL_CASES)
         stated = stated_figures(piece)
-        if figure and own and stated and all(f in own for f in stated):
+        if figure and own and stated and all(f in own for f in stated) and not _period_stated_as_value(piece):
             score -= OWN_FIGURE_PENALTY  # it restates the situation, not the asked figure
         if expired(piece):
             score -= EXPIRED_PENALTY
+        if figure == "duration" and _EXTENSION.search(piece) and not _EXTENSION_ASKED.search(asked_low):
+            score -= EXTENSION_PENALTY
         # the piece's own tier when it states one ("Đối với nơi có từ 100 cử tri trở lên thì …" beside the
         # line's other tier), else its line's ("a) … từ 0,7 trở lên:" above the figure)
         if amounts and any(r.contains(*a) for r in (stated_ranges(piece) or stated_ranges(line)) for a in amounts):
@@ -355,6 +363,19 @@ def _best_piece(prof: QuestionProfile, unit: LegalUnit, label: str, signal, figu
                 shown = _KIND_LABEL["age"]  # "từ đủ 14 tuổi trở lên": an age, not a period
             best = Lead(shown, piece, start, start + len(piece), score)
     return best
+
+
+# A condition told before its consequence: "nếu gộp số ngày nghỉ phép của 03 năm để nghỉ một lần thì …"
+_CONDITION_CLAUSE = re.compile(r"\b(?:nếu|khi|trường hợp)\b[^,;:]*?\bthì\b", re.I)
+
+
+def _period_stated_as_value(piece: str) -> bool:
+    """The piece states a period (not an age) as the rule's value, not in a condition: "01 năm trong trường hợp bị
+    phạt … án treo" answers "hết thử thách được hơn 1 năm rồi … phải chờ bao lâu?" (the situation's time is measured
+    against it); "người dưới 01 tuổi" (a bound) and "nếu gộp … của 03 năm … thì" (a condition) restate the situation."""
+    outside = _CONDITION_CLAUSE.sub(" ", piece)
+    bounds = {(b, r.unit) for r in stated_ranges(outside) for b in (r.low, r.high) if b is not None}
+    return any(f.kind == "duration" and not f.is_age and (f.value, f.unit) not in bounds for f in stated_figures(outside))
 
 
 def _cut_long(piece: str, keeps: Callable[[str], bool] | None = None) -> tuple[int, str]:
@@ -595,10 +616,28 @@ def answer_unit(retriever: Retriever, prof: QuestionProfile, passage: Passage) -
     if len(units) < 2:
         return passage
     order = answer_unit_order(prof, [u.unit for u in units])
-    best = units[order[0]]
+    best = _unpenalised_lead(prof, [units[i] for i in order])
     if best.unit_id == passage.unit_id:
         return passage
     return replace(passage, unit=best.unit, unit_id=best.unit_id)
+
+
+def _unpenalised_lead(prof: QuestionProfile, ordered: Sequence[Passage]) -> Passage:
+    """The first of an article's units in ``answer_unit_order``, unless a figure is asked and that unit's best piece
+    is penalised below zero (it restates the situation's amount, names a special case unasked, has expired, extends
+    a period): then the next unit whose piece is not ("… đủ 17 tuổi thì tháng mấy phải đi đăng ký nghĩa vụ quân sự
+    lần đầu?": not "Tháng một hằng năm, Chủ tịch … báo cáo … danh sách công dân nam đủ 17 tuổi", but "Tháng tư hằng
+    năm, … ra lệnh gọi công dân … để đăng ký nghĩa vụ quân sự lần đầu")."""
+    if not (prof.wants_figure and prof.figure_kind) or len(ordered) < 2:
+        return ordered[0]
+    first = lead_piece(prof.text, ordered[0].unit, prof)
+    if first is None or first.score >= 0:
+        return ordered[0]
+    for other in ordered[1:]:
+        lead = lead_piece(prof.text, other.unit, prof)
+        if lead is not None and lead.score >= 0:
+            return other
+    return ordered[0]
 
 
 def figure_article_first(

@@ -126,7 +126,8 @@ _WANTS_FIGURE = re.compile(
 # a figure asked before a yes/no on it or on something else: "… là bao nhiêu, vậy có thấp hơn không?", "… bị phạt
 # bao nhiêu tiền, có bị tạm giữ xe không?"
 _ASKED_BEFORE = re.compile(r"\blà\s+(?:bao nhiêu|mấy|bao lâu)\s*[,;?]|\bbao nhiêu\s+(?:tiền|ngày|tháng|năm)\s*[,;]|"
-                           r"\bbao lâu\s*[,;]", re.I)  # "… thời hạn bao lâu, nhà khó khăn có được miễn … không?"
+                           r"\bbao lâu(?:\s+(?:thì\s+)?(?:mới\s+)?(?:xong|có|được))?\s*[,;]",
+                           re.I)  # "… thời hạn bao lâu, nhà khó khăn có được miễn … không?", "bao lâu mới xong, có … không?"
 _YES_NO = re.compile(r"\bcó\b.*\b(không|chưa)\s*[?.!]*\s*$|\bphải không\b|\bđúng không\b", re.I)
 
 
@@ -1666,6 +1667,23 @@ _CRIME_THRESHOLD = re.compile(
     r"|(?:truy cứu|hình sự)[^?.;]{0,40}?(?:từ|trên)\s+(?:bao nhiêu|mấy|bn)\b", re.I)
 
 
+# An exception to a rule, to the end of its sentence: "…, trừ trường hợp đã có thời gian từ đủ 12 tháng trở lên …".
+# The amounts it states are its case's condition, not the rule's.
+EXCEPTION_TAIL = re.compile(r"\btrừ\s+(?:các\s+|những\s+)?trường hợp\b[^.;\n]*", re.I)
+
+
+# A figure asked as what something is ("Thời hạn bị xã quản lý là bao lâu?") and a clause stating it so ("Thời hạn
+# quản lý người sử dụng trái phép chất ma túy là 01 năm …"), not a deadline for an act ("Trong thời hạn 03 ngày làm
+# việc …, Chủ tịch … có trách nhiệm ra quyết định …")
+_ASKED_AS_IS = re.compile(r"\blà\s+(?:bao nhiêu|mấy|bao lâu|bn)\b", re.I)
+_STATED_AS_IS = re.compile(r"\blà\s+(?:đủ\s+|từ\s+|không quá\s+)?\d", re.I)
+
+
+def outside_exceptions(text: str) -> str:
+    """The text without its exceptions' tails ("trừ trường hợp …" to the end of the sentence)."""
+    return EXCEPTION_TAIL.sub(" ", text)
+
+
 def answer_unit_order(prof: QuestionProfile, units: Sequence[LegalUnit]) -> list[int]:
     """Indices of an article's units, the one that states the asked fact first.
 
@@ -1677,6 +1695,7 @@ def answer_unit_order(prof: QuestionProfile, units: Sequence[LegalUnit]) -> list
     article order.
     """
     words = set(prof.words)
+    as_is = bool(_ASKED_AS_IS.search(prof.text))
     offence = set(syllables(units[0].text)) if units else set()
     graver = {i for i in range(1, len(units)) if _SAME_OFFENCE.match(units[i].text)}  # carry clause 1's offence
 
@@ -1684,10 +1703,14 @@ def answer_unit_order(prof: QuestionProfile, units: Sequence[LegalUnit]) -> list
         u = units[i]
         text = u.text
         signal = 0
+        # an asked figure that only an exception states ("…, trừ trường hợp đã có thời gian từ đủ 12 tháng …")
+        # is not the rule's: the clause stating it ("Thời gian tập sự từ 03 tháng đến 12 tháng") has the signal
+        stated = outside_exceptions(text) if prof.wants_figure else text
         if prof.intents:
-            signal = int(_TEXT_SIGNAL[prof.intents[0]](text))
+            signal = int(_TEXT_SIGNAL[prof.intents[0]](stated))
         if prof.wants_figure and prof.figure_kind:
-            signal += int(has_figure(prof.figure_kind, text))
+            signal += int(has_figure(prof.figure_kind, stated))
+            signal += int(as_is and bool(_STATED_AS_IS.search(stated)))
         have = set(syllables(text))
         if i in graver:
             have = (have - _OFFENCE_WORDS) | offence
