@@ -41,7 +41,7 @@ from rag.domain import LegalUnit, document_label
 from rag.search.cache import load_or_build, read_json_gz, write_json_gz
 from rag.text.quantities import stated_figures
 from rag.text.sentences import LEAD_PIECE
-from rag.search.topics import LawTopic, canonical, folded_name, missing_law_topic
+from rag.search.topics import LawTopic, canonical, folded_name, missing_law_topics
 from rag.text.vietnamese import nfc, strip_diacritics, syllables
 
 
@@ -1221,10 +1221,15 @@ def judge(
     # and governs only their fees: for any other question its headings do not govern a missing law's topic
     governing = [c.key[0] for c in ranked[:depth]
                  if prof.main_intent == "fee" or not _FEE_SCHEDULE.search(table.documents.get(c.key[0], {}).get("title") or "")]
-    topic = missing_law_topic(prof.text, prof.intents, table.folded_names(), table.doc_heading_text,
-                              governing, topics, typed_plain)
-    weight, governed = topic_weights(prof, topic.phrase, ranked[:depth], table) if topic else (0.0, 0.0)
-    if topic and weight >= TOPIC_SHARE * governed:
+    # the first topic said that is what the question is about, not only its setting
+    topic, weight, governed = None, 0.0, 0.0
+    for said in missing_law_topics(prof.text, prof.intents, table.folded_names(), table.doc_heading_text,
+                                   governing, topics, typed_plain):
+        weight, governed = topic_weights(prof, said.phrase, ranked[:depth], table)
+        if weight >= TOPIC_SHARE * governed:
+            topic = said
+            break
+    if topic:
         return Judgement(
             False,
             f"Câu hỏi về «{topic.phrase}», thuộc phạm vi {topic.law}, mà văn bản này chưa có trong kho; các điều "

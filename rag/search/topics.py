@@ -132,7 +132,12 @@ def law_indexed(topic: LawTopic, names: Sequence[str]) -> bool:
     return any(f" {want} " in name for want in topic.indexed_if for name in names)
 
 
-def missing_law_topic(
+def missing_law_topic(*args, **kwargs) -> TopicMatch | None:
+    """The first of ``missing_law_topics``: the topic of a law the index lacks that the question is about, if any."""
+    return next(iter(missing_law_topics(*args, **kwargs)), None)
+
+
+def missing_law_topics(
     question: str,
     intents: Sequence[str],
     document_names: Sequence[str],
@@ -140,8 +145,10 @@ def missing_law_topic(
     closest_docs: Sequence[str],
     topics: Sequence[LawTopic] | None = None,
     typed_plain: str | None = None,
-) -> TopicMatch | None:
-    """The topic of a law the index lacks that the question is about, if any.
+) -> list[TopicMatch]:
+    """Topics of laws the index lacks that the question says, rows for the asked intent first, then in the
+    file's order (the caller weighs each: "bán mảnh đất thổ cư … thuế thu nhập cá nhân mấy phần trăm" says a
+    land phrase that is only the setting and a tax phrase that is the question).
 
     ``document_names``: every indexed document's ``folded_name``; ``heading_text(doc)``: the document's
     headings in ``canonical`` form; ``closest_docs``: the
@@ -154,7 +161,8 @@ def missing_law_topic(
     words = q.split()
     folded = [fold_words(w) for w in words]
     folded_text = f" {' '.join(folded)} "
-    first: TopicMatch | None = None  # the first row in the file that applies, when no row is for the asked intent
+    wanted: list[TopicMatch] = []  # rows for the asked intent ("… không xuất hóa đơn thì bị phạt" → the sanctioning decree)
+    general: list[TopicMatch] = []
     for topic in shipped_topics() if topics is None else topics:
         phrase, shown = topic.find(q), None
         if not phrase and plain:
@@ -173,10 +181,8 @@ def missing_law_topic(
         if any(said in heading_text(doc) for doc in dict.fromkeys(closest_docs)):
             continue
         match = TopicMatch(topic.law, shown or _as_written(question, phrase))
-        if topic.wanted:  # a row for what is asked ("… không xuất hóa đơn thì bị phạt" → the sanctioning decree)
-            return match
-        first = first or match
-    return first
+        (wanted if topic.wanted else general).append(match)
+    return wanted + general
 
 
 def _restoration_agrees(phrase: str, restored: str, typed: str) -> str | None:

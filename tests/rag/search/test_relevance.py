@@ -28,7 +28,7 @@ from rag.search.relevance import (
     stated_verbatim,
 )
 from rag.errors import ConfigError
-from rag.search.topics import canonical, load_topics, missing_law_topic
+from rag.search.topics import LawTopic, canonical, load_topics, missing_law_topic
 from tests.conftest import CORPUS
 
 # -- what the question asks -----------------------------------------------------------------------
@@ -752,6 +752,19 @@ def test_a_missing_laws_topic_that_is_asked_is_not_outweighed_by_the_situation(n
     setting = profile("Vợ chồng tôi đang ở nhà ở xã hội, giờ chồng tôi muốn chấm dứt hợp đồng lao động thì báo trước mấy ngày?")
     ranked = rerank(setting, _candidates(table, [("45-2019-QH14", "35"), ("91-2015-QH13", "430")]), table, ABOUT)
     assert judge(setting, ranked, table, ABOUT, topics=load_topics()).code != "law_not_indexed"
+
+
+def test_a_topic_that_is_only_the_setting_does_not_hide_a_later_row_that_is_the_question(near_domain_table):
+    table = near_domain_table
+    # two rows the question says: "công nhân" (an earlier row, only the setting: the Labour Code's headings govern
+    # the rest of the subject) and "nhà ở xã hội" (what is asked); the second names the missing law
+    rows = (LawTopic("Luật Công đoàn", ("luat cong doan",), ("công nhân",)),
+            LawTopic("Luật Nhà ở", ("luat nha o",), ("nhà ở xã hội",)))
+    prof = profile("Vợ chồng tôi đều là công nhân ký hợp đồng lao động, chưa có nhà riêng, muốn mua nhà ở xã hội "
+                   "thì cần giấy tờ gì?")
+    ranked = rerank(prof, _candidates(table, [("91-2015-QH13", "430"), ("45-2019-QH14", "13")]), table, ABOUT)
+    verdict = judge(prof, ranked, table, ABOUT, topics=rows)
+    assert verdict.code == "law_not_indexed" and verdict.details["law"] == "Luật Nhà ở"
 
 
 def test_the_law_topics_file_loads_and_a_bad_row_names_its_line(tmp_path):
