@@ -147,11 +147,6 @@ def table() -> ArticleTable:
     ])
 
 
-def _verdict(table: ArticleTable, question: str, order: list[tuple[str, str]]):
-    prof = profile(question)
-    return judge(prof, rerank(prof, _candidates(table, order), table, DEFAULT_WEIGHTS), table, DEFAULT_WEIGHTS)
-
-
 def test_a_distance_the_closest_article_does_not_state_abstains(table):
     verdict = _verdict(table, "Chuồng nuôi lợn của hộ gia đình phải cách nhà ở của hàng xóm ít nhất bao nhiêu mét?",
                        [("32-2018-QH14", "56"), ("32-2018-QH14", "53")])
