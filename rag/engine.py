@@ -181,7 +181,9 @@ class Engine:
             lambda a: self._audited(a, spans, user, mode))
 
     def _with_procedure(self, answer: Answer) -> Answer:
-        hit = self.procedures.best_match(answer.query or answer.question)  # the card goes on top of the answer
+        judged = answer.judgement or {}
+        topic = judged.get("topic") if answer.abstained and judged.get("code") == "law_not_indexed" else None
+        hit = self.procedures.best_match(answer.query or answer.question, topic=topic)  # the card goes on top
         return replace(answer, procedure=hit.procedure) if hit else answer
 
     def _audited(self, answer: Answer, redactions: tuple[Redaction, ...], user: User, mode: str) -> Answer:

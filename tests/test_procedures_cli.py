@@ -129,3 +129,16 @@ def test_ask_puts_the_matching_card_on_top(procedure_index, capsys):
     fine = run_json(capsys, "--index", str(procedure_index), "ask",
                     "Làm lại giấy khai sinh bị mất mà khai man thì bị phạt bao nhiêu tiền?", "--json")
     assert fine["procedure"] is None
+
+
+def test_a_question_turned_away_for_a_missing_laws_topic_keeps_only_a_card_that_names_it(procedure_index, capsys):
+    # "sổ bảo hiểm xã hội" is Luật Bảo hiểm xã hội's (not indexed); the lost-paper words ("mất", "cấp lại") found a
+    # card for some other lost paper, which would read as the answer's subject
+    lost = run_json(capsys, "--index", str(procedure_index), "ask",
+                    "Tôi nghỉ việc về quê thì làm mất sổ bảo hiểm xã hội, xin cấp lại sổ ở đâu?", "--json")
+    assert lost["abstained"] and lost["judgement"]["code"] == "law_not_indexed"
+    assert lost["procedure"] is None
+    # a card that names the topic stays: the passport loss report for "mất hộ chiếu"
+    passport = run_json(capsys, "--index", str(procedure_index), "ask",
+                        "Bị mất hộ chiếu khi đi chơi thì phải trình báo mất hộ chiếu ở đâu?", "--json")
+    assert passport["judgement"]["code"] == "law_not_indexed" and "hộ chiếu" in passport["procedure"]["name"]

@@ -273,16 +273,25 @@ class ProcedureSearch:
         hits.sort(key=lambda h: h.score, reverse=True)
         return _dedup(hits)[:top_k]
 
-    def best_match(self, question: str, min_coverage: float = 0.5) -> ProcedureHit | None:
+    def best_match(self, question: str, min_coverage: float = 0.5, topic: str | None = None) -> ProcedureHit | None:
         """The card to show above an answer, when the question clearly names a procedure. A question that mainly
         asks a fine ("dựng rạp cưới trên lòng đường thì bị phạt bao nhiêu?") carries out no procedure: a card on top
-        ("Đăng ký kết hôn", found through the glossary's "đám cưới" → "kết hôn") would read as its subject."""
+        ("Đăng ký kết hôn", found through the glossary's "đám cưới" → "kết hôn") would read as its subject.
+        ``topic``: the phrase of a missing law's topic the answer was turned away for ("sổ bảo hiểm xã hội"); a card
+        is kept only when its name says it ("Trình báo mất hộ chiếu" for "hộ chiếu"; through the glossary, "Cấp
+        lại Giấy chứng nhận" for "sổ đỏ") — any other was found through the situation's words ("mất" → "cấp lại")."""
         if not self.store.exists() or profile(question).main_intent == "sanction":
             return None
         hits = self.search(question, top_k=1)
-        if hits and hits[0].coverage >= min_coverage:
+        if hits and hits[0].coverage >= min_coverage and (not topic or self._names(hits[0].procedure, topic)):
             return hits[0]
         return None
+
+    def _names(self, card: Procedure, topic: str) -> bool:
+        """The card's name says a word pair of ``topic`` or of its glossary wording."""
+        said = syllables(self.analyse(topic).search_text if self.analyse is not None else topic)
+        name = f" {' '.join(syllables(card.name))} "
+        return any(f" {a} {b} " in name for a, b in zip(said, said[1:]))
 
     def lookup(self, code: str) -> list[Procedure]:
         """Cards whose key or code (spaces and case ignored) equals ``code``."""
