@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.rag.answering.test_lead import first_sentence, parsed_units
+from tests.rag.answering.test_lead import clause_unit, first_sentence, parsed_units
 
 
 def _leading_clause(question: str, units) -> str:
@@ -24,7 +24,7 @@ def test_a_figure_only_an_exception_states_does_not_pick_the_clause():
 def test_a_periods_extension_comes_after_the_period_unless_asked():
     # khoản 8: "Thời hạn tạm giữ … là 07 ngày, kể từ ngày tạm giữ. Thời hạn tạm giữ có thể được kéo dài đối với những
     # vụ việc có nhiều tình tiết phức tạp … nhưng tối đa không quá 30 ngày …"
-    (unit,) = [u for u in parsed_units(("15-2012-QH13",))[("15-2012-QH13", "125")] if u.clause == "8"]
+    unit = clause_unit("15-2012-QH13", "125", "8")
     first = first_sentence("Cảnh sát giao thông tạm giữ giấy phép lái xe của tôi thì được giữ tối đa mấy ngày?", unit)
     assert "là 07 ngày" in first and "30 ngày" not in first
     # the extension asked, or its case named: the extension leads
@@ -43,14 +43,14 @@ def test_a_figure_asked_as_what_something_is_picks_the_clause_stating_it_so():
 def test_a_period_the_situation_has_lasted_is_measured_against_the_rules_period():
     # khoản 2 a) "01 năm trong trường hợp bị phạt cảnh cáo, phạt tiền, …": the value of the rule, which the situation's
     # "hơn 1 năm" is measured against — not a restatement of the situation
-    (unit,) = [u for u in parsed_units(("01-VBHN-VPQH",))[("01-VBHN-VPQH", "70")] if u.clause == "2"]
+    unit = clause_unit("01-VBHN-VPQH", "70", "2")
     question = "Anh tôi bị phạt tiền vì đánh bạc, nộp phạt xong được hơn 1 năm rồi thì đã được xóa án tích chưa, phải chờ bao lâu?"
     assert ": «01 năm trong trường hợp bị phạt cảnh cáo, phạt tiền" in first_sentence(question, unit)
 
 
 def test_a_period_in_a_condition_still_restates_the_situation():
     # "nếu gộp số ngày nghỉ phép của 03 năm để nghỉ một lần thì …": the asker's own "ba năm", in a condition
-    (unit,) = [u for u in parsed_units(("58-2010-QH12",))[("58-2010-QH12", "13")] if u.clause == "2"]
+    unit = clause_unit("58-2010-QH12", "13", "2")
     question = "Viên chức dạy ở vùng sâu được gộp phép mấy năm để nghỉ một lần, muốn gộp ba năm thì phải ai đồng ý?"
     assert "02 năm" in first_sentence(question, unit)
 

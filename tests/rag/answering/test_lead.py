@@ -25,6 +25,12 @@ def parsed_units(names: tuple[str, ...]) -> dict[tuple[str, str], list]:
     return out
 
 
+def clause_unit(name: str, article: str, clause: str):
+    """The one unit of a clause of a corpus file's article, parsed by the ingestion code."""
+    (unit,) = [u for u in parsed_units((name,))[(name, article)] if u.clause == clause]
+    return unit
+
+
 @pytest.fixture(scope="module")
 def articles():
     """Units of four laws of the corpus."""
@@ -250,7 +256,7 @@ def test_the_threshold_of_a_crime_asked_leads_with_the_offences_own_clause(crimi
 
 
 def test_a_code_the_question_names_picks_its_line():
-    (classes,) = [u for u in parsed_units(("05-2022-QH15",))[("05-2022-QH15", "32")] if u.clause == "1"]
+    classes = clause_unit("05-2022-QH15", "32", "1")
     question = "Rạp chiếu bộ phim dán nhãn T16, cháu tôi 15 tuổi thì phải đủ bao nhiêu tuổi mới được vào xem?"
     assert "từ đủ 16 tuổi" in first_sentence(question, classes)
 
@@ -290,7 +296,7 @@ def test_a_tier_table_leads_with_the_tier_the_situation_falls_in():
 
 def test_the_situations_amount_does_not_pick_the_tier_when_the_bound_is_asked():
     # "12 tuổi … từ bao nhiêu tuổi" asks the bound ("từ đủ 13 tuổi"), not the line for under-13s
-    (classes,) = [u for u in parsed_units(("05-2022-QH15",))[("05-2022-QH15", "32")] if u.clause == "1"]
+    classes = clause_unit("05-2022-QH15", "32", "1")
     question = "Phim có nhãn T13, thằng cháu 12 tuổi đòi vào xem một mình, phim T13 dành cho người xem từ bao nhiêu tuổi?"
     assert "từ đủ 13 tuổi trở lên" in first_sentence(question, classes)
 
@@ -298,7 +304,7 @@ def test_the_situations_amount_does_not_pick_the_tier_when_the_bound_is_asked():
 def test_a_count_the_situation_states_picks_its_tier():
     # Điều 2 k3 of 1186/2021/UBTVQH14: "nơi có dưới 100 cử tri … ít nhất là 50%. … từ 100 cử tri trở lên … ít
     # nhất là 55 cử tri" — two tiers in one line; 420 voters fall in the second
-    (voters,) = [u for u in parsed_units(("1186-2021-UBTVQH14",))[("1186-2021-UBTVQH14", "2")] if u.clause == "3"]
+    voters = clause_unit("1186-2021-UBTVQH14", "2", "3")
     question = "Thôn tôi có 420 cử tri, họp hội nghị cử tri nơi cư trú thì phải có ít nhất bao nhiêu cử tri tham dự?"
     first = first_sentence(question, voters)
     assert "từ 100 cử tri trở lên" in first and "55 cử tri" in first
@@ -319,7 +325,7 @@ def test_a_day_of_the_year_asked_leads_with_the_day():
 
 
 def test_a_coefficient_asked_leads_with_the_coefficient():
-    (allowances,) = [u for u in parsed_units(("20-2021-ND-CP",))[("20-2021-ND-CP", "6")] if u.clause == "1"]
+    allowances = clause_unit("20-2021-ND-CP", "6", "1")
     question = ("Em tôi bị khuyết tật đặc biệt nặng, ở nhà không có thu nhập thì được trợ cấp xã hội hằng tháng "
                 "theo hệ số bao nhiêu?")
     assert first_sentence(question, allowances) == "Hệ số: «Hệ số 2,0 đối với người khuyết tật đặc biệt nặng»"
@@ -327,7 +333,7 @@ def test_a_coefficient_asked_leads_with_the_coefficient():
 
 def test_an_example_states_no_rule():
     # Điều 10 k1 of 02/2021/TT-BTP: the rule (130 % of the annex's rate), then "Ví dụ 01: … 130% x 23 buổi = 29,9 buổi"
-    (special,) = [u for u in parsed_units(("02-2021-TT-BTP",))[("02-2021-TT-BTP", "10")] if u.clause == "1"]
+    special = clause_unit("02-2021-TT-BTP", "10", "1")
     assert "Ví dụ 01" in special.text
     first = first_sentence("Hai trợ giúp viên cùng bào chữa cho một bị can thì khoán chi vụ việc tối đa bao nhiêu buổi?",
                            special)
